@@ -1,0 +1,128 @@
+"""Who may see and change what: one module for views, the admin site, exports and imports.
+
+Two kinds of helpers:
+- role predicates (`is_city_admin(user)` …) and object predicates (`can_manage(user, obj)`);
+- queryset scoping (`scope_to(user, qs)`): the city sees everything, a district administrator
+  sees the rows whose district path points at its district, everyone else sees nothing.
+
+Each scoped model names the path from its rows to a District once, in `DISTRICT_PATHS`
+(later apps add theirs with `register_district_path`). Anything out of scope must answer
+404 (or the admin site's own refusal), never the data (R-ACC-5).
+"""
+
+from django.http import Http404
+
+from .models import Role
+
+DISTRICT_PATHS = {
+    "accounts.purchaserunit": "district",
+    "accounts.socialorganization": "registration_district",
+    "accounts.seriousdishonestyentry": "organization__registration_district",
+    "accounts.user": "district",
+    "accounts.accountapplication": "review_district",
+    "portal.street": "district",
+}
+
+
+def register_district_path(model, path):
+    DISTRICT_PATHS[model._meta.label_lower] = path
+
+
+def district_path(model):
+    try:
+        return DISTRICT_PATHS[model._meta.label_lower]
+    except KeyError as exc:
+        raise LookupError(f"{model._meta.label} has no district path in accounts.permissions") from exc
+
+
+# --- role predicates -------------------------------------------------------------------
+
+
+def _role(user):
+    return getattr(user, "role", None) if user is not None and user.is_authenticated else None
+
+
+def is_city_admin(user):
+    return user is not None and user.is_authenticated and (user.is_superuser or user.role == Role.CITY_ADMIN)
+
+
+def is_district_admin(user):
+    return _role(user) == Role.DISTRICT_ADMIN and user.district_id is not None and not user.is_superuser
+
+
+def is_admin(user):
+    return is_city_admin(user) or is_district_admin(user)
+
+
+def is_purchaser(user):
+    return _role(user) == Role.PURCHASER and user.purchaser_unit_id is not None
+
+
+def is_organization_user(user):
+    return _role(user) == Role.ORGANIZATION and user.organization_id is not None
+
+
+def is_monitor(user):
+    return _role(user) == Role.MONITOR
+
+
+# --- scoping ---------------------------------------------------------------------------
+
+
+def scope_to(user, qs):
+    """The rows of `qs` that `user` administers: all for the city, its district's for a district."""
+    if is_city_admin(user):
+        return qs
+    if is_district_admin(user):
+        return qs.filter(**{district_path(qs.model): user.district_id})
+    return qs.none()
+
+
+def _district_id_of(obj):
+    value = obj
+    for part in district_path(type(obj)).split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value.pk
+
+
+def in_scope(user, obj):
+    """The object-level twin of `scope_to`."""
+    if is_city_admin(user):
+        return True
+    if is_district_admin(user):
+        return _district_id_of(obj) == user.district_id
+    return False
+
+
+def get_in_scope_or_404(user, qs, **lookup):
+    try:
+        return scope_to(user, qs).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("不存在或无权查看") from exc
+
+
+# --- users -----------------------------------------------------------------------------
+
+# The roles each administrator may give when creating or changing accounts.
+ROLES_ASSIGNABLE_BY_DISTRICT_ADMIN = (Role.PURCHASER, Role.ORGANIZATION)
+
+
+def assignable_roles(user):
+    if is_city_admin(user):
+        return tuple(Role)
+    if is_district_admin(user):
+        return ROLES_ASSIGNABLE_BY_DISTRICT_ADMIN
+    return ()
+
+
+def can_manage_user(user, target):
+    """District administrators manage their district's purchaser and organization accounts only."""
+    if is_city_admin(user):
+        return True
+    return in_scope(user, target) and target.role in ROLES_ASSIGNABLE_BY_DISTRICT_ADMIN
+
+
+def can_review_application(user, application):
+    return in_scope(user, application)

@@ -1,0 +1,21 @@
+from django.conf import settings
+
+# 第九条: the three main boards and the four auxiliary modules, in the header of every page.
+NAV_ITEMS = [
+    ("demands_home", "我要购买服务"),
+    ("offerings_home", "我要提供服务"),
+    ("directory_home", "推荐目录"),
+    ("policies_home", "政策法规"),
+    ("announcements_home", "公示公告"),
+    ("downloads_home", "资料下载"),
+    ("links_home", "友情链接"),
+]
+
+
+def site(request):
+    return {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "PORTAL_HOTLINE": settings.PORTAL_HOTLINE,
+        "PORTAL_CONTACT_EMAIL": settings.PORTAL_CONTACT_EMAIL,
+        "NAV_ITEMS": NAV_ITEMS,
+    }

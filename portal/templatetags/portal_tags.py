@@ -1,0 +1,49 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms, template
+
+register = template.Library()
+
+
+@register.simple_tag
+def render_widget(field):
+    """A form field's widget with Bootstrap classes and its help/error text tied to it for screen readers."""
+    widget = field.field.widget
+    if isinstance(widget, (forms.CheckboxInput,)):
+        css = "form-check-input"
+    elif isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        css = ""
+    elif isinstance(widget, forms.Select):
+        css = "form-select"
+    else:
+        css = "form-control"
+    if field.errors:
+        css += " is-invalid"
+    described = []
+    if field.help_text:
+        described.append(f"{field.auto_id}_help")
+    if field.errors:
+        described.append(f"{field.auto_id}_error")
+    attrs = {"class": css.strip()}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def yuan(value):
+    """An amount in 元 with thousands separators: 1234567.5 → 1,234,567.50 元."""
+    if value is None or value == "":
+        return "—"
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    return f"{amount:,.2f} 元"
+
+
+@register.filter
+def startswith(value, prefix):
+    return bool(prefix) and str(value).startswith(str(prefix))

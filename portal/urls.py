@@ -1,0 +1,23 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+admin.site.site_header = "供需对接平台 管理后台"
+admin.site.site_title = "供需对接平台 管理后台"
+admin.site.index_title = "管理首页"
+# The admin login goes through allauth, so it is rate-limited like the site login (R-ACC-1).
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("workbench/", views.workbench, name="workbench"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += [
+    path(f"{module}/", views.module_pending, {"module": module}, name=f"{module}_home") for module in views.MODULES
+]
