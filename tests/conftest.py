@@ -1,0 +1,131 @@
+"""Role fixtures in the spirit of healthchecks' owner/member/outsider: one user for each role,
+in 黄浦区 and in 徐汇区, plus the city. Every permission test picks from these."""
+
+import pytest
+from django.core.cache import cache
+
+from accounts.models import Role, UnitLevel
+from tests.factories import (
+    PurchaserUnitFactory,
+    SocialOrganizationFactory,
+    StreetFactory,
+    UserFactory,
+    district,
+)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache(request):
+    # Rate-limit counters live in the (database) cache; each test that uses the database starts from zero.
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("db")
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def huangpu(db):
+    return district("黄浦区")
+
+
+@pytest.fixture
+def xuhui(db):
+    return district("徐汇区")
+
+
+@pytest.fixture
+def hp_street(huangpu):
+    return StreetFactory(district=huangpu, name="南京东路街道")
+
+
+@pytest.fixture
+def xh_street(xuhui):
+    return StreetFactory(district=xuhui, name="徐家汇街道")
+
+
+@pytest.fixture
+def hp_unit(huangpu, hp_street):
+    return PurchaserUnitFactory(name="黄浦区南京东路街道办事处", level=UnitLevel.STREET, district=huangpu, street=hp_street)
+
+
+@pytest.fixture
+def xh_unit(xuhui, xh_street):
+    return PurchaserUnitFactory(name="徐汇区徐家汇街道办事处", level=UnitLevel.STREET, district=xuhui, street=xh_street)
+
+
+@pytest.fixture
+def city_unit(db):
+    return PurchaserUnitFactory(name="上海市民政局", level=UnitLevel.CITY, district=None)
+
+
+@pytest.fixture
+def hp_org(huangpu):
+    return SocialOrganizationFactory(name="上海市黄浦区乐龄家园社区服务中心", registration_district=huangpu)
+
+
+@pytest.fixture
+def xh_org(xuhui):
+    return SocialOrganizationFactory(name="上海市徐汇区启明助残服务社", registration_district=xuhui)
+
+
+@pytest.fixture
+def city_org(huangpu):
+    return SocialOrganizationFactory(name="上海市益心公益基金会", registration_district=None, district=huangpu)
+
+
+@pytest.fixture
+def city_admin(db):
+    return UserFactory(username="city_admin", role=Role.CITY_ADMIN)
+
+
+@pytest.fixture
+def hp_admin(huangpu):
+    return UserFactory(username="hp_admin", role=Role.DISTRICT_ADMIN, district=huangpu)
+
+
+@pytest.fixture
+def xh_admin(xuhui):
+    return UserFactory(username="xh_admin", role=Role.DISTRICT_ADMIN, district=xuhui)
+
+
+@pytest.fixture
+def hp_purchaser(hp_unit):
+    return UserFactory(username="hp_buyer", role=Role.PURCHASER, purchaser_unit=hp_unit)
+
+
+@pytest.fixture
+def xh_purchaser(xh_unit):
+    return UserFactory(username="xh_buyer", role=Role.PURCHASER, purchaser_unit=xh_unit)
+
+
+@pytest.fixture
+def hp_org_user(hp_org):
+    return UserFactory(username="hp_org", role=Role.ORGANIZATION, organization=hp_org)
+
+
+@pytest.fixture
+def xh_org_user(xh_org):
+    return UserFactory(username="xh_org", role=Role.ORGANIZATION, organization=xh_org)
+
+
+@pytest.fixture
+def monitor(db):
+    return UserFactory(username="monitor", role=Role.MONITOR)
+
+
+@pytest.fixture
+def login(client):
+    """login(user) → the test client, logged in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    # The production hasher is deliberately slow; tests need not be.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

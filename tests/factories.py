@@ -1,0 +1,87 @@
+"""factory_boy factories. Codes are generated with a correct GB 32100-2015 check character."""
+
+import itertools
+
+import factory
+
+from accounts.models import AccountApplication, OrgType, PurchaserUnit, Role, SocialOrganization, UnitLevel, User
+from accounts.validators import uscc_check_char
+from portal.models import District, Street
+
+_serial = itertools.count(1)
+PASSWORD = "Test-password-2026"
+
+
+def uscc(head8):
+    body = f"{next(_serial):09d}"
+    return head8 + body + uscc_check_char(head8 + body)
+
+
+def district(name):
+    return District.objects.get(name=name)
+
+
+class StreetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Street
+
+    district = factory.LazyFunction(lambda: district("黄浦区"))
+    name = factory.Sequence(lambda n: f"测试{n}街道")
+
+
+class PurchaserUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PurchaserUnit
+
+    name = factory.Sequence(lambda n: f"测试区第{n}局")
+    level = UnitLevel.DISTRICT
+    district = factory.LazyFunction(lambda: district("黄浦区"))
+    uscc = factory.LazyAttribute(lambda o: uscc("11" + (o.district.code if o.district else "310000")))
+    business_line = "民政"
+
+
+class SocialOrganizationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SocialOrganization
+
+    name = factory.Sequence(lambda n: f"上海市测试社区服务中心{n}")
+    org_type = OrgType.SERVICE_AGENCY
+    registration_district = factory.LazyFunction(lambda: district("黄浦区"))
+    district = factory.LazyAttribute(lambda o: o.registration_district or district("黄浦区"))
+    uscc = factory.LazyAttribute(
+        lambda o: uscc("52" + (o.registration_district.code if o.registration_district else "310000"))
+    )
+    contact_person = "李女士"
+    contact_phone = "021-54001234"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"测试用户{n}")
+    role = Role.PURCHASER
+    must_change_password = False
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class AccountApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccountApplication
+
+    kind = AccountApplication.Kind.PURCHASER
+    unit_name = factory.Sequence(lambda n: f"黄浦区测试街道办事处{n}")
+    unit_level = UnitLevel.DISTRICT
+    uscc = factory.LazyAttribute(lambda o: uscc("11" + (o.district.code if o.district else "310000")))
+    district = factory.LazyFunction(lambda: district("黄浦区"))
+    contact_person = "钱丽"
+    contact_phone = "021-63300001"
+    username = factory.Sequence(lambda n: f"applicant{n}")
+    review_district = factory.LazyAttribute(lambda o: o.district if o.unit_level != UnitLevel.CITY else None)
