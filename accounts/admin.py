@@ -21,8 +21,17 @@ class PurchaserUnitAdmin(ScopedAdmin):
     search_fields = ["name", "uscc", "business_line"]
     list_select_related = ["district", "street__district"]
     district_fields = ("district",)
-    fields = ["name", "level", "district", "street", "uscc", "business_line", "contact_person", "contact_phone",
-              "is_active"]
+    fields = [
+        "name",
+        "level",
+        "district",
+        "street",
+        "uscc",
+        "business_line",
+        "contact_person",
+        "contact_phone",
+        "is_active",
+    ]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "level" and permissions.is_district_admin(request.user):
@@ -33,7 +42,7 @@ class PurchaserUnitAdmin(ScopedAdmin):
 class SocialOrganizationForm(forms.ModelForm):
     class Meta:
         model = SocialOrganization
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 - SocialOrganizationAdmin.fields decides what is shown
 
     def clean(self):
         data = super().clean()
@@ -48,15 +57,34 @@ class SocialOrganizationForm(forms.ModelForm):
 @admin.register(SocialOrganization)
 class SocialOrganizationAdmin(ScopedAdmin):
     form = SocialOrganizationForm
-    list_display = ["name", "uscc", "org_type", "registration_authority_display", "district", "credit_status_display"]
+    list_display = [
+        "name",
+        "uscc",
+        "org_type",
+        "registration_authority_display",
+        "district",
+        "credit_status_display",
+    ]
     list_filter = ["org_type", "registration_district", "district", "on_serious_list", "registration_status"]
     search_fields = ["name", "uscc"]
     list_select_related = ["registration_district", "district"]
     district_fields = ("registration_district",)
     readonly_fields = ["credit_status_display"]
-    fields = ["name", "uscc", "org_type", "registration_district", "district", "founded_on", "business_scope",
-              "contact_person", "contact_phone", "contact_email", "address", "registration_status",
-              "credit_status_display"]
+    fields = [
+        "name",
+        "uscc",
+        "org_type",
+        "registration_district",
+        "district",
+        "founded_on",
+        "business_scope",
+        "contact_person",
+        "contact_phone",
+        "contact_email",
+        "address",
+        "registration_status",
+        "credit_status_display",
+    ]
 
     @admin.display(description="登记管理机关")
     def registration_authority_display(self, obj):
@@ -118,7 +146,15 @@ class SeriousDishonestyEntryAdmin(ScopedAdmin):
             return ["organization", "listed_on", "reason"]
         if obj.removed_on is None:
             return ["organization", "listed_on", "reason", "listed_by", "removed_on", "removal_reason"]
-        return ["organization", "listed_on", "reason", "listed_by", "removed_on", "removal_reason", "removed_by"]
+        return [
+            "organization",
+            "listed_on",
+            "reason",
+            "listed_by",
+            "removed_on",
+            "removal_reason",
+            "removed_by",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -161,7 +197,16 @@ class _Abort(Exception):
 class PortalUserCreationForm(AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
-        fields = ("username", "full_name", "role", "district", "purchaser_unit", "organization", "phone", "email")
+        fields = (
+            "username",
+            "full_name",
+            "role",
+            "district",
+            "purchaser_unit",
+            "organization",
+            "phone",
+            "email",
+        )
 
 
 class PortalUserChangeForm(UserChangeForm):
@@ -228,7 +273,16 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
 class AccountApplicationAdmin(ScopedAdmin):
     """Applications are reviewed on the site's own pages; here they can be searched and read."""
 
-    list_display = ["number", "unit_name", "kind", "uscc", "review_authority", "status", "submitted_at", "review_link"]
+    list_display = [
+        "number",
+        "unit_name",
+        "kind",
+        "uscc",
+        "review_authority",
+        "status",
+        "submitted_at",
+        "review_link",
+    ]
     list_filter = ["status", "kind", "review_district"]
     search_fields = ["number", "unit_name", "uscc", "contact_person"]
     list_select_related = ["review_district"]
@@ -244,4 +298,6 @@ class AccountApplicationAdmin(ScopedAdmin):
 
     @admin.display(description="审核")
     def review_link(self, obj):
-        return format_html('<a href="{}">打开审核页</a>', reverse("accounts:application_detail", args=[obj.pk]))
+        return format_html(
+            '<a href="{}">打开审核页</a>', reverse("accounts:application_detail", args=[obj.pk])
+        )

@@ -54,7 +54,9 @@ class ScopedAdmin(SimpleHistoryAdmin):
             if model is District and db_field.name in self.district_fields:
                 kwargs["queryset"] = District.objects.filter(pk=user.district_id)
             elif model is Street:
-                kwargs["queryset"] = Street.objects.filter(district_id=user.district_id).select_related("district")
+                kwargs["queryset"] = Street.objects.filter(district_id=user.district_id).select_related(
+                    "district"
+                )
             elif model in (PurchaserUnit, SocialOrganization):
                 kwargs["queryset"] = permissions.scope_to(user, model.objects.all())
         elif db_field.related_model is Street:

@@ -15,7 +15,9 @@ PHONE_RE = re.compile(r"^[0-9+()\- ]{7,20}$")
 def street_choices():
     """Streets grouped by district, for a plain <select> that works without JavaScript."""
     groups = {}
-    for street in Street.objects.filter(is_active=True).select_related("district").order_by("district__code", "name"):
+    for street in (
+        Street.objects.filter(is_active=True).select_related("district").order_by("district__code", "name")
+    ):
         groups.setdefault(street.district.name, []).append((str(street.pk), street.name))
     return [("", "（不属于街镇 / 不选择）")] + list(groups.items())
 
@@ -62,8 +64,20 @@ class AccountApplicationForm(forms.ModelForm):
         }
 
     field_order = [
-        "kind", "unit_name", "uscc", "unit_level", "org_type", "registration", "district", "street_choice",
-        "business_line", "contact_person", "contact_phone", "contact_email", "username", "note",
+        "kind",
+        "unit_name",
+        "uscc",
+        "unit_level",
+        "org_type",
+        "registration",
+        "district",
+        "street_choice",
+        "business_line",
+        "contact_person",
+        "contact_phone",
+        "contact_email",
+        "username",
+        "note",
     ]
 
     def __init__(self, *args, **kwargs):
@@ -83,10 +97,15 @@ class AccountApplicationForm(forms.ModelForm):
     def clean_username(self):
         username = (self.cleaned_data.get("username") or "").strip()
         if not USERNAME_RE.match(username):
-            raise ValidationError("用户名须为4～30位，以英文字母开头，只能包含英文字母、数字、下划线、点和连字符。")
-        taken = User.objects.filter(username__iexact=username).exists() or AccountApplication.objects.filter(
-            username__iexact=username, status=AccountApplication.Status.PENDING
-        ).exists()
+            raise ValidationError(
+                "用户名须为4～30位，以英文字母开头，只能包含英文字母、数字、下划线、点和连字符。"
+            )
+        taken = (
+            User.objects.filter(username__iexact=username).exists()
+            or AccountApplication.objects.filter(
+                username__iexact=username, status=AccountApplication.Status.PENDING
+            ).exists()
+        )
         if taken:
             raise ValidationError("该用户名已被使用，请换一个。")
         return username
@@ -134,9 +153,13 @@ class AccountApplicationForm(forms.ModelForm):
             data["unit_level"] = ""
             street = None
         code = data.get("uscc")
-        if kind and code and AccountApplication.objects.filter(
-            uscc=code, kind=kind, status=AccountApplication.Status.PENDING
-        ).exists():
+        if (
+            kind
+            and code
+            and AccountApplication.objects.filter(
+                uscc=code, kind=kind, status=AccountApplication.Status.PENDING
+            ).exists()
+        ):
             errors["uscc"] = "该统一社会信用代码已有一份待审核的申请，请勿重复提交；可用申请编号查询进度。"
         for field, message in errors.items():
             self.add_error(field, message)
@@ -147,7 +170,8 @@ class AccountApplicationForm(forms.ModelForm):
         app = super().save(commit=False)
         app.street = self.cleaned_data.get("street")
         app.registered_with_city = (
-            app.kind == AccountApplication.Kind.ORGANIZATION and self.cleaned_data.get("registration") == "city"
+            app.kind == AccountApplication.Kind.ORGANIZATION
+            and self.cleaned_data.get("registration") == "city"
         )
         if app.kind == AccountApplication.Kind.PURCHASER and app.unit_level == UnitLevel.CITY:
             app.district = None
@@ -155,7 +179,9 @@ class AccountApplicationForm(forms.ModelForm):
 
 
 class ApplicationLookupForm(forms.Form):
-    number = forms.CharField(label="申请编号", max_length=20, help_text="提交申请时页面上显示的编号，以 SQ 开头。")
+    number = forms.CharField(
+        label="申请编号", max_length=20, help_text="提交申请时页面上显示的编号，以 SQ 开头。"
+    )
     uscc = forms.CharField(label="统一社会信用代码", max_length=30)
 
     def clean_number(self):
@@ -166,12 +192,16 @@ class ApplicationLookupForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    username = forms.CharField(label="用户名", max_length=30, help_text="默认为申请人希望使用的用户名，可修改。")
+    username = forms.CharField(
+        label="用户名", max_length=30, help_text="默认为申请人希望使用的用户名，可修改。"
+    )
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
         if not USERNAME_RE.match(username):
-            raise ValidationError("用户名须为4～30位，以英文字母开头，只能包含英文字母、数字、下划线、点和连字符。")
+            raise ValidationError(
+                "用户名须为4～30位，以英文字母开头，只能包含英文字母、数字、下划线、点和连字符。"
+            )
         return username
 
 

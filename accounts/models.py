@@ -73,13 +73,25 @@ class PurchaserUnit(models.Model):
     name = models.CharField("单位名称", max_length=100)
     level = models.CharField("层级", max_length=12, choices=UnitLevel.choices)
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="purchaser_units", verbose_name="所在区"
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="purchaser_units",
+        verbose_name="所在区",
     )
     street = models.ForeignKey(
-        Street, on_delete=models.PROTECT, null=True, blank=True, related_name="purchaser_units", verbose_name="所在街镇"
+        Street,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="purchaser_units",
+        verbose_name="所在街镇",
     )
     uscc = UsccField(unique=True, validators=[validate_uscc])
-    business_line = models.CharField("业务条线", max_length=60, blank=True, help_text="例如：民政、卫生健康、教育")
+    business_line = models.CharField(
+        "业务条线", max_length=60, blank=True, help_text="例如：民政、卫生健康、教育"
+    )
     contact_person = models.CharField("联系人", max_length=40, blank=True)
     contact_phone = models.CharField("联系电话", max_length=40, blank=True)
     is_active = models.BooleanField("启用", default=True)
@@ -178,7 +190,10 @@ class SeriousDishonestyEntry(models.Model):
     """One stay of an organization on the 严重失信名单 (R-SUB-3); never deleted, closed by delisting."""
 
     organization = models.ForeignKey(
-        SocialOrganization, on_delete=models.PROTECT, related_name="dishonesty_entries", verbose_name="社会组织"
+        SocialOrganization,
+        on_delete=models.PROTECT,
+        related_name="dishonesty_entries",
+        verbose_name="社会组织",
     )
     listed_on = models.DateField("列入日期")
     reason = models.TextField("列入原因")
@@ -198,7 +213,9 @@ class SeriousDishonestyEntry(models.Model):
         ordering = ["-listed_on", "-pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization"], condition=Q(removed_on__isnull=True), name="one_open_dishonesty_entry"
+                fields=["organization"],
+                condition=Q(removed_on__isnull=True),
+                name="one_open_dishonesty_entry",
             )
         ]
 
@@ -233,7 +250,12 @@ class User(AbstractUser):
         help_text="区级管理员必填；购买主体和社会组织用户由其单位自动确定。",
     )
     purchaser_unit = models.ForeignKey(
-        PurchaserUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="users", verbose_name="购买主体"
+        PurchaserUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name="购买主体",
     )
     organization = models.ForeignKey(
         SocialOrganization,
@@ -308,7 +330,9 @@ class AccountApplication(models.Model):
         APPROVED = "approved", "已通过"
         REJECTED = "rejected", "未通过"
 
-    number = models.CharField("申请编号", max_length=20, unique=True, default=new_application_number, editable=False)
+    number = models.CharField(
+        "申请编号", max_length=20, unique=True, default=new_application_number, editable=False
+    )
     kind = models.CharField("申请类型", max_length=20, choices=Kind.choices)
     unit_name = models.CharField("单位或组织名称", max_length=100)
     uscc = UsccField()
@@ -323,7 +347,12 @@ class AccountApplication(models.Model):
     )
     # Who reviews it: a district's administrator, or the city when empty.
     review_district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="审核单位",
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="审核单位",
         editable=False,
     )
     business_line = models.CharField("业务条线", max_length=60, blank=True)
@@ -350,7 +379,9 @@ class AccountApplication(models.Model):
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["uscc", "kind"], condition=Q(status="pending"), name="one_pending_application_per_code"
+                fields=["uscc", "kind"],
+                condition=Q(status="pending"),
+                name="one_pending_application_per_code",
             )
         ]
 

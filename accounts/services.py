@@ -20,8 +20,10 @@ def generate_initial_password(length=12):
     """A random password that is easy to read out over the phone: letters and digits, no look-alikes."""
     while True:
         password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
-        if any(c.isdigit() for c in password) and any(c.islower() for c in password) and any(
-            c.isupper() for c in password
+        if (
+            any(c.isdigit() for c in password)
+            and any(c.islower() for c in password)
+            and any(c.isupper() for c in password)
         ):
             return password
 
@@ -38,7 +40,9 @@ def application_submit(*, application):
         with transaction.atomic():
             application.save()
     except IntegrityError as exc:
-        raise ServiceError("该统一社会信用代码已有一份待审核的申请，请等待审核结果，或用申请编号查询进度。") from exc
+        raise ServiceError(
+            "该统一社会信用代码已有一份待审核的申请，请等待审核结果，或用申请编号查询进度。"
+        ) from exc
     return application
 
 
@@ -148,7 +152,9 @@ def organization_list_serious(*, organization, by, listed_on, reason):
         raise PermissionDenied
     if org.dishonesty_entries.filter(removed_on__isnull=True).exists():
         raise ServiceError(f"{org.name} 已在严重失信名单中。")
-    entry = _by(SeriousDishonestyEntry(organization=org, listed_on=listed_on, reason=reason, listed_by=by), by)
+    entry = _by(
+        SeriousDishonestyEntry(organization=org, listed_on=listed_on, reason=reason, listed_by=by), by
+    )
     entry.save()
     org.on_serious_list = True
     _by(org, by).save(update_fields=["on_serious_list", "updated_at"])

@@ -13,9 +13,11 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUES = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
 _WEIGHTS = [pow(3, i, 31) for i in range(17)]
 _SHAPE = re.compile(r"^[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}$")
-_FULLWIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {
-    chr(0xFF21 + i): chr(ord("A") + i) for i in range(26)
-} | {chr(0xFF41 + i): chr(ord("a") + i) for i in range(26)})
+_FULLWIDTH = str.maketrans(
+    {chr(0xFF10 + i): str(i) for i in range(10)}
+    | {chr(0xFF21 + i): chr(ord("A") + i) for i in range(26)}
+    | {chr(0xFF41 + i): chr(ord("a") + i) for i in range(26)}
+)
 
 # 登记管理部门代码 5 = 民政; 机构类别 1 社会团体, 2 民办非企业单位/社会服务机构, 3 基金会.
 SOCIAL_ORG_CATEGORY = {"social_group": "1", "service_agency": "2", "foundation": "3"}
@@ -65,7 +67,8 @@ def validate_social_org_uscc(value, org_type=None):
     code = normalize_uscc(value)
     if code[0] != "5":
         raise ValidationError(
-            "社会组织的统一社会信用代码应以 5 开头（民政部门登记），请确认是否为社会组织。", code="uscc_not_social_org"
+            "社会组织的统一社会信用代码应以 5 开头（民政部门登记），请确认是否为社会组织。",
+            code="uscc_not_social_org",
         )
     if org_type and SOCIAL_ORG_CATEGORY.get(org_type) and code[1] != SOCIAL_ORG_CATEGORY[org_type]:
         raise ValidationError(

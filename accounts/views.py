@@ -53,7 +53,9 @@ def apply_status(request):
             .first()
         )
     return render(
-        request, "accounts/apply_status.html", {"form": form, "application": application, "searched": searched}
+        request,
+        "accounts/apply_status.html",
+        {"form": form, "application": application, "searched": searched},
     )
 
 

@@ -29,7 +29,9 @@ class Street(models.Model):
         TOWN = "town", "镇"
         TOWNSHIP = "township", "乡"
 
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="streets", verbose_name="所属区")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="streets", verbose_name="所属区"
+    )
     name = models.CharField("街镇名称", max_length=40)
     kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.SUBDISTRICT)
     is_active = models.BooleanField("启用", default=True)
@@ -39,7 +41,9 @@ class Street(models.Model):
         verbose_name = "街镇"
         verbose_name_plural = "街镇"
         ordering = ["district__code", "name"]
-        constraints = [models.UniqueConstraint(fields=["district", "name"], name="street_unique_per_district")]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="street_unique_per_district")
+        ]
 
     def __str__(self):
         return f"{self.district.name}{self.name}" if self.district_id else self.name
@@ -51,7 +55,12 @@ class Category(models.Model):
     code = models.CharField("类别代码", max_length=8, unique=True)
     name = models.CharField("类别名称", max_length=40)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级类别"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="上级类别",
     )
     is_active = models.BooleanField("启用", default=True)
 

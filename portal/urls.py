@@ -19,5 +19,6 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path(f"{module}/", views.module_pending, {"module": module}, name=f"{module}_home") for module in views.MODULES
+    path(f"{module}/", views.module_pending, {"module": module}, name=f"{module}_home")
+    for module in views.MODULES
 ]

@@ -17,7 +17,9 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _clear_cache(request):
     # Rate-limit counters live in the (database) cache; each test that uses the database starts from zero.
-    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    )
     if uses_db:
         request.getfixturevalue("db")
         cache.clear()
@@ -46,12 +48,16 @@ def xh_street(xuhui):
 
 @pytest.fixture
 def hp_unit(huangpu, hp_street):
-    return PurchaserUnitFactory(name="黄浦区南京东路街道办事处", level=UnitLevel.STREET, district=huangpu, street=hp_street)
+    return PurchaserUnitFactory(
+        name="黄浦区南京东路街道办事处", level=UnitLevel.STREET, district=huangpu, street=hp_street
+    )
 
 
 @pytest.fixture
 def xh_unit(xuhui, xh_street):
-    return PurchaserUnitFactory(name="徐汇区徐家汇街道办事处", level=UnitLevel.STREET, district=xuhui, street=xh_street)
+    return PurchaserUnitFactory(
+        name="徐汇区徐家汇街道办事处", level=UnitLevel.STREET, district=xuhui, street=xh_street
+    )
 
 
 @pytest.fixture
@@ -71,7 +77,9 @@ def xh_org(xuhui):
 
 @pytest.fixture
 def city_org(huangpu):
-    return SocialOrganizationFactory(name="上海市益心公益基金会", registration_district=None, district=huangpu)
+    return SocialOrganizationFactory(
+        name="上海市益心公益基金会", registration_district=None, district=huangpu
+    )
 
 
 @pytest.fixture

@@ -4,7 +4,15 @@ import itertools
 
 import factory
 
-from accounts.models import AccountApplication, OrgType, PurchaserUnit, Role, SocialOrganization, UnitLevel, User
+from accounts.models import (
+    AccountApplication,
+    OrgType,
+    PurchaserUnit,
+    Role,
+    SocialOrganization,
+    UnitLevel,
+    User,
+)
 from accounts.validators import uscc_check_char
 from portal.models import District, Street
 

@@ -70,8 +70,15 @@ def test_visitor_applies_and_gets_a_number_routed_to_the_district(client, huangp
 
 
 def test_city_level_unit_goes_to_the_city(client, huangpu):
-    data = street_unit_form(huangpu, None, unit_level="city", street_choice="", district="",
-                            unit_name="上海市教育委员会", uscc=code("11310000002418762"))
+    data = street_unit_form(
+        huangpu,
+        None,
+        unit_level="city",
+        street_choice="",
+        district="",
+        unit_name="上海市教育委员会",
+        uscc=code("11310000002418762"),
+    )
     assert submit(client, data).status_code == 302
     app = AccountApplication.objects.get()
     assert app.review_district is None
@@ -93,8 +100,10 @@ def test_organization_registered_with_a_district_goes_to_that_district(client, x
     "change, field_message",
     [
         ({"uscc": "11310101002482572"}, "统一社会信用代码：统一社会信用代码应为18位"),
-        ({"uscc": code("11310101002482571")[:-1] + ("0" if code("11310101002482571")[-1] != "0" else "1")},
-         "校验位不正确"),
+        (
+            {"uscc": code("11310101002482571")[:-1] + ("0" if code("11310101002482571")[-1] != "0" else "1")},
+            "校验位不正确",
+        ),
         ({"unit_name": ""}, "单位或组织名称：这个字段是必填项。"),
         ({"contact_phone": "abc"}, "请填写有效的电话号码"),
         ({"username": "1abc"}, "用户名须为4～30位"),
@@ -103,8 +112,9 @@ def test_organization_registered_with_a_district_goes_to_that_district(client, x
         ({"district": ""}, "区级部门和街镇必须选择所在区"),
     ],
 )
-def test_bad_input_is_refused_with_a_chinese_message_and_nothing_saved(client, huangpu, hp_street, change,
-                                                                        field_message):
+def test_bad_input_is_refused_with_a_chinese_message_and_nothing_saved(
+    client, huangpu, hp_street, change, field_message
+):
     response = submit(client, street_unit_form(huangpu, hp_street, **change))
     assert response.status_code == 200
     assert field_message in response.content.decode()
@@ -139,13 +149,15 @@ def test_username_already_taken_is_refused(client, huangpu, hp_street, hp_purcha
     assert "该用户名已被使用" in response.content.decode()
 
 
-def test_district_admin_approves_and_the_account_is_created_with_role_and_unit(login, huangpu, hp_street,
-                                                                               hp_admin, client):
+def test_district_admin_approves_and_the_account_is_created_with_role_and_unit(
+    login, huangpu, hp_street, hp_admin, client
+):
     submit(client, street_unit_form(huangpu, hp_street))
     app = AccountApplication.objects.get()
     c = login(hp_admin)
-    response = c.post(reverse("accounts:application_detail", args=[app.pk]),
-                      {"action": "approve", "username": "waitan_jd"})
+    response = c.post(
+        reverse("accounts:application_detail", args=[app.pk]), {"action": "approve", "username": "waitan_jd"}
+    )
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
@@ -169,8 +181,9 @@ def test_district_admin_approves_and_the_account_is_created_with_role_and_unit(l
     # The password is not shown again, and the application cannot be approved twice.
     again = c.get(reverse("accounts:application_detail", args=[app.pk])).content.decode()
     assert password not in again
-    response = c.post(reverse("accounts:application_detail", args=[app.pk]),
-                      {"action": "approve", "username": "waitan_jd2"})
+    response = c.post(
+        reverse("accounts:application_detail", args=[app.pk]), {"action": "approve", "username": "waitan_jd2"}
+    )
     assert "已经处理" in response.content.decode()
     assert User.objects.filter(purchaser_unit=user.purchaser_unit).count() == 1
 
@@ -183,8 +196,9 @@ def test_district_admin_approves_and_the_account_is_created_with_role_and_unit(l
 def test_approving_an_organization_creates_it_registered_with_the_district(login, client, xuhui, xh_admin):
     submit(client, org_form(xuhui))
     app = AccountApplication.objects.get()
-    login(xh_admin).post(reverse("accounts:application_detail", args=[app.pk]),
-                         {"action": "approve", "username": "fenglin_xl"})
+    login(xh_admin).post(
+        reverse("accounts:application_detail", args=[app.pk]), {"action": "approve", "username": "fenglin_xl"}
+    )
     org = SocialOrganization.objects.get(uscc=app.uscc)
     assert org.registration_district == xuhui
     user = User.objects.get(username="fenglin_xl")
@@ -193,16 +207,19 @@ def test_approving_an_organization_creates_it_registered_with_the_district(login
 
 def test_approval_reuses_an_existing_unit_with_the_same_code(login, hp_unit, hp_admin):
     app = AccountApplicationFactory(uscc=hp_unit.uscc, unit_name=hp_unit.name, district=hp_unit.district)
-    login(hp_admin).post(reverse("accounts:application_detail", args=[app.pk]),
-                         {"action": "approve", "username": "second_user"})
+    login(hp_admin).post(
+        reverse("accounts:application_detail", args=[app.pk]),
+        {"action": "approve", "username": "second_user"},
+    )
     assert PurchaserUnit.objects.filter(uscc=hp_unit.uscc).count() == 1
     assert User.objects.get(username="second_user").purchaser_unit == hp_unit
 
 
 def test_approval_with_a_taken_username_is_refused_and_nothing_is_created(login, hp_admin, hp_purchaser):
     app = AccountApplicationFactory()
-    response = login(hp_admin).post(reverse("accounts:application_detail", args=[app.pk]),
-                                    {"action": "approve", "username": "hp_buyer"})
+    response = login(hp_admin).post(
+        reverse("accounts:application_detail", args=[app.pk]), {"action": "approve", "username": "hp_buyer"}
+    )
     assert "已被占用" in response.content.decode()
     app.refresh_from_db()
     assert app.status == AccountApplication.Status.PENDING
@@ -236,12 +253,16 @@ def test_rejection_needs_a_reason_and_the_applicant_sees_it(login, client, huang
 def test_lookup_needs_both_number_and_code(client, huangpu, hp_street):
     submit(client, street_unit_form(huangpu, hp_street))
     app = AccountApplication.objects.get()
-    page = client.get(reverse("accounts:apply_status"), {"number": app.number, "uscc": code("11310101002482580")})
+    page = client.get(
+        reverse("accounts:apply_status"), {"number": app.number, "uscc": code("11310101002482580")}
+    )
     assert "没有找到" in page.content.decode()
     assert "黄浦区外滩街道办事处" not in page.content.decode()
 
 
-def test_applications_are_scoped_to_the_reviewing_district(login, hp_admin, xh_admin, city_admin, huangpu, xuhui):
+def test_applications_are_scoped_to_the_reviewing_district(
+    login, hp_admin, xh_admin, city_admin, huangpu, xuhui
+):
     hp_app = AccountApplicationFactory(unit_name="黄浦区申请单位", district=huangpu)
     xh_app = AccountApplicationFactory(unit_name="徐汇区申请单位", district=xuhui)
     city_app = AccountApplicationFactory(unit_name="市级申请单位", unit_level="city", district=None)
@@ -251,8 +272,9 @@ def test_applications_are_scoped_to_the_reviewing_district(login, hp_admin, xh_a
     c = login(hp_admin)
     assert c.get(reverse("accounts:application_detail", args=[xh_app.pk])).status_code == 404
     assert c.get(reverse("accounts:application_detail", args=[city_app.pk])).status_code == 404
-    response = c.post(reverse("accounts:application_detail", args=[xh_app.pk]),
-                      {"action": "reject", "reason": "越权"})
+    response = c.post(
+        reverse("accounts:application_detail", args=[xh_app.pk]), {"action": "reject", "reason": "越权"}
+    )
     assert response.status_code == 404
     xh_app.refresh_from_db()
     assert xh_app.status == AccountApplication.Status.PENDING
@@ -267,8 +289,12 @@ def test_non_administrators_cannot_review(request, login, who):
     app = AccountApplicationFactory()
     c = login(request.getfixturevalue(who))
     assert c.get(reverse("accounts:application_list")).status_code == 403
-    assert c.post(reverse("accounts:application_detail", args=[app.pk]),
-                  {"action": "approve", "username": "sneaky"}).status_code == 403
+    assert (
+        c.post(
+            reverse("accounts:application_detail", args=[app.pk]), {"action": "approve", "username": "sneaky"}
+        ).status_code
+        == 403
+    )
     assert not User.objects.filter(username="sneaky").exists()
 
 

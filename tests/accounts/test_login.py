@@ -31,7 +31,8 @@ def test_signup_is_closed(client):
     response = client.get("/accounts/signup/")
     assert "平台不开放自行注册" in response.content.decode()
     response = client.post(
-        "/accounts/signup/", {"username": "intruder", "password1": "Strong-pass-2026x", "password2": "Strong-pass-2026x"}
+        "/accounts/signup/",
+        {"username": "intruder", "password1": "Strong-pass-2026x", "password2": "Strong-pass-2026x"},
     )
     from accounts.models import User
 
@@ -69,7 +70,9 @@ def test_the_admin_login_goes_through_the_rate_limited_site_login(client, city_a
 
 
 def test_new_user_must_change_password_before_anything_else(client, hp_unit):
-    user = UserFactory(username="newcomer", role=Role.PURCHASER, purchaser_unit=hp_unit, must_change_password=True)
+    user = UserFactory(
+        username="newcomer", role=Role.PURCHASER, purchaser_unit=hp_unit, must_change_password=True
+    )
     client.post(LOGIN, {"login": "newcomer", "password": PASSWORD})
     for path in ["/workbench/", "/", "/accounts/apply/"]:
         response = client.get(path)
@@ -93,7 +96,8 @@ def test_weak_new_password_is_refused(client, hp_unit):
     UserFactory(username="newcomer", role=Role.PURCHASER, purchaser_unit=hp_unit, must_change_password=True)
     client.post(LOGIN, {"login": "newcomer", "password": PASSWORD})
     response = client.post(
-        reverse("account_change_password"), {"oldpassword": PASSWORD, "password1": "12345678", "password2": "12345678"}
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "12345678", "password2": "12345678"},
     )
     assert response.status_code == 200
     assert client.get("/workbench/").status_code == 302

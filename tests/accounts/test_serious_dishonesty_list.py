@@ -24,7 +24,9 @@ def test_listing_makes_an_organization_ineligible_and_delisting_restores_it(hp_o
     assert hp_org.credit_status == "列入严重失信名单"
     assert entry.listed_by == hp_admin and entry.is_open
 
-    services.organization_delist_serious(entry=entry, by=hp_admin, removed_on=D(2027, 3, 2), reason="信用修复完成")
+    services.organization_delist_serious(
+        entry=entry, by=hp_admin, removed_on=D(2027, 3, 2), reason="信用修复完成"
+    )
     hp_org.refresh_from_db()
     entry.refresh_from_db()
     assert hp_org.is_eligible and not entry.is_open
@@ -36,8 +38,12 @@ def test_listing_makes_an_organization_ineligible_and_delisting_restores_it(hp_o
 
 def test_a_reason_is_required_both_ways(hp_org, hp_admin):
     with pytest.raises(ServiceError, match="必须填写原因"):
-        services.organization_list_serious(organization=hp_org, by=hp_admin, listed_on=D(2026, 1, 1), reason=" ")
-    entry = services.organization_list_serious(organization=hp_org, by=hp_admin, listed_on=D(2026, 1, 1), reason="x")
+        services.organization_list_serious(
+            organization=hp_org, by=hp_admin, listed_on=D(2026, 1, 1), reason=" "
+        )
+    entry = services.organization_list_serious(
+        organization=hp_org, by=hp_admin, listed_on=D(2026, 1, 1), reason="x"
+    )
     with pytest.raises(ServiceError, match="必须填写原因"):
         services.organization_delist_serious(entry=entry, by=hp_admin, removed_on=D(2026, 2, 1), reason="")
 
@@ -45,21 +51,29 @@ def test_a_reason_is_required_both_ways(hp_org, hp_admin):
 def test_an_organization_cannot_be_listed_twice_at_once(hp_org, hp_admin):
     services.organization_list_serious(organization=hp_org, by=hp_admin, listed_on=D(2026, 1, 1), reason="x")
     with pytest.raises(ServiceError, match="已在严重失信名单中"):
-        services.organization_list_serious(organization=hp_org, by=hp_admin, listed_on=D(2026, 2, 1), reason="y")
+        services.organization_list_serious(
+            organization=hp_org, by=hp_admin, listed_on=D(2026, 2, 1), reason="y"
+        )
 
 
 def test_removal_date_cannot_precede_listing_date(hp_org, hp_admin):
-    entry = services.organization_list_serious(organization=hp_org, by=hp_admin, listed_on=D(2026, 5, 1), reason="x")
+    entry = services.organization_list_serious(
+        organization=hp_org, by=hp_admin, listed_on=D(2026, 5, 1), reason="x"
+    )
     with pytest.raises(ServiceError, match="不能早于"):
         services.organization_delist_serious(entry=entry, by=hp_admin, removed_on=D(2026, 4, 1), reason="y")
 
 
 def test_a_district_admin_cannot_list_another_districts_organization(xh_org, hp_admin, city_admin):
     with pytest.raises(PermissionDenied):
-        services.organization_list_serious(organization=xh_org, by=hp_admin, listed_on=D(2026, 1, 1), reason="x")
+        services.organization_list_serious(
+            organization=xh_org, by=hp_admin, listed_on=D(2026, 1, 1), reason="x"
+        )
     xh_org.refresh_from_db()
     assert not xh_org.on_serious_list
-    services.organization_list_serious(organization=xh_org, by=city_admin, listed_on=D(2026, 1, 1), reason="x")
+    services.organization_list_serious(
+        organization=xh_org, by=city_admin, listed_on=D(2026, 1, 1), reason="x"
+    )
     xh_org.refresh_from_db()
     assert xh_org.on_serious_list
 

@@ -20,8 +20,10 @@ def test_home_page_has_the_navigation_footer_and_skip_link(client):
     assert "登录" in html and "申请开通账号" in html
 
 
-@pytest.mark.parametrize("path", ["/demands/", "/offerings/", "/directory/", "/policies/", "/announcements/",
-                                  "/downloads/", "/links/"])
+@pytest.mark.parametrize(
+    "path",
+    ["/demands/", "/offerings/", "/directory/", "/policies/", "/announcements/", "/downloads/", "/links/"],
+)
 def test_every_module_link_leads_to_a_page(client, path):
     response = client.get(path)
     assert response.status_code == 200

@@ -76,8 +76,13 @@ class Command(BaseCommand):
             obj, _ = PurchaserUnit.objects.get_or_create(
                 uscc=code,
                 defaults=dict(
-                    name=name, level=level, district=district, street=street_obj, business_line=line,
-                    contact_person="王老师", contact_phone="021-63210000",
+                    name=name,
+                    level=level,
+                    district=district,
+                    street=street_obj,
+                    business_line=line,
+                    contact_person="王老师",
+                    contact_phone="021-63210000",
                 ),
             )
             return obj
@@ -86,46 +91,78 @@ class Command(BaseCommand):
         unit("上海市卫生健康委员会", UnitLevel.CITY, make_uscc("11310000", "MB2F03312"), line="卫生健康")
         hp_mz = unit("黄浦区民政局", UnitLevel.DISTRICT, make_uscc("11310101", "002483616"), hp)
         hp_njdl = unit(
-            "黄浦区南京东路街道办事处", UnitLevel.STREET, make_uscc("11310101", "00248260X"), hp, street["南京东路街道"]
+            "黄浦区南京东路街道办事处",
+            UnitLevel.STREET,
+            make_uscc("11310101", "00248260X"),
+            hp,
+            street["南京东路街道"],
         )
         xh_mz = unit("徐汇区民政局", UnitLevel.DISTRICT, make_uscc("11310104", "002569874"), xh)
         xh_xjh = unit(
-            "徐汇区徐家汇街道办事处", UnitLevel.STREET, make_uscc("11310104", "00256701X"), xh, street["徐家汇街道"]
+            "徐汇区徐家汇街道办事处",
+            UnitLevel.STREET,
+            make_uscc("11310104", "00256701X"),
+            xh,
+            street["徐家汇街道"],
         )
 
         def org(name, org_type, code, district, registered_in, scope):
             obj, _ = SocialOrganization.objects.get_or_create(
                 uscc=code,
                 defaults=dict(
-                    name=name, org_type=org_type, district=district, registration_district=registered_in,
-                    founded_on=datetime.date(2012, 6, 18), business_scope=scope, contact_person="李女士",
-                    contact_phone="021-54001234", contact_email="contact@example.org.cn",
+                    name=name,
+                    org_type=org_type,
+                    district=district,
+                    registration_district=registered_in,
+                    founded_on=datetime.date(2012, 6, 18),
+                    business_scope=scope,
+                    contact_person="李女士",
+                    contact_phone="021-54001234",
+                    contact_email="contact@example.org.cn",
                     address=f"上海市{district.name}示范路100号",
                 ),
             )
             return obj
 
         hp_org = org(
-            "上海市黄浦区乐龄家园社区服务中心", OrgType.SERVICE_AGENCY, make_uscc("52310101", "MJ4963201"), hp, hp,
+            "上海市黄浦区乐龄家园社区服务中心",
+            OrgType.SERVICE_AGENCY,
+            make_uscc("52310101", "MJ4963201"),
+            hp,
+            hp,
             "为社区老年人提供居家养老、助餐和精神关爱服务。",
         )
         xh_org = org(
-            "上海市徐汇区启明助残服务社", OrgType.SERVICE_AGENCY, make_uscc("52310104", "MJ5012873"), xh, xh,
+            "上海市徐汇区启明助残服务社",
+            OrgType.SERVICE_AGENCY,
+            make_uscc("52310104", "MJ5012873"),
+            xh,
+            xh,
             "开展残疾人康复训练、就业帮扶和助残社会工作。",
         )
         city_org = org(
-            "上海市益心公益基金会", OrgType.FOUNDATION, make_uscc("53310000", "MJ4907125"), hp, None,
+            "上海市益心公益基金会",
+            OrgType.FOUNDATION,
+            make_uscc("53310000", "MJ4907125"),
+            hp,
+            None,
             "资助和开展扶贫济困、儿童关爱等公益项目。",
         )
         listed_org = org(
-            "上海市徐汇区康宁社区服务中心", OrgType.SERVICE_AGENCY, make_uscc("52310104", "MJ5233614"), xh, xh,
+            "上海市徐汇区康宁社区服务中心",
+            OrgType.SERVICE_AGENCY,
+            make_uscc("52310104", "MJ5233614"),
+            xh,
+            xh,
             "社区便民服务。",
         )
 
         def user(username, role, full_name, **links):
             obj = User.objects.filter(username=username).first()
             if obj is None:
-                obj = User(username=username, role=role, full_name=full_name, must_change_password=False, **links)
+                obj = User(
+                    username=username, role=role, full_name=full_name, must_change_password=False, **links
+                )
                 obj.set_password(DEMO_PASSWORD)
                 obj.save()
             return obj
@@ -145,27 +182,52 @@ class Command(BaseCommand):
 
         if not listed_org.on_serious_list and not listed_org.dishonesty_entries.exists():
             services.organization_list_serious(
-                organization=listed_org, by=xh_admin, listed_on=datetime.date(2026, 3, 2),
+                organization=listed_org,
+                by=xh_admin,
+                listed_on=datetime.date(2026, 3, 2),
                 reason="年度检查中发现提供虚假材料，经查属实，列入严重失信名单（演示数据）。",
             )
 
         applications = [
-            dict(kind=AccountApplication.Kind.PURCHASER, unit_name="黄浦区外滩街道办事处", unit_level=UnitLevel.STREET,
-                 uscc=make_uscc("11310101", "002482571"), district=hp, street=street["外滩街道"], business_line="民政",
-                 contact_person="钱丽", contact_phone="021-63300001", username="waitan_jd"),
-            dict(kind=AccountApplication.Kind.ORGANIZATION, unit_name="上海市徐汇区枫林心理健康服务中心",
-                 org_type=OrgType.SERVICE_AGENCY, uscc=make_uscc("52310104", "MJ5098172"), district=xh,
-                 contact_person="冯凯", contact_phone="13800001111", contact_email="fenglin@example.org.cn",
-                 username="fenglin_xl"),
-            dict(kind=AccountApplication.Kind.PURCHASER, unit_name="上海市教育委员会", unit_level=UnitLevel.CITY,
-                 uscc=make_uscc("11310000", "002418762"), business_line="教育", contact_person="蒋涛",
-                 contact_phone="021-23116000", username="city_jw"),
+            dict(
+                kind=AccountApplication.Kind.PURCHASER,
+                unit_name="黄浦区外滩街道办事处",
+                unit_level=UnitLevel.STREET,
+                uscc=make_uscc("11310101", "002482571"),
+                district=hp,
+                street=street["外滩街道"],
+                business_line="民政",
+                contact_person="钱丽",
+                contact_phone="021-63300001",
+                username="waitan_jd",
+            ),
+            dict(
+                kind=AccountApplication.Kind.ORGANIZATION,
+                unit_name="上海市徐汇区枫林心理健康服务中心",
+                org_type=OrgType.SERVICE_AGENCY,
+                uscc=make_uscc("52310104", "MJ5098172"),
+                district=xh,
+                contact_person="冯凯",
+                contact_phone="13800001111",
+                contact_email="fenglin@example.org.cn",
+                username="fenglin_xl",
+            ),
+            dict(
+                kind=AccountApplication.Kind.PURCHASER,
+                unit_name="上海市教育委员会",
+                unit_level=UnitLevel.CITY,
+                uscc=make_uscc("11310000", "002418762"),
+                business_line="教育",
+                contact_person="蒋涛",
+                contact_phone="021-23116000",
+                username="city_jw",
+            ),
         ]
         for data in applications:
             if not AccountApplication.objects.filter(uscc=data["uscc"]).exists():
                 services.application_submit(application=AccountApplication(**data))
 
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪。演示账号（密码均为 %s）：" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪。演示账号（密码均为 {DEMO_PASSWORD}）："))
         rows = [
             ("city_admin", "市级管理员（市民政局）"),
             ("huangpu_admin", "区级管理员（黄浦区民政局）"),
