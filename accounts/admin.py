@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -261,9 +261,10 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        if permissions.is_district_admin(request.user) and not permissions.can_manage_user(request.user, obj):
+        obj.derive_district()
+        if not permissions.can_manage_user(request.user, obj):
             # Only reachable by a crafted request: the role choices and unit lists are already scoped.
-            raise PermissionError("district administrators manage only their district's accounts")
+            raise PermissionDenied
         if not change:
             obj.must_change_password = True
         super().save_model(request, obj, form, change)

@@ -2,6 +2,9 @@
 queryset, every object and every foreign-key choice to the administrator's district."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from portal.models import District, Street
@@ -38,6 +41,15 @@ class ScopedAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    # District filters mean nothing to a district administrator, who sees one district anyway.
+    district_filters = ("district", "registration_district", "review_district")
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if permissions.is_district_admin(request.user):
+            return [f for f in filters if f not in self.district_filters]
+        return filters
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if permissions.is_district_admin(request.user):
@@ -46,6 +58,24 @@ class ScopedAdmin(SimpleHistoryAdmin):
                     form.base_fields[name].required = True
                     form.base_fields[name].empty_label = None
         return form
+
+    def _current_in_scope(self, request, object_id):
+        """History pages are judged by the object as it is now, never by an old version of it."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404("不存在或无权查看")
+        return obj
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._current_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # History is read-only: an old version is shown, never saved back (R-GEN-2).
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        self._current_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         user = request.user

@@ -300,14 +300,17 @@ class User(AbstractUser):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
-        # The district follows the unit or organization, so scoping never trusts a stale copy.
+    def derive_district(self):
+        """The district follows the unit or organization, so scoping never trusts a stale copy."""
         if self.role == Role.PURCHASER and self.purchaser_unit_id:
             self.district_id = self.purchaser_unit.district_id
         elif self.role == Role.ORGANIZATION and self.organization_id:
             self.district_id = self.organization.registration_district_id
         elif self.role in (Role.CITY_ADMIN, Role.MONITOR):
             self.district_id = None
+
+    def save(self, *args, **kwargs):
+        self.derive_district()
         # Only administrators use the admin site.
         self.is_staff = self.is_superuser or self.role in (Role.CITY_ADMIN, Role.DISTRICT_ADMIN)
         super().save(*args, **kwargs)

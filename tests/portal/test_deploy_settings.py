@@ -35,3 +35,26 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", extra_env=env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_rate_limits_use_the_database_cache_by_default_and_redis_when_configured():
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    env = {"DJANGO_SETTINGS_MODULE": "portal.settings"}
+    default = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT,
+        env={**os.environ, **env, "REDIS_URL": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert default.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", default.stderr
+    redis = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT,
+        env={**os.environ, **env, "REDIS_URL": "redis://127.0.0.1:6379/1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache", redis.stderr
