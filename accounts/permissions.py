@@ -126,3 +126,21 @@ def can_manage_user(user, target):
 
 def can_review_application(user, application):
     return in_scope(user, application)
+
+
+# --- demands (我要购买服务) ---------------------------------------------------------------
+
+
+def can_edit_demand(user, demand):
+    """Only the purchaser unit that owns a demand maintains it (R-ROLE-3)."""
+    return is_purchaser(user) and demand.unit_id == user.purchaser_unit_id
+
+
+def can_view_demand(user, demand):
+    """Published records are public (R-ACC-4); drafts only to their unit and the administrators over it."""
+    if demand.is_public or is_city_admin(user) or can_edit_demand(user, demand):
+        return True
+    return is_district_admin(user) and demand.unit.district_id == user.district_id
+
+
+DISTRICT_PATHS["demands.demand"] = "unit__district"

@@ -4,6 +4,8 @@ Loaded by data migrations from `portal/data/*.csv`; administrators may edit rows
 so code depends on a row only through its `code`.
 """
 
+import uuid
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -94,3 +96,34 @@ class PurchaseType(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def import_upload_path(instance, filename):
+    return f"imports/{instance.kind}/{instance.pk}.xlsx"
+
+
+class ImportBatch(models.Model):
+    """One uploaded Excel file between preview and confirm. It belongs to the user who uploaded
+    it (nobody else can see or confirm it) and is deleted once confirmed or abandoned."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField("类型", max_length=20)
+    user = models.ForeignKey(
+        "accounts.User", on_delete=models.CASCADE, related_name="+", verbose_name="上传人"
+    )
+    file = models.FileField("文件", upload_to=import_upload_path, max_length=200)
+    original_name = models.CharField("原文件名", max_length=200)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    report = models.JSONField("预览结果", default=dict)
+
+    class Meta:
+        verbose_name = "Excel 导入批次"
+        verbose_name_plural = "Excel 导入批次"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name}（{self.created_at:%Y-%m-%d %H:%M}）"
+
+    def delete(self, *args, **kwargs):
+        self.file.delete(save=False)
+        return super().delete(*args, **kwargs)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "simple_history",
+    "django_filters",
     "csp",
     "portal",
     "accounts",
@@ -227,3 +228,9 @@ PORTAL_NAME = "上海市政府购买社会组织服务供需对接平台"
 PORTAL_HOTLINE = os.environ.get("PORTAL_HOTLINE", "962200")
 PORTAL_CONTACT_EMAIL = os.environ.get("PORTAL_CONTACT_EMAIL", "gxpt@mzj.sh.gov.cn")
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# 我要购买服务 (R-DEM-2, R-DEM-5)
+PROCUREMENT_THRESHOLD_YUAN = int(os.environ.get("PROCUREMENT_THRESHOLD_YUAN", "1000000"))
+DEMAND_ADDED_PUBLISH_DAYS = 20  # 第四条(三): added projects within 20 days of budget approval
+DEMAND_AWARD_GRACE_DAYS = int(os.environ.get("DEMAND_AWARD_GRACE_DAYS", "30"))
+DEMAND_EVALUATION_GRACE_DAYS = int(os.environ.get("DEMAND_EVALUATION_GRACE_DAYS", "60"))

@@ -13,6 +13,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", views.home, name="home"),
     path("workbench/", views.workbench, name="workbench"),
+    path("demands/", include("demands.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -16,8 +16,17 @@ MODULES = {
 }
 
 
+# Modules that have their own pages now; their header link points there.
+LIVE_MODULES = {"demands"}
+
+
+def module_url_name(module):
+    return f"{module}:list" if module in LIVE_MODULES else f"{module}_home"
+
+
 def home(request):
-    return render(request, "portal/home.html", {"modules": MODULES})
+    modules = [(title, description, module_url_name(key)) for key, (title, description) in MODULES.items()]
+    return render(request, "portal/home.html", {"modules": modules})
 
 
 def module_pending(request, module):

@@ -73,6 +73,9 @@ class Command(BaseCommand):
         street = {s.name: s for s in Street.objects.filter(district__in=[hp, xh])}
 
         def unit(name, level, code, district=None, street_obj=None, line="民政"):
+            existing = PurchaserUnit.objects.filter(name=name).first()
+            if existing is not None:
+                return existing
             obj, _ = PurchaserUnit.objects.get_or_create(
                 uscc=code,
                 defaults=dict(
@@ -187,6 +190,53 @@ class Command(BaseCommand):
                 listed_on=datetime.date(2026, 3, 2),
                 reason="年度检查中发现提供虚假材料，经查属实，列入严重失信名单（演示数据）。",
             )
+
+        # Every seeded 街镇 and every district's 民政局 is a purchaser unit; organizations across the city.
+        for index, st in enumerate(
+            Street.objects.select_related("district").order_by("district__code", "name")
+        ):
+            suffix = "办事处" if st.name.endswith("街道") else "人民政府"
+            unit(
+                f"{st.district.name}{st.name}{suffix}",
+                UnitLevel.STREET,
+                make_uscc("11" + st.district.code, f"3{index:08d}"),
+                st.district,
+                st,
+            )
+        for index, d in enumerate(District.objects.order_by("code")):
+            unit(f"{d.name}民政局", UnitLevel.DISTRICT, make_uscc("11" + d.code, f"2{index:08d}"), d)
+        words = [
+            "乐龄",
+            "阳光",
+            "同心",
+            "睦邻",
+            "益友",
+            "绿叶",
+            "彩虹",
+            "向阳",
+            "和美",
+            "安康",
+            "善水",
+            "春晖",
+        ]
+        kinds = ["社区服务中心", "社工服务社", "公益服务中心", "助老服务社"]
+        for index, d in enumerate(District.objects.order_by("code")):
+            for j in range(2):
+                word = words[(index + j * 5) % len(words)]
+                org(
+                    f"上海市{d.name}{word}{kinds[(index + j) % len(kinds)]}",
+                    OrgType.SERVICE_AGENCY,
+                    make_uscc("52" + d.code, f"MJ{index:03d}{j:04d}"),
+                    d,
+                    d,
+                    "开展社区服务、为老服务和社会工作服务。",
+                )
+
+        from demands import demo as demand_demo
+
+        created = demand_demo.seed()
+        if created:
+            self.stdout.write(f"已生成 {created} 个演示需求。")
 
         applications = [
             dict(

@@ -1,0 +1,72 @@
+import django_filters
+from django import forms
+
+from accounts.models import UnitLevel
+from portal.models import Category, District
+
+from .models import Status
+
+
+def category_choices():
+    """Top-level areas and their sub-areas in one list: "养老服务（全部）" then its children."""
+    choices = []
+    categories = list(Category.objects.filter(is_active=True).select_related("parent").order_by("code"))
+    for top in (c for c in categories if c.parent_id is None):
+        group = [(top.code, f"{top.name}（全部）")]
+        group += [(c.code, c.name) for c in categories if c.parent_id == top.pk]
+        choices.append((top.name, group))
+    return choices
+
+
+def year_choices():
+    from .models import Demand
+
+    years = Demand.objects.order_by("-year").values_list("year", flat=True).distinct()
+    return [(str(y), f"{y}年") for y in years]
+
+
+class DemandFilter(django_filters.FilterSet):
+    category = django_filters.ChoiceFilter(label="项目类别", method="filter_category", empty_label="全部类别")
+    district = django_filters.ModelChoiceFilter(
+        label="服务区域", queryset=District.objects.all(), empty_label="全市各区"
+    )
+    year = django_filters.ChoiceFilter(label="年度", empty_label="全部年度")
+    budget_min = django_filters.NumberFilter(
+        label="预算不低于（元）",
+        field_name="budget",
+        lookup_expr="gte",
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1000}),
+    )
+    budget_max = django_filters.NumberFilter(
+        label="预算不高于（元）",
+        field_name="budget",
+        lookup_expr="lte",
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1000}),
+    )
+    status = django_filters.ChoiceFilter(
+        label="状态",
+        choices=[(s.value, s.label) for s in Status if s != Status.DRAFT],
+        empty_label="进行中和已完成",
+    )
+    level = django_filters.ChoiceFilter(
+        label="购买主体层级", field_name="unit__level", choices=UnitLevel.choices, empty_label="全部层级"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["category"].extra["choices"] = category_choices()
+        self.filters["year"].extra["choices"] = year_choices()
+
+    def filter_category(self, qs, name, value):
+        if len(value) <= 2:
+            return qs.filter(category__parent__code=value)
+        return qs.filter(category__code=value)
+
+    def filter_queryset(self, queryset):
+        qs = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            # By default the listing shows what is still useful: not the cancelled ones.
+            qs = qs.exclude(status=Status.CANCELLED)
+        return qs

@@ -1,0 +1,117 @@
+from django import forms
+
+from accounts.models import SocialOrganization
+from portal.forms import AmountField, CategoryField, StreetField
+from portal.models import PurchaseType
+
+from .models import Demand, Grade
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DemandForm(forms.ModelForm):
+    budget = AmountField(
+        label="项目预算（元）", help_text="以元为单位，例如 380000 或 380,000.00；须低于政府采购限额。"
+    )
+    category = CategoryField()
+    street = StreetField(help_text="可不选；选择时须属于所选服务区域。")
+
+    class Meta:
+        model = Demand
+        fields = [
+            "title",
+            "budget",
+            "category",
+            "purchase_type",
+            "orientation",
+            "service_targets",
+            "district",
+            "street",
+            "period_start",
+            "period_end",
+            "year",
+            "plan_type",
+            "budget_approved_on",
+            "qualification",
+            "other_info",
+            "contact_person",
+            "contact_phone",
+            "contact_email",
+        ]
+        widgets = {
+            "period_start": DATE,
+            "period_end": DATE,
+            "budget_approved_on": DATE,
+            "qualification": forms.Textarea(attrs={"rows": 4}),
+            "other_info": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "purchase_type": "政府履职所需辅助性事项和补贴、资助类项目不在本平台发布（第四条(一)）。",
+            "plan_type": "年度计划项目应在当年4月30日前发布；年度新增项目应在预算批复后20日内发布。",
+            "budget_approved_on": "年度新增项目必填。",
+            "service_targets": "例如：辖区内80周岁以上独居老人",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["purchase_type"].queryset = PurchaseType.objects.all()
+        self.fields["purchase_type"].empty_label = "（请选择）"
+        self.fields["district"].empty_label = "（请选择区）"
+        if self.instance.pk and self.instance.category_id:
+            self.initial["category"] = str(self.instance.category_id)
+        if self.instance.pk and self.instance.street_id:
+            self.initial["street"] = str(self.instance.street_id)
+
+
+class AdjustForm(DemandForm):
+    reason = forms.CharField(
+        label="调整原因",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="必填。调整原因和调整内容会记入变更记录。",
+    )
+
+    class Meta(DemandForm.Meta):
+        fields = ["reason"] + DemandForm.Meta.fields
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="取消原因",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="必填，会公开显示在需求页面上，例如：因实施条件变化，本年度不再实施。",
+    )
+
+
+class AwardForm(forms.Form):
+    # Options come from the search box on the page; any organization may be submitted, and
+    # the service refuses an ineligible one with its reason (R-SUB-3).
+    organization = forms.ModelChoiceField(
+        label="承接的社会组织",
+        queryset=SocialOrganization.objects.all(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "请从搜索结果中选择一个社会组织。",
+            "required": "请先搜索并选择承接的社会组织。",
+        },
+    )
+    amount = AmountField(label="成交金额（元）")
+    awarded_on = forms.DateField(label="确定承接日期", widget=DATE)
+
+
+class EvaluateForm(forms.Form):
+    grade = forms.ChoiceField(label="绩效评价等级", choices=[("", "（请选择）")] + list(Grade.choices))
+    score = forms.DecimalField(
+        label="绩效评价得分", min_value=0, max_value=100, decimal_places=2, max_digits=5
+    )
+    summary = forms.CharField(label="评价摘要", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    evaluated_on = forms.DateField(label="评价日期", widget=DATE)
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        help_text="请使用下载的模板填写，文件不超过 5 MB。上传后先预览，确认后才发布。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

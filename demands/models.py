@@ -1,0 +1,273 @@
+"""我要购买服务: a purchaser unit's demand (R-DEM-1…6)."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from accounts.models import PurchaserUnit, SocialOrganization
+from portal import search
+from portal.models import Category, District, PurchaseType, Street
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    CANCELLED = "cancelled", "已取消"
+    AWARDED = "awarded", "已确定承接方"
+    EVALUATED = "evaluated", "已评价"
+
+
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.AWARDED, Status.EVALUATED, Status.CANCELLED)
+
+
+class Orientation(models.TextChoices):
+    PRIORITY = "priority", "优先面向社会组织"
+    OPEN = "open", "不限制社会组织参与"
+
+
+class PlanType(models.TextChoices):
+    ANNUAL = "annual", "年度计划项目"
+    ADDED = "added", "年度新增项目"
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", "优秀"
+    GOOD = "good", "良好"
+    PASS = "pass", "合格"
+    FAIL = "fail", "不合格"
+
+
+PLATFORM_SOURCE = "本平台"
+
+
+def threshold():
+    return Decimal(str(getattr(settings, "PROCUREMENT_THRESHOLD_YUAN", 1_000_000)))
+
+
+class Demand(models.Model):
+    # R-DEM-1 fields
+    title = models.CharField("项目名称", max_length=100)
+    budget = models.DecimalField("项目预算（元）", max_digits=14, decimal_places=2)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="demands",
+        verbose_name="项目类别",
+        limit_choices_to={"parent__isnull": False},
+    )
+    purchase_type = models.ForeignKey(
+        PurchaseType, on_delete=models.PROTECT, related_name="demands", verbose_name="购买服务类型"
+    )
+    service_targets = models.CharField("服务对象", max_length=200)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="demands", verbose_name="服务区域"
+    )
+    street = models.ForeignKey(
+        Street,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demands",
+        verbose_name="服务街镇",
+    )
+    period_start = models.DateField("实施开始日期")
+    period_end = models.DateField("实施结束日期")
+    contact_person = models.CharField("联系人", max_length=40)
+    contact_phone = models.CharField("联系电话", max_length=40)
+    contact_email = models.EmailField("联系邮箱", blank=True)
+    qualification = models.TextField("对社会组织的资质和条件要求", max_length=2000)
+    other_info = models.TextField("其他信息", max_length=2000, blank=True)
+    year = models.PositiveSmallIntegerField(
+        "年度", validators=[MinValueValidator(2015), MaxValueValidator(2100)]
+    )
+    plan_type = models.CharField("项目性质", max_length=10, choices=PlanType.choices, default=PlanType.ANNUAL)
+    budget_approved_on = models.DateField("预算批复日期", null=True, blank=True)
+    orientation = models.CharField(
+        "面向社会组织方式", max_length=10, choices=Orientation.choices, default=Orientation.PRIORITY
+    )
+
+    # Ownership, source and lifecycle
+    unit = models.ForeignKey(
+        PurchaserUnit, on_delete=models.PROTECT, related_name="demands", verbose_name="购买主体"
+    )
+    source = models.CharField("信息来源", max_length=60, default=PLATFORM_SOURCE)
+    external_id = models.CharField("来源系统编号", max_length=60, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="创建人",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
+    adjusted_at = models.DateTimeField("最近调整时间", null=True, blank=True)
+    cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
+    cancel_reason = models.TextField("取消原因", blank=True)
+    awarded_org = models.ForeignKey(
+        SocialOrganization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="awarded_demands",
+        verbose_name="承接社会组织",
+    )
+    award_amount = models.DecimalField(
+        "成交金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    awarded_on = models.DateField("确定承接日期", null=True, blank=True)
+    awarded_at = models.DateTimeField("承接信息录入时间", null=True, blank=True)
+    eval_grade = models.CharField("绩效评价等级", max_length=10, choices=Grade.choices, blank=True)
+    eval_score = models.DecimalField(
+        "绩效评价得分",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    eval_summary = models.TextField("评价摘要", max_length=2000, blank=True)
+    evaluated_on = models.DateField("评价日期", null=True, blank=True)
+    evaluated_at = models.DateTimeField("评价信息录入时间", null=True, blank=True)
+
+    search_tokens = models.TextField(editable=False, blank=True, default="")
+
+    history = HistoricalRecords(
+        verbose_name="购买需求变更记录", excluded_fields=["search_tokens", "updated_at"]
+    )
+
+    SEARCH_FIELDS = ("title", "service_targets", "qualification", "other_info")
+
+    class Meta:
+        verbose_name = "购买服务需求"
+        verbose_name_plural = "购买服务需求"
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="demand_status_published"),
+            models.Index(fields=["year", "status"], name="demand_year_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="demand_unique_external_id",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_tokens = self.build_search_tokens()
+        super().save(*args, **kwargs)
+
+    # --- rules that depend only on this row (R-DEM-2, R-DEM-5) ---------------------------
+
+    def clean(self):
+        errors = {}
+        if self.budget is not None:
+            if self.budget <= 0:
+                errors["budget"] = "项目预算必须大于 0 元。"
+            elif self.budget >= threshold():
+                errors["budget"] = (
+                    f"项目预算 {self.budget:,.2f} 元已达到政府采购限额标准（{threshold():,.0f} 元），"
+                    "不属于本平台发布范围（《管理和使用办法》第四条(一)：平台发布政府采购限额以下的项目）。"
+                )
+        if self.purchase_type_id and not self.purchase_type.allowed:
+            errors["purchase_type"] = (
+                f"“{self.purchase_type.name}”不在本平台发布范围：{self.purchase_type.note or '第四条(一)'}。"
+            )
+        if self.category_id and self.category.parent_id is None:
+            errors["category"] = "请选择具体的二级项目类别。"
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = "实施结束日期不能早于开始日期。"
+        if self.street_id and self.district_id and self.street.district_id != self.district_id:
+            errors["street"] = "所选街镇不属于所选的服务区域。"
+        if self.plan_type == PlanType.ADDED and not self.budget_approved_on:
+            errors["budget_approved_on"] = "年度新增项目须填写预算批复日期（应在批复后20日内发布）。"
+        if self.budget_approved_on and self.year and abs(self.budget_approved_on.year - self.year) > 1:
+            errors["budget_approved_on"] = "预算批复日期与项目年度相差过大，请核对。"
+        if errors:
+            raise ValidationError(errors)
+
+    def build_search_tokens(self):
+        return search.tokens_for(*(getattr(self, f) for f in self.SEARCH_FIELDS))
+
+    # --- deadlines (R-DEM-5) ----------------------------------------------------------------
+
+    @property
+    def publish_deadline(self):
+        """Planned projects by 30 April of their year; added ones within 20 days of budget approval."""
+        if self.plan_type == PlanType.ADDED:
+            if not self.budget_approved_on:
+                return None
+            return self.budget_approved_on + datetime.timedelta(days=settings.DEMAND_ADDED_PUBLISH_DAYS)
+        return datetime.date(self.year, 4, 30)
+
+    @property
+    def published_on(self):
+        return timezone.localdate(self.published_at) if self.published_at else None
+
+    @property
+    def published_on_time(self):
+        """True/False once published; None while not published yet."""
+        deadline = self.publish_deadline
+        if self.published_on is None or deadline is None:
+            return None
+        return self.published_on <= deadline
+
+    @property
+    def publish_overdue(self):
+        deadline = self.publish_deadline
+        return self.status == Status.DRAFT and deadline is not None and timezone.localdate() > deadline
+
+    @property
+    def award_due(self):
+        return self.period_start + datetime.timedelta(days=settings.DEMAND_AWARD_GRACE_DAYS)
+
+    @property
+    def award_overdue(self):
+        return self.status == Status.PUBLISHED and timezone.localdate() > self.award_due
+
+    @property
+    def evaluation_due(self):
+        return self.period_end + datetime.timedelta(days=settings.DEMAND_EVALUATION_GRACE_DAYS)
+
+    @property
+    def evaluation_overdue(self):
+        return self.status == Status.AWARDED and timezone.localdate() > self.evaluation_due
+
+    @property
+    def deadline_flags(self):
+        """Short Chinese labels for the purchaser's list and the detail page."""
+        flags = []
+        if self.published_on_time is True:
+            flags.append(("ok", "按时发布"))
+        elif self.published_on_time is False:
+            flags.append(("late", f"逾期发布（应于 {self.publish_deadline:%Y-%m-%d} 前）"))
+        elif self.publish_overdue:
+            flags.append(("late", f"已超过发布期限（{self.publish_deadline:%Y-%m-%d}）"))
+        if self.award_overdue:
+            flags.append(("late", f"承接信息逾期未补录（应于 {self.award_due:%Y-%m-%d} 前）"))
+        if self.evaluation_overdue:
+            flags.append(("late", f"绩效评价逾期未补录（应于 {self.evaluation_due:%Y-%m-%d} 前）"))
+        return flags
+
+    @property
+    def is_public(self):
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def from_platform(self):
+        return self.source == PLATFORM_SOURCE

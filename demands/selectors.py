@@ -1,0 +1,57 @@
+"""Reads shared by the demand views, the admin site and (later) exports and statistics."""
+
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from accounts import permissions
+from portal import search
+
+from .models import PUBLIC_STATUSES, Demand
+
+LIST_RELATED = ("unit", "category__parent", "district", "street", "purchase_type")
+
+
+def public_demands():
+    return Demand.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def demands_visible_to(user):
+    """Every demand `user` may open: the public ones, plus drafts of its unit or its scope."""
+    if permissions.is_city_admin(user):
+        return Demand.objects.all()
+    visible = Q(status__in=PUBLIC_STATUSES)
+    if permissions.is_purchaser(user):
+        visible |= Q(unit_id=user.purchaser_unit_id)
+    elif permissions.is_district_admin(user):
+        visible |= Q(unit__district_id=user.district_id)
+    return Demand.objects.filter(visible)
+
+
+def demands_of_unit(unit):
+    return Demand.objects.filter(unit=unit)
+
+
+def demands_search(qs, text):
+    return search.search(qs, text, fields=Demand.SEARCH_FIELDS)
+
+
+SORTS = {
+    "newest": ("最新发布", ("-published_at", "-pk")),
+    "oldest": ("最早发布", ("published_at", "pk")),
+    "budget_desc": ("预算从高到低", ("-budget", "-pk")),
+    "budget_asc": ("预算从低到高", ("budget", "pk")),
+    "relevance": ("相关度", None),
+}
+
+
+def demands_sort(qs, sort, text=""):
+    if sort == "relevance" and text:
+        # Title matches first, then the newest: cheap, and the same on SQLite and PostgreSQL.
+        words = text.split()
+        title_hit = Q()
+        for word in words:
+            title_hit &= Q(title__icontains=word)
+        return qs.annotate(
+            title_hit=Case(When(title_hit, then=Value(1)), default=Value(0), output_field=IntegerField())
+        ).order_by("-title_hit", "-published_at", "-pk")
+    order = SORTS.get(sort, SORTS["newest"])[1] or SORTS["newest"][1]
+    return qs.order_by(*order)

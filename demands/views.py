@@ -1,0 +1,355 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts import permissions
+from accounts.models import SocialOrganization
+from portal.errors import ServiceError
+
+from . import selectors, services
+from .filters import DemandFilter
+from .forms import AdjustForm, AwardForm, CancelForm, DemandForm, EvaluateForm
+from .models import Demand, Status
+
+PAGE_SIZES = (10, 20, 50)
+
+
+def _page_size(request):
+    try:
+        size = int(request.GET.get("size", 20))
+    except ValueError:
+        return 20
+    return size if size in PAGE_SIZES else 20
+
+
+def demand_list(request):
+    """Public listing: search, filters, sorting, pagination (R-MAT-1)."""
+    text = request.GET.get("q", "").strip()[:50]
+    qs = selectors.public_demands().select_related(*selectors.LIST_RELATED)
+    filterset = DemandFilter(request.GET or None, queryset=qs)
+    qs = (
+        filterset.qs
+        if filterset.is_bound and filterset.is_valid()
+        else filterset.queryset.exclude(status=Status.CANCELLED)
+    )
+    qs = selectors.demands_search(qs, text)
+    sort = request.GET.get("sort") or ("relevance" if text else "newest")
+    if sort not in selectors.SORTS:
+        sort = "newest"
+    qs = selectors.demands_sort(qs, sort, text)
+    page = Paginator(qs, _page_size(request)).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "demands/list.html",
+        {
+            "page": page,
+            "filter": filterset,
+            "q": text,
+            "sort": sort,
+            "sorts": [
+                (key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or text
+            ],
+            "size": _page_size(request),
+            "page_sizes": PAGE_SIZES,
+            "querystring": params.urlencode(),
+        },
+    )
+
+
+def _get_visible(request, pk):
+    demand = get_object_or_404(
+        selectors.demands_visible_to(request.user).select_related(
+            "unit__district", "category__parent", "district", "street", "purchase_type", "awarded_org"
+        ),
+        pk=pk,
+    )
+    return demand
+
+
+def demand_detail(request, pk):
+    demand = _get_visible(request, pk)
+    history = []
+    if request.user.is_authenticated:
+        history = list(
+            demand.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+        )
+    return render(
+        request,
+        "demands/detail.html",
+        {
+            "demand": demand,
+            "can_edit": permissions.can_edit_demand(request.user, demand),
+            "history": history,
+            "allowed": services.ALLOWED[demand.status],
+            "Status": Status,
+        },
+    )
+
+
+def _own_demand(request, pk):
+    """A demand the user's unit owns; anything else answers 404 (R-ACC-5)."""
+    if not permissions.is_purchaser(request.user):
+        raise Http404
+    return get_object_or_404(
+        Demand.objects.select_related("unit", "category__parent", "district", "street", "purchase_type"),
+        pk=pk,
+        unit_id=request.user.purchaser_unit_id,
+    )
+
+
+def _require_purchaser(request):
+    if not permissions.is_purchaser(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def my_demands(request):
+    """我的需求: the purchaser unit's demands with status, deadline flags and actions."""
+    _require_purchaser(request)
+    status = request.GET.get("status", "")
+    qs = selectors.demands_of_unit(request.user.purchaser_unit).select_related(*selectors.LIST_RELATED)
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    text = request.GET.get("q", "").strip()[:50]
+    if text:
+        qs = qs.filter(Q(title__icontains=text))
+    qs = qs.order_by("-updated_at", "-pk")
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "demands/mine.html",
+        {"page": page, "status": status, "statuses": Status.choices, "q": text, "Status": Status},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_create(request):
+    _require_purchaser(request)
+    unit = request.user.purchaser_unit
+    initial = {
+        "district": unit.district_id,
+        "contact_person": unit.contact_person or request.user.full_name,
+        "contact_phone": unit.contact_phone or request.user.phone,
+        "contact_email": request.user.email,
+    }
+    form = DemandForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        publish = request.POST.get("action") == "publish"
+        try:
+            demand = services.demand_create(demand=form.save(commit=False), by=request.user, publish=publish)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "需求已发布。" if publish else "已保存为草稿，确认无误后请点击“发布”。")
+            return redirect("demands:detail", pk=demand.pk)
+    return render(request, "demands/form.html", {"form": form, "title": "发布购买服务需求", "mode": "create"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_edit(request, pk):
+    demand = _own_demand(request, pk)
+    if demand.status not in (Status.DRAFT, Status.PUBLISHED):
+        messages.error(request, f"“{demand.get_status_display()}”的需求不能修改。")
+        return redirect("demands:detail", pk=pk)
+    adjusting = demand.status == Status.PUBLISHED
+    form_class = AdjustForm if adjusting else DemandForm
+    form = form_class(request.POST or None, instance=demand)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if adjusting:
+                services.demand_adjust(
+                    demand=form.save(commit=False), by=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, "需求已调整，调整原因已记入变更记录。")
+            else:
+                services.demand_update_draft(demand=form.save(commit=False), by=request.user)
+                if request.POST.get("action") == "publish":
+                    services.demand_publish(demand=demand, by=request.user)
+                    messages.success(request, "需求已发布。")
+                else:
+                    messages.success(request, "草稿已保存。")
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("demands:detail", pk=pk)
+    title = "调整已发布的需求" if adjusting else "修改草稿"
+    return render(
+        request,
+        "demands/form.html",
+        {"form": form, "title": title, "mode": "adjust" if adjusting else "edit", "demand": demand},
+    )
+
+
+def _run(request, demand, action, **kwargs):
+    try:
+        action(demand=demand, by=request.user, **kwargs)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return False
+    return True
+
+
+@login_required
+@require_http_methods(["POST"])
+def demand_publish(request, pk):
+    demand = _own_demand(request, pk)
+    if _run(request, demand, services.demand_publish):
+        messages.success(request, "需求已发布。")
+    return redirect("demands:detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_cancel(request, pk):
+    demand = _own_demand(request, pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(request, demand, services.demand_cancel, reason=form.cleaned_data["reason"]):
+            messages.success(request, "需求已取消。取消的需求不会删除，页面上会显示取消原因。")
+        return redirect("demands:detail", pk=pk)
+    return render(
+        request,
+        "demands/action.html",
+        {"demand": demand, "form": form, "title": "取消需求", "button": "确认取消", "danger": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_award(request, pk):
+    demand = _own_demand(request, pk)
+    search_text = request.GET.get("org_q", "").strip()[:50]
+    results = []
+    if search_text:
+        results = list(
+            SocialOrganization.objects.filter(Q(name__icontains=search_text) | Q(uscc__iexact=search_text))
+            .select_related("registration_district")
+            .order_by("name")[:20]
+        )
+    form = AwardForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _run(
+            request,
+            demand,
+            services.demand_award,
+            organization=form.cleaned_data["organization"],
+            amount=form.cleaned_data["amount"],
+            awarded_on=form.cleaned_data["awarded_on"],
+        ):
+            messages.success(request, "承接信息已补录。")
+            return redirect("demands:detail", pk=pk)
+    return render(
+        request,
+        "demands/award.html",
+        {"demand": demand, "form": form, "results": results, "org_q": search_text},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def demand_evaluate(request, pk):
+    demand = _own_demand(request, pk)
+    form = EvaluateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _run(
+            request,
+            demand,
+            services.demand_evaluate,
+            grade=data["grade"],
+            score=data["score"],
+            summary=data["summary"],
+            evaluated_on=data["evaluated_on"],
+        ):
+            messages.success(request, "绩效评价结果已补录。")
+            return redirect("demands:detail", pk=pk)
+    return render(
+        request,
+        "demands/action.html",
+        {"demand": demand, "form": form, "title": "补录绩效评价结果", "button": "保存评价结果"},
+    )
+
+
+# --- Excel 批量发布 (R-DEM-3) -------------------------------------------------------------
+
+
+@login_required
+def import_template(request):
+    _require_purchaser(request)
+    from portal.excel import build_template
+
+    from . import importing
+
+    content = build_template(
+        importing.columns(),
+        instructions=[
+            "每行填写一个项目，从第2行开始；第2行是示例，请删除或改写。",
+            "带 * 的列必填。项目类别、购买服务类型、服务区域等请从下拉列表选择。",
+            "金额以元为单位；日期请按 2025-03-01 的格式填写。",
+            "上传后会先预览并列出每一行的问题，确认后才会发布；有任何一行有问题时不会发布任何一行。",
+        ],
+    )
+    return _xlsx_response(content, "购买服务需求批量发布模板.xlsx")
+
+
+def _xlsx_response(content, filename):
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    _require_purchaser(request)
+    from portal import imports
+    from portal.excel import ExcelError
+
+    from . import importing
+    from .forms import ImportUploadForm
+
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = imports.start(importing.spec(), user=request.user, uploaded=form.cleaned_data["file"])
+        except ExcelError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("demands:import_preview", batch_id=batch.pk)
+    return render(request, "demands/import_upload.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request, batch_id):
+    _require_purchaser(request)
+    from portal import imports
+
+    from . import importing
+
+    batch = imports.get_batch(kind="demand", user=request.user, batch_id=batch_id)
+    if batch is None:
+        raise Http404("没有找到这次上传，可能已经确认或过期，请重新上传。")
+    report = batch.report
+    if request.method == "POST":
+        saved, report = imports.confirm(importing.spec(), batch=batch)
+        if saved:
+            messages.success(request, f"已发布 {saved} 个需求。")
+            return redirect("demands:mine")
+        messages.error(request, "文件中有需要修改的行，没有发布任何需求。请按下表修改后重新上传。")
+    return render(request, "demands/import_preview.html", {"batch": batch, "report": report})

@@ -1,0 +1,833 @@
+"""The shared Excel machinery behind the demand batch import and the offer bulk upload.
+
+Spreadsheets arrive typed by hand, in Excel or WPS, by civil servants and NGO staff.  This module
+refuses files that are not plain .xlsx workbooks (old .xls, CSV, macros, encrypted or zip-bomb
+files) before openpyxl ever sees them, reads one sheet into `ParsedRow`s with every cell parsed
+the way people really type it, and writes templates and exports that read back to the same values.
+
+Every message meant for the user is Chinese text without any Python exception text in it:
+`ExcelError.message` for a whole-file problem, `ParsedRow.errors[key]` for one cell (use
+`error_messages()` to get "第3行“项目预算（元）”：…" lines).
+"""
+
+import datetime
+import io
+import logging
+import math
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("text", "amount", "date", "int", "choice", "bool")
+DEFAULT_SHEET_TITLE = "数据"
+OPTIONS_SHEET_TITLE = "选项"
+INSTRUCTIONS_SHEET_TITLE = "填写说明"
+
+MIB = 1024 * 1024
+
+
+def _setting(name, default):
+    try:
+        value = getattr(settings, name, None)
+    except ImproperlyConfigured:  # imported outside a configured Django project
+        return default
+    return default if value is None else value
+
+
+# Limits.  Both read settings at import; a settings override made later (e.g. the pytest-django
+# `settings` fixture) also takes effect, and so does monkeypatching these module attributes.
+MAX_UPLOAD_BYTES = _setting("EXCEL_MAX_UPLOAD_BYTES", 5 * MIB)
+MAX_ROWS = _setting("EXCEL_MAX_ROWS", 10_000)
+_IMPORTED_LIMITS = {"EXCEL_MAX_UPLOAD_BYTES": MAX_UPLOAD_BYTES, "EXCEL_MAX_ROWS": MAX_ROWS}
+
+# Zip-bomb guards, checked against the zip directory only (nothing is extracted).  Python's zipfile
+# never inflates an entry beyond the size its directory declares, so these numbers bound openpyxl.
+MAX_ENTRY_BYTES = 50 * MIB
+MAX_TOTAL_BYTES = 200 * MIB
+MAX_COMPRESSION_RATIO = 100
+# Entries smaller than this are harmless whatever their ratio (Excel's printerSettings*.bin is
+# mostly zeros and compresses very well); only bigger ones are held to MAX_COMPRESSION_RATIO.
+RATIO_CHECK_MIN_BYTES = 1 * MIB
+
+
+def _max_upload_bytes():
+    return _runtime_limit("EXCEL_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES)
+
+
+def _max_rows():
+    return _runtime_limit("EXCEL_MAX_ROWS", MAX_ROWS)
+
+
+def _runtime_limit(name, module_value):
+    configured = _setting(name, None)
+    if configured is not None and configured != _IMPORTED_LIMITS[name]:
+        return configured
+    return module_value
+
+
+# --------------------------------------------------------------------------------------------
+# Public types
+
+
+class ExcelError(Exception):
+    """A problem with the whole file; `.message` is Chinese text to show to the user as it is."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the model/form field name, e.g. "budget"
+    header: str  # the Chinese header in the sheet, e.g. "项目预算（元）"
+    kind: str = "text"  # "text" | "amount" | "date" | "int" | "choice" | "bool"
+    required: bool = False
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()  # for kind="choice": allowed values (also the drop-down list)
+    example: object = ""  # value in the template's example row
+    width: int = 18  # column width in the template
+    help: str = ""  # one line shown in the template's instruction sheet
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"Column {self.key!r}: unknown kind {self.kind!r}, expected one of {KINDS}")
+        object.__setattr__(self, "choices", tuple(self.choices))
+
+
+@dataclass
+class ParsedRow:
+    number: int  # the Excel row number (header is row 1, so data starts at 2)
+    values: dict = field(default_factory=dict)  # key -> parsed value, None when empty or invalid
+    errors: dict = field(default_factory=dict)  # key -> Chinese message for cells that could not be parsed
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def messages(self, columns: Sequence[Column]) -> list[str]:
+        """This row's errors as full sentences: "第3行“项目预算（元）”：金额格式不正确…"."""
+        headers = {c.key: c.header for c in columns}
+        return [
+            f"第{self.number}行“{headers.get(key, key)}”：{message}" for key, message in self.errors.items()
+        ]
+
+
+def error_messages(rows: Iterable[ParsedRow], columns: Sequence[Column]) -> list[str]:
+    """Every cell error of every row, each naming the row number and the column header."""
+    return [message for row in rows for message in row.messages(columns)]
+
+
+# --------------------------------------------------------------------------------------------
+# File checks
+
+_NOT_XLSX = "请上传 .xlsx 格式的 Excel 文件（Excel 2007 及以上），可用 Excel 或 WPS 另存为 .xlsx"
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and also password-protected .xlsx
+_CORRUPT = "文件已损坏或不完整，无法打开。请用 Excel 或 WPS 打开后重新另存为 .xlsx 再上传。"
+_UNREADABLE = "无法读取文件内容，文件可能已损坏。请用 Excel 或 WPS 打开后重新另存为 .xlsx 再上传。"
+_BOMB = "文件内容异常（解压后体积过大），不像是正常的 Excel 文件，已拒绝处理。请检查文件后重新上传。"
+
+
+def _format_mb(size):
+    mb = size / MIB
+    return f"{mb:.0f}" if mb >= 100 else f"{mb:.3g}"
+
+
+def _file_size(fileobj):
+    size = getattr(fileobj, "size", None)
+    if isinstance(size, int) and not isinstance(size, bool):
+        return size
+    fileobj.seek(0, io.SEEK_END)
+    return fileobj.tell()
+
+
+def check_xlsx(fileobj) -> None:
+    """Refuse anything that is not a plain .xlsx workbook, reading only the zip directory."""
+    fileobj.seek(0)
+    try:
+        _check_xlsx(fileobj)
+    finally:
+        fileobj.seek(0)
+
+
+def _check_xlsx(fileobj):
+    size = _file_size(fileobj)
+    fileobj.seek(0)
+    head = fileobj.read(8)
+    fileobj.seek(0)
+    if size == 0 or not head:
+        raise ExcelError("上传的文件是空的，请检查后重新上传。")
+    limit = _max_upload_bytes()
+    if size > limit:
+        raise ExcelError(
+            f"文件大小超过 {_format_mb(limit)} MB 的上限（本文件 {size / MIB:.2f} MB），"
+            "请删除多余内容或拆分为多个文件分批上传。"
+        )
+    if head.startswith(_OLE_SIGNATURE):
+        raise ExcelError(_NOT_XLSX + "。如果文件设置了打开密码，请先取消密码再上传。")
+    if not head.startswith(b"PK"):
+        raise ExcelError(_NOT_XLSX + "。")
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        raise ExcelError(_CORRUPT) from None
+
+    total = 0
+    for entry in entries:
+        if entry.flag_bits & 0x1:
+            raise ExcelError("文件已加密，无法读取。请取消密码保护后重新另存为 .xlsx 再上传。")
+        if entry.file_size > MAX_ENTRY_BYTES:
+            raise ExcelError(_BOMB)
+        total += entry.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise ExcelError(_BOMB)
+        if entry.file_size >= RATIO_CHECK_MIN_BYTES and (
+            entry.compress_size <= 0 or entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO
+        ):
+            raise ExcelError(_BOMB)
+
+    names = {entry.filename.lower() for entry in entries}  # OOXML part names are case-insensitive
+    if "xl/vbaproject.bin" in names:
+        raise ExcelError(
+            "文件包含宏，出于安全原因不能上传。请另存为不含宏的 .xlsx 格式（Excel 工作簿）后再上传。"
+        )
+    if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
+        raise ExcelError("该文件不是 Excel 工作簿（可能是其他类型的文件改了扩展名）。" + _NOT_XLSX + "。")
+
+
+# --------------------------------------------------------------------------------------------
+# Cell parsing
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_SPACES = str.maketrans({"\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " "})
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "-", "\uff0d": "-"})
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_EXCEL_ERRORS = {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!"}
+
+
+def _unneutralize(text):
+    """Undo `neutralize`: "'=1+1" written by an export reads back as "=1+1"."""
+    if text.startswith("'") and text.lstrip("'").startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
+def clean_text(value) -> str:
+    """Text as the user meant it: trimmed, full-width spaces made normal, inner newlines kept,
+    numbers typed into a text column without a stray ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, datetime.time):
+        return value.isoformat(timespec="seconds" if value.second else "minutes")
+    text = str(value).translate(_ZERO_WIDTH).translate(_SPACES)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return _unneutralize(text.strip()).strip()
+
+
+def _fold(value):
+    """Full-width digits, letters and punctuation to half-width; odd minus signs to "-"."""
+    text = unicodedata.normalize("NFKC", str(value).translate(_ZERO_WIDTH).translate(_MINUS))
+    return text.translate(_MINUS).strip()
+
+
+def _is_blank(value):
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.translate(_ZERO_WIDTH).translate(_SPACES).strip()
+    return False
+
+
+# ---- amount
+
+_AMOUNT_MSG = "金额格式不正确：请填写以元为单位的数字，例如 150000 或 150,000.00"
+_AMOUNT_UNIT_MSG = "金额格式不正确：请换算成以元为单位的数字填写，不要使用“万”“千”等单位或中文数字，例如 150000 或 150,000.00"
+_AMOUNT_DECIMALS_MSG = "金额最多保留两位小数（到分），例如 150000.50"
+_AMOUNT_TOO_BIG_MSG = "金额数值过大，请检查"
+_CENT = Decimal("0.01")
+_CHINESE_NUMERALS = set("零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟萬億")
+_AMOUNT_RE = re.compile(
+    r"(?P<sign1>[+-]?)\s*(?:RMB|CNY|¥|人民币)?\s*(?P<sign2>[+-]?)\s*(?P<number>[0-9.,]+)\s*(?:元整?)?",
+    re.IGNORECASE,
+)
+
+
+def _to_cents(amount):
+    try:
+        cents = amount.quantize(_CENT)
+    except InvalidOperation:
+        raise ValueError(_AMOUNT_TOO_BIG_MSG) from None
+    if cents != amount:
+        raise ValueError(_AMOUNT_DECIMALS_MSG)
+    return abs(cents) if cents == 0 else cents
+
+
+def _grouped(integer_part):
+    """Digits with thousands separators: 150,000 (or the Chinese 15,0000).  Returns digits or None."""
+    if "," not in integer_part:
+        return integer_part if integer_part.isdigit() else None
+    first, *rest = integer_part.split(",")
+    for size in (3, 4):
+        if 1 <= len(first) <= size and first.isdigit() and all(len(g) == size and g.isdigit() for g in rest):
+            return first + "".join(rest)
+    return None
+
+
+def parse_amount(value) -> Decimal:
+    """An amount in 元 as a Decimal with two places; ValueError (Chinese message) when ambiguous."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(_AMOUNT_MSG)
+    if isinstance(value, int):
+        return _to_cents(Decimal(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(_AMOUNT_MSG)
+        return _to_cents(Decimal(repr(value)))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(_AMOUNT_MSG)
+        return _to_cents(value)
+    if not isinstance(value, str):
+        raise ValueError(_AMOUNT_MSG)
+
+    text = _fold(value).replace("，", ",")
+    if any(ch in _CHINESE_NUMERALS for ch in text):
+        raise ValueError(_AMOUNT_UNIT_MSG)
+    match = _AMOUNT_RE.fullmatch(text)
+    if not match or (match["sign1"] and match["sign2"]):
+        raise ValueError(_AMOUNT_MSG)
+    sign = match["sign1"] or match["sign2"]
+    number = match["number"]
+    if number.count(".") > 1:
+        raise ValueError(_AMOUNT_MSG)
+    integer_part, _, fraction = number.partition(".")
+    if "," in fraction or ("." in number and not fraction) or (not integer_part and not fraction):
+        raise ValueError(_AMOUNT_MSG)
+    digits = _grouped(integer_part) if integer_part else "0"
+    if digits is None:
+        raise ValueError(_AMOUNT_MSG)
+    if len(fraction) > 2:
+        raise ValueError(_AMOUNT_DECIMALS_MSG)
+    return _to_cents(Decimal(f"{'-' if sign == '-' else ''}{digits}.{fraction or '0'}"))
+
+
+# ---- date
+
+_DATE_MSG = "日期格式不正确：请按 2025-03-01 的格式填写"
+_DATE_YEAR_MSG = "日期的年份应在2000年至2100年之间"
+_DATE_DASHED_RE = re.compile(
+    r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?"
+)
+_DATE_CHINESE_RE = re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})[日号]?")
+
+
+def _check_year(year):
+    if not 2000 <= year <= 2100:
+        raise ValueError(_DATE_YEAR_MSG)
+
+
+def parse_date(value) -> datetime.date:
+    """A date from a date cell or from text such as 2025-03-01, 2025/3/1, 2025年3月1日, 2025.3.1."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        _check_year(value.year)
+        return value
+    if not isinstance(value, str):
+        # A bare number (an Excel serial such as 45000 in a cell not formatted as a date) is ambiguous.
+        raise ValueError(_DATE_MSG)
+    text = re.sub(r"\s+", " ", _fold(value))
+    text = re.sub(r"\s*([-/.年月日号])\s*", r"\1", text)
+    match = _DATE_DASHED_RE.fullmatch(text)
+    if match:
+        year, month, day = int(match[1]), int(match[3]), int(match[4])
+    else:
+        match = _DATE_CHINESE_RE.fullmatch(text)
+        if not match:
+            raise ValueError(_DATE_MSG)
+        year, month, day = (int(g) for g in match.groups())
+    _check_year(year)
+    if not 1 <= month <= 12:
+        raise ValueError("不是有效的日期：月份应为1到12")
+    try:
+        return datetime.date(year, month, day)
+    except ValueError:
+        next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+        last_day = (next_month - datetime.timedelta(days=1)).day
+        raise ValueError(f"不是有效的日期：{year}年{month}月只有{last_day}天") from None
+
+
+# ---- int, choice, bool
+
+_INT_MSG = "请填写整数"
+
+
+def parse_int(value) -> int:
+    """An integer from a number cell or from text such as "2026" or "2026年"."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(_INT_MSG)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float | Decimal):
+        if (isinstance(value, float) and not math.isfinite(value)) or (
+            isinstance(value, Decimal) and not value.is_finite()
+        ):
+            raise ValueError(_INT_MSG)
+        if value != int(value):
+            raise ValueError(_INT_MSG)
+        return int(value)
+    if not isinstance(value, str):
+        raise ValueError(_INT_MSG)
+    text = re.sub(r"\s+", "", _fold(value)).removesuffix("年")
+    match = re.fullmatch(r"([+-]?)([0-9,]+)", text)
+    digits = match and _grouped(match[2])
+    if not digits:
+        raise ValueError(_INT_MSG)
+    return int(match[1] + digits)
+
+
+def _norm_label(text):
+    """For matching headers and choices: full-/half-width alike, no spaces, no case."""
+    text = unicodedata.normalize("NFKC", clean_text(text))
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def parse_choice(value, choices: Sequence[str]) -> str:
+    """One of `choices`, matched after trimming (and with full-/half-width parentheses alike)."""
+    text = clean_text(value)
+    if text in choices:
+        return text
+    wanted = _norm_label(text)
+    for choice in choices:
+        if _norm_label(choice) == wanted:
+            return choice
+    if not choices:  # e.g. reference data not set up yet: nothing can be accepted
+        raise ValueError("目前没有可选的值，请联系管理员")
+    if len(choices) > 8:
+        raise ValueError("不是可选的值，请从下拉列表中选择")
+    raise ValueError("只能填写以下之一：" + "、".join(choices))
+
+
+_BOOL_MSG = "请填写“是”或“否”"
+_TRUE_WORDS = {"是", "y", "yes", "true", "1"}
+_FALSE_WORDS = {"否", "n", "no", "false", "0"}
+
+
+def parse_bool(value) -> bool:
+    """是/否, Y/N, yes/no, TRUE/FALSE or 1/0."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = _fold(value).casefold()
+        if word in _TRUE_WORDS:
+            return True
+        if word in _FALSE_WORDS:
+            return False
+    raise ValueError(_BOOL_MSG)
+
+
+def parse_cell(column: Column, value):
+    """The parsed value of one cell (None when empty); ValueError with a Chinese message otherwise."""
+    if _is_blank(value):
+        return None
+    if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
+        raise ValueError(f"单元格是公式错误值（{value.strip()}），请改为实际内容")
+    kind = column.kind
+    if kind == "text":
+        text = clean_text(value)
+        if column.max_length is not None and len(text) > column.max_length:
+            raise ValueError(f"不能超过{column.max_length}个字（现在{len(text)}个）")
+        return text or None
+    if kind == "amount":
+        return parse_amount(value)
+    if kind == "date":
+        return parse_date(value)
+    if kind == "int":
+        return parse_int(value)
+    if kind == "choice":
+        return parse_choice(value, column.choices)
+    return parse_bool(value)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def _norm_header(text):
+    text = _norm_label(text)
+    return text.strip("*").removesuffix(":").strip("*")
+
+
+def _display(text, limit=30):
+    text = " ".join(clean_text(text).split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _pick_sheet(workbook, sheet_title):
+    worksheets = workbook.worksheets
+    for ws in worksheets:
+        if ws.title == sheet_title:
+            return ws
+    candidates = [ws for ws in worksheets if ws.sheet_state == "visible"] or worksheets
+    if candidates:
+        return candidates[0]
+    raise ExcelError("文件中没有可以读取的工作表，请使用下载的模板填写。")
+
+
+def _match_headers(header, columns):
+    """Map sheet column index -> Column; ExcelError when headers do not fit the template."""
+    by_label = {_norm_header(c.header): c for c in columns}
+    mapping, seen, unknown, duplicates = {}, {}, [], []
+    for index, cell in enumerate(header):
+        if _is_blank(cell):
+            continue  # a column without a header (e.g. a note at the side) is ignored
+        column = by_label.get(_norm_header(cell))
+        if column is None:
+            name = _display(cell)
+            if name not in unknown:
+                unknown.append(name)
+        elif column.key in seen:
+            duplicates.append(
+                f"“{column.header}”（第{get_column_letter(seen[column.key] + 1)}列和第{get_column_letter(index + 1)}列）"
+            )
+        else:
+            seen[column.key] = index
+            mapping[index] = column
+    if duplicates:
+        raise ExcelError("表头重复：" + "、".join(duplicates) + "。请删除重复的列后再上传。")
+    missing = [c.header for c in columns if c.required and c.key not in seen]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append("缺少列" + "".join(f"“{h}”" for h in missing))
+        if unknown:
+            parts.append("无法识别的列" + "".join(f"“{h}”" for h in unknown))
+        raise ExcelError("表头与模板不一致：" + "；".join(parts) + "。请下载最新模板。")
+    return mapping
+
+
+def _parse_row(number, cells, mapping, columns):
+    row = ParsedRow(number=number, values={c.key: None for c in columns}, errors={})
+    for index, column in mapping.items():
+        value = cells[index] if index < len(cells) else None
+        try:
+            row.values[column.key] = parse_cell(column, value)
+        except ValueError as error:
+            message = str(error)
+            # Our parsers speak Chinese; anything else would be Python's own text, never shown.
+            row.errors[column.key] = message if _CJK.search(message) else "格式不正确，请检查后重新填写"
+    for column in columns:
+        if column.required and row.values[column.key] is None and column.key not in row.errors:
+            row.errors[column.key] = "必填，不能为空"
+    return row
+
+
+def read_sheet(fileobj, columns: Sequence[Column], *, sheet_title=DEFAULT_SHEET_TITLE) -> list[ParsedRow]:
+    """Check the file, then parse the sheet `sheet_title` (else the first one) row by row.
+
+    Row 1 is the header; rows whose template columns are all empty are skipped."""
+    check_xlsx(fileobj)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(fileobj, read_only=True, data_only=True)
+    except Exception:
+        logger.warning("Excel upload could not be opened by openpyxl", exc_info=True)
+        fileobj.seek(0)
+        raise ExcelError(_UNREADABLE) from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _read_rows(_pick_sheet(workbook, sheet_title), columns)
+    except ExcelError:
+        raise
+    except Exception:
+        logger.warning("Excel upload could not be read", exc_info=True)
+        raise ExcelError(_UNREADABLE) from None
+    finally:
+        workbook.close()
+        fileobj.seek(0)
+
+
+def _read_rows(ws, columns):
+    ws.reset_dimensions()  # the declared dimension may be wrong; read what is there
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header or all(_is_blank(cell) for cell in header):
+        raise ExcelError("第1行应为表头，但它是空的。请使用下载的模板填写，不要删除表头。")
+    mapping = _match_headers(header, columns)
+    limit = _max_rows()
+    parsed = []
+    for number, cells in enumerate(rows, start=2):
+        if all(_is_blank(cells[i]) for i in mapping if i < len(cells)):
+            continue
+        if len(parsed) >= limit:
+            raise ExcelError(f"数据超过 {limit} 行的上限，请拆分为多个文件分批上传。")
+        parsed.append(_parse_row(number, cells, mapping, columns))
+    return parsed
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+AMOUNT_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+INT_FORMAT = "0"
+TEXT_FORMAT = "@"
+_EXCEL_MAX_CELL_CHARS = 32_767
+_HEADER_FONT = Font(bold=True)
+_REQUIRED_HEADER_FONT = Font(bold=True, color="C00000")
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def neutralize(value):
+    """Formula-injection guard for exports: a string starting with = + - @ tab or CR gets a "'"
+    in front, so a spreadsheet never treats it as a formula.  Other values pass unchanged."""
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _header_text(column):
+    return f"*{column.header}" if column.required else column.header
+
+
+def _safe_text(value):
+    return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))[:_EXCEL_MAX_CELL_CHARS]
+
+
+def _cell_payload(column, value):
+    """(value, number_format) to write for one cell; strings always go through `neutralize`."""
+    if value is None or value == "":
+        return None, None
+    kind = column.kind
+    if kind in ("amount", "date", "int", "bool") and isinstance(value, str):
+        try:
+            value = parse_cell(column, value)
+        except ValueError:
+            return _safe_text(value), None
+        if value is None:
+            return None, None
+    if kind == "bool" and (isinstance(value, bool) or (isinstance(value, int) and value in (0, 1))):
+        return ("是" if value else "否"), None
+    if kind == "amount" and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return value, AMOUNT_FORMAT
+    if kind == "date" and isinstance(value, datetime.date):
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        return value, DATE_FORMAT
+    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value, INT_FORMAT
+    if isinstance(value, str):
+        return _safe_text(value), None
+    return _safe_text(clean_text(value)), None
+
+
+def _style_header(cell, column):
+    cell.font = _REQUIRED_HEADER_FONT if column.required else _HEADER_FONT
+    cell.fill = _HEADER_FILL
+    cell.alignment = _HEADER_ALIGNMENT
+
+
+def _column_format(column):
+    return {
+        "amount": AMOUNT_FORMAT,
+        "date": DATE_FORMAT,
+        "int": INT_FORMAT,
+        "text": TEXT_FORMAT,
+        "choice": TEXT_FORMAT,
+    }.get(column.kind)
+
+
+def _to_bytes(workbook):
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _kind_hint(column):
+    if column.kind == "text":
+        return f"文字，不超过{column.max_length}个字" if column.max_length else "文字"
+    if column.kind == "amount":
+        return "金额，以元为单位的数字，最多两位小数，例如 150000 或 150,000.00"
+    if column.kind == "date":
+        return "日期，例如 2025-03-01"
+    if column.kind == "int":
+        return "整数，例如 2026"
+    if column.kind == "bool":
+        return "从下拉列表选择“是”或“否”"
+    if len(column.choices) <= 8:
+        return "从下拉列表选择：" + "、".join(column.choices)
+    return f"从下拉列表选择（共{len(column.choices)}项）"
+
+
+def build_template(
+    columns: Sequence[Column], *, example_rows=None, instructions=(), sheet_title=DEFAULT_SHEET_TITLE
+) -> bytes:
+    """An .xlsx template: the data sheet (first, active) with header, example rows and drop-downs,
+    a "填写说明" sheet, and a hidden "选项" sheet holding the drop-down lists."""
+    if example_rows is None:
+        example = {c.key: c.example for c in columns}
+        example_rows = [example] if any(v not in (None, "") for v in example.values()) else []
+    last_row = _max_rows() + 1
+
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = sheet_title
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        dimension = ws.column_dimensions[letter]
+        dimension.width = column.width
+        if _column_format(column):
+            dimension.number_format = _column_format(column)
+        cell = ws.cell(row=1, column=index, value=_header_text(column))
+        _style_header(cell, column)
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 30
+
+    for row_number, example in enumerate(example_rows, start=2):
+        for index, column in enumerate(columns, start=1):
+            value, number_format = _cell_payload(column, example.get(column.key))
+            cell = ws.cell(row=row_number, column=index)
+            cell.value = value
+            cell.number_format = number_format or _column_format(column) or "General"
+
+    choice_columns = [(i, c) for i, c in enumerate(columns, start=1) if c.kind == "choice" and c.choices]
+    if choice_columns:
+        options = workbook.create_sheet(OPTIONS_SHEET_TITLE)
+        options.sheet_state = "hidden"
+    for list_index, (index, column) in enumerate(choice_columns, start=1):
+        list_letter = get_column_letter(list_index)
+        options.cell(row=1, column=list_index, value=_safe_text(column.header))
+        for row_number, choice in enumerate(column.choices, start=2):
+            options.cell(row=row_number, column=list_index, value=_safe_text(choice))
+        last = len(column.choices) + 1
+        validation = DataValidation(
+            type="list",
+            formula1=f"'{OPTIONS_SHEET_TITLE}'!${list_letter}$2:${list_letter}${last}",
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="输入有误",
+            error=f"“{column.header}”请从下拉列表中选择。",
+        )
+        validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{last_row}")
+        ws.add_data_validation(validation)
+    for index, column in enumerate(columns, start=1):
+        if column.kind != "bool":
+            continue
+        validation = DataValidation(
+            type="list",
+            formula1='"是,否"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="输入有误",
+            error=f"“{column.header}”请选择“是”或“否”。",
+        )
+        validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{last_row}")
+        ws.add_data_validation(validation)
+
+    guide = workbook.create_sheet(INSTRUCTIONS_SHEET_TITLE, index=1)
+    guide.column_dimensions["A"].width = 28
+    guide.column_dimensions["B"].width = 10
+    guide.column_dimensions["C"].width = 48
+    guide.column_dimensions["D"].width = 48
+    lines = list(instructions)
+    if not lines:  # the caller's own lines replace these general ones
+        lines = [
+            "带 * 号的列为必填项；请不要修改、增加或删除表头。",
+            f"每个文件最多 {_max_rows()} 行数据，文件大小不超过 {_format_mb(_max_upload_bytes())} MB。",
+        ]
+        if example_rows:
+            lines.append(f"“{sheet_title}”表中第2行起为示例，请覆盖或删除示例行后再上传。")
+    guide.cell(row=1, column=1, value="填写说明").font = Font(bold=True, size=14)
+    row_number = 2
+    for line in lines:
+        guide.cell(row=row_number, column=1, value=_safe_text(str(line)))
+        row_number += 1
+    row_number += 1
+    for index, title in enumerate(("列名", "必填/选填", "填写要求", "说明"), start=1):
+        cell = guide.cell(row=row_number, column=index, value=title)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+    for column in columns:
+        row_number += 1
+        guide.cell(row=row_number, column=1, value=_safe_text(_header_text(column)))
+        guide.cell(row=row_number, column=2, value="必填" if column.required else "选填")
+        guide.cell(row=row_number, column=3, value=_safe_text(_kind_hint(column)))
+        guide.cell(row=row_number, column=4, value=_safe_text(column.help) if column.help else None)
+        for index in (3, 4):
+            guide.cell(row=row_number, column=index).alignment = Alignment(wrap_text=True, vertical="top")
+
+    workbook.active = 0
+    return _to_bytes(workbook)
+
+
+def write_rows(columns: Sequence[Column], rows: Iterable[dict], *, sheet_title=DEFAULT_SHEET_TITLE) -> bytes:
+    """An export with the template's header row and one row per dict; reads back via read_sheet."""
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(sheet_title)
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    if isinstance(rows, Sequence) and columns:
+        # Declare the sheet's size up front (write-only sheets otherwise have none), so readers
+        # such as openpyxl need not scan the whole sheet to find it.
+        dimension = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+        ws.calculate_dimension = lambda: dimension
+
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(ws, value=_header_text(column))
+        _style_header(cell, column)
+        header.append(cell)
+    ws.append(header)
+
+    for row in rows:
+        out = []
+        for column in columns:
+            value, number_format = _cell_payload(column, row.get(column.key))
+            if number_format:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = number_format
+                out.append(cell)
+            else:
+                out.append(value)
+        ws.append(out)
+    return _to_bytes(workbook)

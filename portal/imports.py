@@ -1,0 +1,177 @@
+"""Excel import in three steps — upload, preview, confirm — shared by demands (R-DEM-3) and
+offers (R-OFF-3).
+
+- Upload: `portal.excel` checks the file (size, real .xlsx, zip entry sizes, defusedxml) and parses
+  the cells as people type them; the file is kept under MEDIA_ROOT/imports (never served) in an
+  `ImportBatch` that belongs to the uploading user.
+- Preview: a django-import-export Resource builds and validates every row (the model's `clean()`:
+  the same rules as the web form) without writing anything; the report lists each row's errors
+  by Excel row number and Chinese column header, and counts new / updated / erroneous rows.
+- Confirm: the same rows are validated again and written in one transaction; any error and
+  nothing is saved.
+Abandoned batches are deleted after `ABANDONED_AFTER` (on every upload, and by
+`manage.py cleanup_imports`).
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from import_export import resources
+from import_export.results import RowResult
+
+from .excel import Column, ExcelError, read_sheet
+from .models import ImportBatch
+
+ABANDONED_AFTER = datetime.timedelta(hours=24)
+MAX_ERRORS_SHOWN = 500
+
+
+@dataclass
+class ImportSpec:
+    kind: str
+    columns: list[Column]
+    resource_factory: Callable  # (user) -> ImportResource
+    title_key: str  # the column that names a row in the report
+    extra_headers: dict = field(default_factory=dict)  # model field -> header for fields not in columns
+
+    def header_for(self, key):
+        for column in self.columns:
+            if column.key == key:
+                return column.header
+        return self.extra_headers.get(key, "整行")
+
+
+class ImportResource(resources.ModelResource):
+    """Base for the import resources: validates in a dry run without writing, and turns every
+    problem into a Chinese message."""
+
+    def __init__(self, user):
+        super().__init__()
+        self.user = user
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        if self._is_dry_run(kwargs):
+            return  # preview: validate only, write nothing
+        super().save_instance(instance, is_create, row, **kwargs)
+
+
+def _message(error):
+    if isinstance(error, ValidationError):
+        return "；".join(error.messages)
+    if isinstance(error, (ValueError, ExcelError)):
+        return getattr(error, "message", None) or str(error)
+    return "本行无法导入，请检查填写内容。"
+
+
+def _dataset(spec, parsed_rows):
+    keys = [c.key for c in spec.columns]
+    data = tablib.Dataset(headers=keys)
+    for row in parsed_rows:
+        data.append([None if key in row.errors else row.values.get(key) for key in keys])
+    return data
+
+
+def _run(spec, parsed_rows, user, *, dry_run):
+    """Run the resource; return (report, import_result)."""
+    errors = {row.number: [(spec.header_for(k), msg) for k, msg in row.errors.items()] for row in parsed_rows}
+    resource = spec.resource_factory(user)
+    result = resource.import_data(
+        _dataset(spec, parsed_rows),
+        dry_run=dry_run,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        raise_errors=False,
+    )
+    for invalid in result.invalid_rows:
+        row = parsed_rows[invalid.number - 1]
+        already = {header for header, _ in errors[row.number]}
+        for key, messages in invalid.error_dict.items():
+            header = "整行" if key == NON_FIELD_ERRORS else spec.header_for(key)
+            if header in already:
+                continue  # the cell could not be read: that message says it already
+            errors[row.number].extend((header, str(m)) for m in messages)
+    for number, row_errors in result.row_errors():
+        row = parsed_rows[number - 1]
+        errors[row.number].extend(("整行", _message(e.error)) for e in row_errors)
+
+    counts = {"new": 0, "update": 0}
+    for row_result in result.rows:
+        if row_result.import_type == RowResult.IMPORT_TYPE_NEW:
+            counts["new"] += 1
+        elif row_result.import_type == RowResult.IMPORT_TYPE_UPDATE:
+            counts["update"] += 1
+    rows = []
+    for row in parsed_rows:
+        rows.append(
+            {
+                "number": row.number,
+                "title": str(row.values.get(spec.title_key) or ""),
+                "errors": [list(e) for e in errors[row.number]],
+            }
+        )
+    error_rows = sum(1 for r in rows if r["errors"])
+    report = {
+        "total": len(rows),
+        "error_rows": error_rows,
+        "new": counts["new"] if not error_rows else sum(1 for r in rows if not r["errors"]),
+        "update": counts["update"],
+        "rows": rows,
+    }
+    return report, result
+
+
+def cleanup(*, now=None):
+    """Delete abandoned batches and their files."""
+    cutoff = (now or timezone.now()) - ABANDONED_AFTER
+    count = 0
+    for batch in ImportBatch.objects.filter(created_at__lt=cutoff):
+        batch.delete()
+        count += 1
+    return count
+
+
+def start(spec, *, user, uploaded):
+    """Check and parse an upload, keep it for the user, and validate it. Raises ExcelError."""
+    parsed = read_sheet(uploaded, spec.columns)
+    if not parsed:
+        raise ExcelError("文件中没有数据行：请从第2行开始填写，每行一个项目。")
+    cleanup()
+    for old in ImportBatch.objects.filter(user=user, kind=spec.kind):
+        old.delete()
+    batch = ImportBatch(kind=spec.kind, user=user, original_name=(uploaded.name or "upload.xlsx")[:200])
+    uploaded.seek(0)
+    batch.file.save(f"{batch.pk}.xlsx", ContentFile(uploaded.read()), save=False)
+    batch.report, _ = _run(spec, parsed, user, dry_run=True)
+    batch.save()
+    return batch
+
+
+def get_batch(*, kind, user, batch_id):
+    """The user's own batch, or None (another user's batch is simply not found)."""
+    try:
+        return ImportBatch.objects.get(pk=batch_id, kind=kind, user=user)
+    except (ImportBatch.DoesNotExist, ValidationError, ValueError):
+        return None
+
+
+def confirm(spec, *, batch):
+    """Save every row or none. Returns (saved_count, report)."""
+    with batch.file.open("rb") as fh:
+        parsed = read_sheet(fh, spec.columns)
+    with transaction.atomic():
+        report, _ = _run(spec, parsed, batch.user, dry_run=False)
+        if report["error_rows"]:
+            transaction.set_rollback(True)
+    if report["error_rows"]:
+        batch.report = report
+        batch.save(update_fields=["report"])
+        return 0, report
+    saved = report["new"] + report["update"]
+    batch.delete()
+    return saved, report
