@@ -171,10 +171,32 @@ class DemandResource(ImportResource):
 
     class Meta:
         model = Demand
-        fields = ()
+        fields = (
+            "title",
+            "budget",
+            "category",
+            "purchase_type",
+            "orientation",
+            "service_targets",
+            "district",
+            "street",
+            "period_start",
+            "period_end",
+            "year",
+            "plan_type",
+            "budget_approved_on",
+            "qualification",
+            "other_info",
+            "contact_person",
+            "contact_phone",
+            "contact_email",
+        )
         clean_model_instances = True
         skip_diff = True
         skip_html_diff = True
+
+    change_reason = "Excel 批量发布"
+    trusted_fields = ("category", "purchase_type", "district", "street", "unit", "created_by", "awarded_org")
 
     def __init__(self, user):
         super().__init__(user)
@@ -194,9 +216,10 @@ class DemandResource(ImportResource):
         instance.created_by = self.user
         instance.status = Status.PUBLISHED
         instance.published_at = self.now
-        instance._history_user = self.user
-        instance._change_reason = "Excel 批量发布"
         super().import_instance(instance, row, **kwargs)
+
+    def before_bulk_create(self, instance):
+        instance.search_tokens = instance.build_search_tokens()
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})

@@ -1,8 +1,11 @@
 """factory_boy factories. Codes are generated with a correct GB 32100-2015 check character."""
 
+import datetime
 import itertools
+from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from accounts.models import (
     AccountApplication,
@@ -14,7 +17,7 @@ from accounts.models import (
     User,
 )
 from accounts.validators import uscc_check_char
-from portal.models import District, Street
+from portal.models import Category, District, PurchaseType, Street
 
 _serial = itertools.count(1)
 PASSWORD = "Test-password-2026"
@@ -93,3 +96,29 @@ class AccountApplicationFactory(factory.django.DjangoModelFactory):
     contact_phone = "021-63300001"
     username = factory.Sequence(lambda n: f"applicant{n}")
     review_district = factory.LazyAttribute(lambda o: o.district if o.unit_level != UnitLevel.CITY else None)
+
+
+class DemandFactory(factory.django.DjangoModelFactory):
+    """A published demand of a 黄浦区 unit unless told otherwise."""
+
+    class Meta:
+        model = "demands.Demand"
+
+    title = factory.Sequence(lambda n: f"社区居家养老服务项目{n}")
+    budget = Decimal("380000.00")
+    category = factory.LazyFunction(lambda: Category.objects.get(code="0101"))
+    purchase_type = factory.LazyFunction(lambda: PurchaseType.objects.get(code="basic_public"))
+    service_targets = "辖区内80周岁以上独居老人"
+    district = factory.LazyAttribute(lambda o: o.unit.district or district("黄浦区"))
+    period_start = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=30))
+    period_end = factory.LazyAttribute(lambda o: o.period_start + datetime.timedelta(days=364))
+    contact_person = "王老师"
+    contact_phone = "021-63210000"
+    contact_email = "wang@example.gov.cn"
+    qualification = "在民政部门登记的社会组织，具有3年以上居家养老服务经验"
+    year = factory.LazyFunction(lambda: datetime.date.today().year)
+    plan_type = "annual"
+    orientation = "priority"
+    unit = factory.SubFactory(PurchaserUnitFactory)
+    status = "published"
+    published_at = factory.LazyFunction(timezone.now)
