@@ -144,3 +144,14 @@ def can_view_demand(user, demand):
 
 
 DISTRICT_PATHS["demands.demand"] = "unit__district"
+
+
+# --- offerings (我要提供服务) ---------------------------------------------------------------
+
+
+def can_edit_offering(user, offering):
+    """Only the organization that owns an offer maintains it (R-ROLE-4)."""
+    return is_organization_user(user) and offering.organization_id == user.organization_id
+
+
+DISTRICT_PATHS["offerings.offering"] = "organization__registration_district"

@@ -86,6 +86,15 @@ def seed(count=300, seed_value=20260430):
         return 0
     rng = random.Random(seed_value)
     units = list(PurchaserUnit.objects.select_related("district", "street"))
+    # The demo logins' units get a good share, so each demo purchaser has a list worth looking at.
+    demo_units = {
+        "黄浦区南京东路街道办事处",
+        "徐汇区徐家汇街道办事处",
+        "上海市民政局",
+        "黄浦区民政局",
+        "徐汇区民政局",
+    }
+    unit_weights = [12 if u.name in demo_units else 1 for u in units]
     orgs = [o for o in SocialOrganization.objects.all() if o.is_eligible]
     subs = list(Category.objects.filter(parent__isnull=False).select_related("parent"))
     sub_weights = [CATEGORY_WEIGHTS.get(c.parent.code, 1) for c in subs]
@@ -95,7 +104,7 @@ def seed(count=300, seed_value=20260430):
     now = timezone.now()
     demands = []
     for i in range(count):
-        unit = rng.choice(units)
+        unit = rng.choices(units, weights=unit_weights)[0]
         sub = rng.choices(subs, weights=sub_weights)[0]
         place = unit.street.name if unit.street else (unit.district.name if unit.district else "本市")
         title = place + rng.choice(TITLES.get(sub.code, [f"{sub.name}项目"]))

@@ -55,3 +55,44 @@ def demands_sort(qs, sort, text=""):
         ).order_by("-title_hit", "-published_at", "-pk")
     order = SORTS.get(sort, SORTS["newest"])[1] or SORTS["newest"][1]
     return qs.order_by(*order)
+
+
+# Fields whose changes are listed in a demand's history (bookkeeping fields are left out).
+HISTORY_FIELDS = (
+    "title",
+    "budget",
+    "category",
+    "purchase_type",
+    "orientation",
+    "service_targets",
+    "district",
+    "street",
+    "period_start",
+    "period_end",
+    "year",
+    "plan_type",
+    "budget_approved_on",
+    "qualification",
+    "other_info",
+    "contact_person",
+    "contact_phone",
+    "contact_email",
+)
+
+
+def demand_history(demand, limit=50):
+    """The newest history records, each with `changed`: the verbose names of the fields it changed.
+    One query, whatever the number of records."""
+    records = list(demand.history.select_related("history_user").order_by("history_date", "history_id"))
+    fields = [Demand._meta.get_field(name) for name in HISTORY_FIELDS]
+    previous = None
+    for record in records:
+        record.changed = []
+        if previous is not None:
+            record.changed = [
+                str(f.verbose_name)
+                for f in fields
+                if getattr(record, f.attname) != getattr(previous, f.attname)
+            ]
+        previous = record
+    return list(reversed(records))[:limit]

@@ -5,62 +5,39 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from accounts.models import SocialOrganization
+from portal import listing
 from portal.errors import ServiceError
+from portal.http import xlsx_response
 
 from . import selectors, services
 from .filters import DemandFilter
 from .forms import AdjustForm, AwardForm, CancelForm, DemandForm, EvaluateForm
 from .models import Demand, Status
 
-PAGE_SIZES = (10, 20, 50)
-
-
-def _page_size(request):
-    try:
-        size = int(request.GET.get("size", 20))
-    except ValueError:
-        return 20
-    return size if size in PAGE_SIZES else 20
-
 
 def demand_list(request):
     """Public listing: search, filters, sorting, pagination (R-MAT-1)."""
-    text = request.GET.get("q", "").strip()[:50]
+    text = listing.search_text(request)
     qs = selectors.public_demands().select_related(*selectors.LIST_RELATED)
     filterset = DemandFilter(request.GET or None, queryset=qs)
-    qs = (
-        filterset.qs
-        if filterset.is_bound and filterset.is_valid()
-        else filterset.queryset.exclude(status=Status.CANCELLED)
-    )
+    if filterset.is_bound and filterset.is_valid():
+        qs = filterset.qs
+    else:
+        qs = filterset.queryset.exclude(status=Status.CANCELLED)
     qs = selectors.demands_search(qs, text)
     sort = request.GET.get("sort") or ("relevance" if text else "newest")
     if sort not in selectors.SORTS:
         sort = "newest"
     qs = selectors.demands_sort(qs, sort, text)
-    page = Paginator(qs, _page_size(request)).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return render(
-        request,
-        "demands/list.html",
-        {
-            "page": page,
-            "filter": filterset,
-            "q": text,
-            "sort": sort,
-            "sorts": [
-                (key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or text
-            ],
-            "size": _page_size(request),
-            "page_sizes": PAGE_SIZES,
-            "querystring": params.urlencode(),
-        },
-    )
+    sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or text]
+    context = listing.paginate(request, qs, sorts, sort)
+    context.update({"filter": filterset, "q": text})
+    return render(request, "demands/list.html", context)
 
 
 def _get_visible(request, pk):
@@ -77,9 +54,7 @@ def demand_detail(request, pk):
     demand = _get_visible(request, pk)
     history = []
     if request.user.is_authenticated:
-        history = list(
-            demand.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
-        )
+        history = selectors.demand_history(demand)
     return render(
         request,
         "demands/detail.html",
@@ -139,6 +114,7 @@ def demand_create(request):
         "contact_person": unit.contact_person or request.user.full_name,
         "contact_phone": unit.contact_phone or request.user.phone,
         "contact_email": request.user.email,
+        "year": timezone.localdate().year,
     }
     form = DemandForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -298,19 +274,7 @@ def import_template(request):
             "上传后会先预览并列出每一行的问题，确认后才会发布；有任何一行有问题时不会发布任何一行。",
         ],
     )
-    return _xlsx_response(content, "购买服务需求批量发布模板.xlsx")
-
-
-def _xlsx_response(content, filename):
-    from urllib.parse import quote
-
-    from django.http import HttpResponse
-
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(content, "购买服务需求批量发布模板.xlsx")
 
 
 @login_required

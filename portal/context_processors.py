@@ -3,7 +3,7 @@ from django.conf import settings
 # 第九条: the three main boards and the four auxiliary modules, in the header of every page.
 NAV_ITEMS = [
     ("demands:list", "我要购买服务"),
-    ("offerings_home", "我要提供服务"),
+    ("offerings:list", "我要提供服务"),
     ("directory_home", "推荐目录"),
     ("policies_home", "政策法规"),
     ("announcements_home", "公示公告"),

@@ -542,6 +542,9 @@ def _match_headers(header, columns):
     return mapping
 
 
+FORMULA_MESSAGE = "单元格含有公式：请选中该列，复制后用“选择性粘贴—数值”粘贴，再上传"
+
+
 def _parse_row(number, cells, mapping, columns):
     row = ParsedRow(number=number, values={c.key: None for c in columns}, errors={})
     for index, column in mapping.items():
@@ -566,7 +569,9 @@ def read_sheet(fileobj, columns: Sequence[Column], *, sheet_title=DEFAULT_SHEET_
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            workbook = load_workbook(fileobj, read_only=True, data_only=True)
+            # data_only=False: a formula cell shows as a formula, so it can be refused rather than
+            # silently replaced by whatever value Excel last cached for it.
+            workbook = load_workbook(fileobj, read_only=True, data_only=False)
     except Exception:
         logger.warning("Excel upload could not be opened by openpyxl", exc_info=True)
         fileobj.seek(0)
@@ -587,19 +592,26 @@ def read_sheet(fileobj, columns: Sequence[Column], *, sheet_title=DEFAULT_SHEET_
 
 def _read_rows(ws, columns):
     ws.reset_dimensions()  # the declared dimension may be wrong; read what is there
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
+    rows = ws.iter_rows()
+    header_cells = next(rows, None)
+    header = tuple(cell.value for cell in header_cells) if header_cells else None
     if not header or all(_is_blank(cell) for cell in header):
         raise ExcelError("第1行应为表头，但它是空的。请使用下载的模板填写，不要删除表头。")
     mapping = _match_headers(header, columns)
     limit = _max_rows()
     parsed = []
-    for number, cells in enumerate(rows, start=2):
+    for number, row_cells in enumerate(rows, start=2):
+        cells = tuple(cell.value for cell in row_cells)
         if all(_is_blank(cells[i]) for i in mapping if i < len(cells)):
             continue
         if len(parsed) >= limit:
             raise ExcelError(f"数据超过 {limit} 行的上限，请拆分为多个文件分批上传。")
-        parsed.append(_parse_row(number, cells, mapping, columns))
+        row = _parse_row(number, cells, mapping, columns)
+        for index, column in mapping.items():
+            if index < len(row_cells) and getattr(row_cells[index], "data_type", None) == "f":
+                row.values[column.key] = None
+                row.errors[column.key] = FORMULA_MESSAGE
+        parsed.append(row)
     return parsed
 
 

@@ -61,6 +61,7 @@ class ImportResource(resources.ModelResource):
         super().__init__()
         self.user = user
         self.pending = []
+        self.row_types = {}  # dataset row number (1-based) -> RowResult.IMPORT_TYPE_*
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -74,6 +75,11 @@ class ImportResource(resources.ModelResource):
             errors = exc.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        result = super().import_row(row, instance_loader, **kwargs)
+        self.row_types[kwargs.get("row_number")] = result.import_type
+        return result
 
     def save_instance(self, instance, is_create, row, **kwargs):
         if self._is_dry_run(kwargs):
@@ -141,27 +147,25 @@ def _run(spec, parsed_rows, user, *, dry_run):
         row = parsed_rows[number - 1]
         errors[row.number].extend(("整行", _message(e.error)) for e in row_errors)
 
-    counts = {"new": 0, "update": 0}
-    for row_result in result.rows:
-        if row_result.import_type == RowResult.IMPORT_TYPE_NEW:
-            counts["new"] += 1
-        elif row_result.import_type == RowResult.IMPORT_TYPE_UPDATE:
-            counts["update"] += 1
-    rows = []
-    for row in parsed_rows:
-        rows.append(
-            {
-                "number": row.number,
-                "title": str(row.values.get(spec.title_key) or ""),
-                "errors": [list(e) for e in errors[row.number]],
-            }
-        )
-    error_rows = sum(1 for r in rows if r["errors"])
+    counts = {RowResult.IMPORT_TYPE_NEW: 0, RowResult.IMPORT_TYPE_UPDATE: 0, RowResult.IMPORT_TYPE_SKIP: 0}
+    for index, row in enumerate(parsed_rows, start=1):
+        kind = resource.row_types.get(index)
+        if not errors[row.number] and kind in counts:
+            counts[kind] += 1
+    rows = [
+        {
+            "number": row.number,
+            "title": str(row.values.get(spec.title_key) or ""),
+            "errors": [list(e) for e in errors[row.number]],
+        }
+        for row in parsed_rows
+    ]
     report = {
         "total": len(rows),
-        "error_rows": error_rows,
-        "new": counts["new"] if not error_rows else sum(1 for r in rows if not r["errors"]),
-        "update": counts["update"],
+        "error_rows": sum(1 for r in rows if r["errors"]),
+        "new": counts[RowResult.IMPORT_TYPE_NEW],
+        "update": counts[RowResult.IMPORT_TYPE_UPDATE],
+        "unchanged": counts[RowResult.IMPORT_TYPE_SKIP],
         "rows": rows,
     }
     return report, result
@@ -213,6 +217,6 @@ def confirm(spec, *, batch):
         batch.report = report
         batch.save(update_fields=["report"])
         return 0, report
-    saved = report["new"] + report["update"]
+    saved = report["new"] + report["update"] + report["unchanged"]
     batch.delete()
     return saved, report

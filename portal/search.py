@@ -3,8 +3,8 @@
 PostgreSQL's parser sees a run of Chinese characters as one word, so text is split here:
 each run of CJK characters becomes its overlapping 2-character pieces (bigrams), ASCII words
 stay whole (lower-cased). Runs and fields are separated by a filler token so that a phrase
-never matches across a boundary. The tokens go into a text column with a GIN index on
-`to_tsvector('simple', column)` and a query becomes a phrase of its bigrams
+never matches across a boundary. The tokens go into a text column; on PostgreSQL a stored, generated
+`tsvector` column (`to_tsvector('simple', tokens)`) carries a GIN index, and a query becomes a phrase of its bigrams
 (`社区 <-> 区服 <-> 服务`): every record containing the query is found, as with ILIKE
 (measured in ARCHITECTURE.md). A one-character query, and every query on SQLite, falls back
 to a plain substring match over the same fields.
@@ -62,7 +62,7 @@ def tsquery_for(query):
     return " & ".join(terms) if terms else None
 
 
-def search(qs, query, *, fields, token_field="search_tokens"):
+def search(qs, query, *, fields, vector_column="search_vector"):
     """Filter `qs` to the rows whose `fields` contain every word of `query`."""
     query = (query or "").strip()
     if not query:
@@ -70,11 +70,8 @@ def search(qs, query, *, fields, token_field="search_tokens"):
     tsquery = tsquery_for(query) if connection.vendor == "postgresql" else None
     if tsquery:
         table = qs.model._meta.db_table
-        column = qs.model._meta.get_field(token_field).column
         return qs.extra(
-            where=[
-                f"to_tsvector('simple'::regconfig, \"{table}\".\"{column}\") @@ to_tsquery('simple'::regconfig, %s)"
-            ],
+            where=[f'"{table}"."{vector_column}" @@ to_tsquery(\'simple\'::regconfig, %s)'],
             params=[tsquery],
         )
     for word in query.split():
@@ -85,8 +82,18 @@ def search(qs, query, *, fields, token_field="search_tokens"):
     return qs
 
 
-def gin_index_sql(table, column, name):
-    return (
-        f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
-        f"USING gin (to_tsvector('simple'::regconfig, \"{column}\"))"
-    )
+def add_vector_sql(table, token_column, name, vector_column="search_vector"):
+    """PostgreSQL only: a stored tsvector generated from the token column, and its GIN index.
+    The column is unknown to Django's models (it is written by PostgreSQL itself)."""
+    return [
+        f'ALTER TABLE "{table}" ADD COLUMN IF NOT EXISTS "{vector_column}" tsvector '
+        f"GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, \"{token_column}\")) STORED",
+        f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin ("{vector_column}")',
+    ]
+
+
+def drop_vector_sql(table, name, vector_column="search_vector"):
+    return [
+        f'DROP INDEX IF EXISTS "{name}"',
+        f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS "{vector_column}"',
+    ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("workbench/", views.workbench, name="workbench"),
     path("demands/", include("demands.urls")),
+    path("offerings/", include("offerings.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,18 +1,21 @@
-"""A GIN index for the Chinese bigram search on PostgreSQL (portal.search). SQLite needs none."""
+"""The Chinese bigram search on PostgreSQL (portal.search): a stored tsvector generated from
+`search_tokens`, with a GIN index. SQLite needs neither."""
 
 from django.db import migrations
 
-from portal.search import gin_index_sql
+from portal.search import add_vector_sql, drop_vector_sql
 
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(gin_index_sql("demands_demand", "search_tokens", "demand_search_gin"))
+        for sql in add_vector_sql("demands_demand", "search_tokens", "demand_search_gin"):
+            schema_editor.execute(sql)
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute('DROP INDEX IF EXISTS "demand_search_gin"')
+        for sql in drop_vector_sql("demands_demand", "demand_search_gin"):
+            schema_editor.execute(sql)
 
 
 class Migration(migrations.Migration):

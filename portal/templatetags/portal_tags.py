@@ -47,3 +47,14 @@ def yuan(value):
 @register.filter
 def startswith(value, prefix):
     return bool(prefix) and str(value).startswith(str(prefix))
+
+
+@register.filter
+def widget_kind(field):
+    """'choices' for radio/checkbox groups (rendered as a fieldset), 'checkbox', or 'input'."""
+    widget = field.field.widget
+    if isinstance(widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+        return "choices"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    return "input"

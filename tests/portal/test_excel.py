@@ -1056,3 +1056,20 @@ def test_without_instructions_the_guide_gives_general_advice():
     assert any("带 * 号的列为必填项" in line for line in lines)
     assert any("10000 行" in line and "5 MB" in line for line in lines)
     assert any("示例" in line for line in lines)
+
+
+def test_a_formula_cell_is_refused_not_replaced_by_its_cached_value():
+    """R-GEN-3: a formula is refused with advice, never evaluated or guessed."""
+    rows = read_sheet(
+        xlsx(HEADERS, ["社区服务", "=100000+50000", "2025-03-01", 2026, "公开招标", "服务类别03", "是", ""]),
+        COLUMNS,
+    )
+    assert rows[0].values["budget"] is None
+    assert "含有公式" in rows[0].errors["budget"]
+    assert "title" not in rows[0].errors
+
+
+def test_text_that_merely_starts_with_an_equals_sign_after_our_quote_is_text():
+    data = write_rows(COLUMNS, [{"title": "=不是公式", "budget": 1}])
+    rows = read_sheet(io.BytesIO(data), COLUMNS)
+    assert rows[0].values["title"] == "=不是公式" and not rows[0].errors

@@ -237,6 +237,11 @@ class Command(BaseCommand):
         created = demand_demo.seed()
         if created:
             self.stdout.write(f"已生成 {created} 个演示需求。")
+        from offerings import demo as offering_demo
+
+        created = offering_demo.seed()
+        if created:
+            self.stdout.write(f"已生成 {created} 个演示服务项目。")
 
         applications = [
             dict(

@@ -1,0 +1,34 @@
+import django_filters
+from django.db.models import Q
+
+from demands.filters import category_choices
+from portal.models import District
+
+
+class OfferingFilter(django_filters.FilterSet):
+    category = django_filters.ChoiceFilter(label="项目类别", method="filter_category", empty_label="全部类别")
+    district = django_filters.ModelChoiceFilter(
+        label="服务区域", queryset=District.objects.all(), empty_label="全市各区", method="filter_district"
+    )
+    previously_purchased = django_filters.ChoiceFilter(
+        label="曾被政府购买",
+        choices=[("yes", "是"), ("no", "否")],
+        empty_label="不限",
+        method="filter_purchased",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["category"].extra["choices"] = category_choices()
+
+    def filter_category(self, qs, name, value):
+        if len(value) <= 2:
+            return qs.filter(category__parent__code=value)
+        return qs.filter(category__code=value)
+
+    def filter_district(self, qs, name, value):
+        # An offer serves a district if it names it or serves the whole city.
+        return qs.filter(Q(citywide=True) | Q(service_district_codes__contains=value.code))
+
+    def filter_purchased(self, qs, name, value):
+        return qs.filter(previously_purchased=(value == "yes"))

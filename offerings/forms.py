@@ -1,0 +1,79 @@
+from django import forms
+
+from portal.forms import AmountField, CategoryField
+from portal.models import District
+
+from .models import CITYWIDE, Offering
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ALL = "all"
+
+
+class OfferingForm(forms.ModelForm):
+    category = CategoryField()
+    service_area = forms.MultipleChoiceField(
+        label="服务区域",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="可多选；能在全市提供服务的请只选“全市”。",
+        error_messages={"required": "请选择服务区域：一个或多个区，或“全市”。"},
+    )
+    purchase_amount = AmountField(label="购买金额（元）", required=False)
+
+    class Meta:
+        model = Offering
+        fields = [
+            "title",
+            "category",
+            "summary",
+            "service_targets",
+            "contact_person",
+            "contact_phone",
+            "contact_email",
+            "previously_purchased",
+            "purchaser_name",
+            "purchase_amount",
+            "implementation_place",
+            "implementation_start",
+            "implementation_end",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "implementation_start": DATE,
+            "implementation_end": DATE,
+        }
+        help_texts = {
+            "summary": "项目的服务内容、方式、特色和成效，不超过2000字。",
+            "previously_purchased": "勾选后须填写购买方名称、购买金额、实施地点和实施时间（第十三条）。",
+        }
+
+    field_order = ["title", "category", "summary", "service_targets", "service_area"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_area"].choices = [(ALL, CITYWIDE)] + [
+            (d.code, d.name) for d in District.objects.order_by("code")
+        ]
+        if self.instance.pk:
+            self.initial["category"] = str(self.instance.category_id)
+            self.initial["service_area"] = [ALL] if self.instance.citywide else self.instance.service_codes
+
+    def clean_service_area(self):
+        values = self.cleaned_data["service_area"]
+        if ALL in values and len(values) > 1:
+            raise forms.ValidationError("选择“全市”时不要再勾选具体的区。")
+        return values
+
+    def clean(self):
+        data = super().clean()
+        area = data.get("service_area")
+        if area is not None:
+            self.instance.set_service_area(ALL in area, [v for v in area if v != ALL])
+        return data
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        help_text="请使用下载的模板或从本平台导出的文件，不超过 5 MB。上传后先预览，确认后才保存。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

@@ -1,0 +1,163 @@
+"""我要提供服务: a social organization's service offer (R-OFF-1…4)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from accounts.models import SocialOrganization
+from portal import search
+from portal.models import Category, District
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    WITHDRAWN = "withdrawn", "已下架"
+
+
+CITYWIDE = "全市"
+
+
+def parse_service_area(text):
+    """ "全市" or district names separated by 、，, / or spaces → (citywide, [codes]); ValueError if unknown."""
+    raw = (text or "").strip()
+    if not raw:
+        return False, []
+    for sep in "、，,/；; \u3000":
+        raw = raw.replace(sep, " ")
+    names = [n for n in raw.split() if n]
+    if CITYWIDE in names:
+        if len(names) > 1:
+            raise ValueError("填写“全市”时不要再列出具体的区。")
+        return True, []
+    by_name = {d.name: d.code for d in District.objects.all()}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise ValueError(
+            "不是上海市的区："
+            + "、".join(unknown)
+            + "（请写全称，如“黄浦区”，多个区用顿号分隔，或填写“全市”）"
+        )
+    codes = []
+    for n in names:
+        if by_name[n] not in codes:
+            codes.append(by_name[n])
+    return False, codes
+
+
+class Offering(models.Model):
+    organization = models.ForeignKey(
+        SocialOrganization, on_delete=models.PROTECT, related_name="offerings", verbose_name="社会组织"
+    )
+    title = models.CharField("项目名称", max_length=100)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        related_name="offerings",
+        verbose_name="项目类别",
+        limit_choices_to={"parent__isnull": False},
+    )
+    summary = models.TextField("项目简介", max_length=2000)
+    service_targets = models.CharField("服务对象", max_length=200)
+    citywide = models.BooleanField("服务全市", default=False)
+    # District codes, comma-separated ("310101,310104"): filterable on both databases, cheap to bulk-write.
+    service_district_codes = models.CharField("服务区域（区划代码）", max_length=200, blank=True)
+    contact_person = models.CharField("联系人", max_length=40)
+    contact_phone = models.CharField("联系电话", max_length=40)
+    contact_email = models.EmailField("联系邮箱", blank=True)
+    # R-OFF-2: required when previously purchased.
+    previously_purchased = models.BooleanField("曾被政府购买", default=False)
+    purchaser_name = models.CharField("购买方名称", max_length=100, blank=True)
+    purchase_amount = models.DecimalField(
+        "购买金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    implementation_place = models.CharField("实施地点", max_length=200, blank=True)
+    implementation_start = models.DateField("实施开始日期", null=True, blank=True)
+    implementation_end = models.DateField("实施结束日期", null=True, blank=True)
+
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="创建人",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
+    withdrawn_at = models.DateTimeField("下架时间", null=True, blank=True)
+    search_tokens = models.TextField(editable=False, blank=True, default="")
+
+    history = HistoricalRecords(
+        verbose_name="服务项目变更记录", excluded_fields=["search_tokens", "updated_at"]
+    )
+
+    SEARCH_FIELDS = ("title", "summary", "service_targets", "purchaser_name", "implementation_place")
+
+    class Meta:
+        verbose_name = "社会组织服务项目"
+        verbose_name_plural = "社会组织服务项目"
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="offering_status_published")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_tokens = self.build_search_tokens()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.category_id and self.category.parent_id is None:
+            errors["category"] = "请选择具体的二级项目类别。"
+        if not self.citywide and not self.service_codes:
+            errors["service_district_codes"] = "请填写服务区域：一个或多个区，或“全市”。"
+        if self.previously_purchased:
+            required = {
+                "purchaser_name": "曾被政府购买的项目须填写购买方名称。",
+                "purchase_amount": "曾被政府购买的项目须填写购买金额。",
+                "implementation_place": "曾被政府购买的项目须填写实施地点。",
+                "implementation_start": "曾被政府购买的项目须填写实施开始日期。",
+                "implementation_end": "曾被政府购买的项目须填写实施结束日期。",
+            }
+            for name, message in required.items():
+                if getattr(self, name) in (None, ""):
+                    errors[name] = message
+        if self.purchase_amount is not None and self.purchase_amount <= 0:
+            errors["purchase_amount"] = "购买金额必须大于 0 元。"
+        if (
+            self.implementation_start
+            and self.implementation_end
+            and self.implementation_end < self.implementation_start
+        ):
+            errors["implementation_end"] = "实施结束日期不能早于开始日期。"
+        if errors:
+            raise ValidationError(errors)
+
+    def build_search_tokens(self):
+        return search.tokens_for(*(getattr(self, f) for f in self.SEARCH_FIELDS))
+
+    @property
+    def service_codes(self):
+        return [c for c in (self.service_district_codes or "").split(",") if c]
+
+    def set_service_area(self, citywide, codes):
+        self.citywide = citywide
+        self.service_district_codes = "" if citywide else ",".join(codes)
+
+    @property
+    def service_area_display(self):
+        if self.citywide:
+            return CITYWIDE
+        names = dict(District.objects.values_list("code", "name")) if self.service_codes else {}
+        return "、".join(names.get(c, c) for c in self.service_codes)
+
+    @property
+    def is_public(self):
+        return self.status == Status.PUBLISHED and self.organization.is_eligible

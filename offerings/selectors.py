@@ -1,0 +1,39 @@
+from portal import search
+from portal.models import District
+
+from .models import Offering, Status
+
+LIST_RELATED = ("organization", "category__parent")
+
+
+def public_offerings():
+    """Published offers of eligible organizations: an organization on the 严重失信名单 disappears
+    from the public while it is listed (R-SUB-3)."""
+    return Offering.objects.filter(
+        status=Status.PUBLISHED,
+        organization__on_serious_list=False,
+        organization__registration_status="active",
+    )
+
+
+def offerings_of(organization):
+    return Offering.objects.filter(organization=organization)
+
+
+def offerings_search(qs, text):
+    return search.search(qs, text, fields=Offering.SEARCH_FIELDS)
+
+
+def with_area_labels(offerings):
+    """Give each offer `.area_label` (全市 or district names) with one query for the lot."""
+    offerings = list(offerings)
+    names = dict(District.objects.values_list("code", "name"))
+    for o in offerings:
+        o.area_label = "全市" if o.citywide else "、".join(names.get(c, c) for c in o.service_codes)
+    return offerings
+
+
+SORTS = {
+    "newest": ("最新发布", ("-published_at", "-pk")),
+    "oldest": ("最早发布", ("published_at", "pk")),
+}

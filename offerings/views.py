@@ -1,0 +1,234 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts import permissions
+from portal import imports, listing
+from portal.errors import ServiceError
+from portal.excel import ExcelError, build_template, write_rows
+from portal.http import xlsx_response
+
+from . import importing, selectors, services
+from .filters import OfferingFilter
+from .forms import ImportUploadForm, OfferingForm
+from .models import Offering, Status
+
+
+def offering_list(request):
+    """Public listing of offers (R-MAT-1): search, filters, pagination; newest first."""
+    text = listing.search_text(request)
+    qs = selectors.public_offerings().select_related(*selectors.LIST_RELATED)
+    filterset = OfferingFilter(request.GET or None, queryset=qs)
+    if filterset.is_bound and filterset.is_valid():
+        qs = filterset.qs
+    qs = selectors.offerings_search(qs, text)
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORTS else "newest"
+    qs = qs.order_by(*selectors.SORTS[sort][1])
+    sorts = [(key, label) for key, (label, _) in selectors.SORTS.items()]
+    context = listing.paginate(request, qs, sorts, sort)
+    context["page"].object_list = selectors.with_area_labels(context["page"].object_list)
+    context.update({"filter": filterset, "q": text})
+    return render(request, "offerings/list.html", context)
+
+
+def offering_detail(request, pk):
+    offering = get_object_or_404(Offering.objects.select_related("organization", "category__parent"), pk=pk)
+    mine = permissions.can_edit_offering(request.user, offering)
+    in_scope = permissions.is_admin(request.user) and permissions.in_scope(request.user, offering)
+    if not (offering.is_public or mine or in_scope):
+        raise Http404
+    selectors.with_area_labels([offering])
+    history = []
+    if request.user.is_authenticated:
+        history = list(
+            offering.history.select_related("history_user").order_by("-history_date", "-history_id")[:50]
+        )
+    return render(
+        request,
+        "offerings/detail.html",
+        {
+            "offering": offering,
+            "can_edit": mine,
+            "history": history,
+            "Status": Status,
+            "ineligible": mine and not offering.organization.is_eligible,
+            "ineligible_message": services.ineligibility_message(offering.organization),
+        },
+    )
+
+
+def _require_org_user(request):
+    if not permissions.is_organization_user(request.user):
+        raise PermissionDenied
+
+
+def _own(request, pk):
+    if not permissions.is_organization_user(request.user):
+        raise Http404
+    return get_object_or_404(
+        Offering.objects.select_related("organization", "category__parent"),
+        pk=pk,
+        organization_id=request.user.organization_id,
+    )
+
+
+@login_required
+def my_offerings(request):
+    """我的服务项目: the organization's offers with status and actions."""
+    _require_org_user(request)
+    status = request.GET.get("status", "")
+    qs = selectors.offerings_of(request.user.organization).select_related(*selectors.LIST_RELATED)
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    page = Paginator(qs.order_by("-updated_at", "-pk"), 20).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_area_labels(page.object_list)
+    organization = request.user.organization
+    return render(
+        request,
+        "offerings/mine.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Status.choices,
+            "organization": organization,
+            "ineligible_message": None
+            if organization.is_eligible
+            else services.ineligibility_message(organization),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offering_create(request):
+    _require_org_user(request)
+    org = request.user.organization
+    form = OfferingForm(
+        request.POST or None,
+        initial={
+            "contact_person": org.contact_person,
+            "contact_phone": org.contact_phone,
+            "contact_email": org.contact_email,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        publish = request.POST.get("action") == "publish"
+        try:
+            offering = services.offering_create(
+                offering=form.save(commit=False), by=request.user, publish=publish
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "服务项目已发布。" if publish else "已保存为草稿。")
+            return redirect("offerings:detail", pk=offering.pk)
+    return render(request, "offerings/form.html", {"form": form, "title": "发布服务项目", "creating": True})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def offering_edit(request, pk):
+    offering = _own(request, pk)
+    form = OfferingForm(request.POST or None, instance=offering)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.offering_update(offering=form.save(commit=False), by=request.user)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "修改已保存，并记入变更记录。")
+            return redirect("offerings:detail", pk=pk)
+    return render(
+        request, "offerings/form.html", {"form": form, "title": "修改服务项目", "offering": offering}
+    )
+
+
+def _transition(request, pk, action, done):
+    offering = _own(request, pk)
+    try:
+        action(offering=offering, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("offerings:detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["POST"])
+def offering_publish(request, pk):
+    return _transition(request, pk, services.offering_publish, "服务项目已发布。")
+
+
+@login_required
+@require_http_methods(["POST"])
+def offering_withdraw(request, pk):
+    return _transition(
+        request, pk, services.offering_withdraw, "服务项目已下架，公众将看不到它；可随时重新发布。"
+    )
+
+
+# --- Excel 批量上传 (R-OFF-3) ----------------------------------------------------------------
+
+
+@login_required
+def import_template(request):
+    _require_org_user(request)
+    content = build_template(importing.columns(), instructions=importing.INSTRUCTIONS)
+    return xlsx_response(content, "社会组织服务项目批量上传模板.xlsx")
+
+
+@login_required
+def export_mine(request):
+    """The organization's offers in the upload format, with their 编号, to edit and upload again."""
+    _require_org_user(request)
+    rows = importing.export_rows(request.user.organization)
+    return xlsx_response(
+        write_rows(importing.columns(), rows), f"{request.user.organization.name}服务项目.xlsx"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    _require_org_user(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    organization = request.user.organization
+    if request.method == "POST" and not organization.is_eligible:
+        form.add_error(None, services.ineligibility_message(organization))
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = imports.start(importing.spec(), user=request.user, uploaded=form.cleaned_data["file"])
+        except ExcelError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("offerings:import_preview", batch_id=batch.pk)
+    return render(request, "offerings/import_upload.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_preview(request, batch_id):
+    _require_org_user(request)
+    batch = imports.get_batch(kind="offering", user=request.user, batch_id=batch_id)
+    if batch is None:
+        raise Http404("没有找到这次上传，可能已经确认或过期，请重新上传。")
+    report = batch.report
+    if request.method == "POST":
+        organization = request.user.organization
+        organization.refresh_from_db()
+        if not organization.is_eligible:
+            messages.error(request, services.ineligibility_message(organization))
+            return redirect("offerings:mine")
+        saved, report = imports.confirm(importing.spec(), batch=batch)
+        if saved:
+            messages.success(
+                request, f"已保存：新增 {report['new']} 个，更新 {report['update']} 个服务项目。"
+            )
+            return redirect("offerings:mine")
+        messages.error(request, "文件中有需要修改的行，没有保存任何一行。请按下表修改后重新上传。")
+    return render(request, "offerings/import_preview.html", {"batch": batch, "report": report})
