@@ -287,7 +287,7 @@ def import_upload(request):
     from . import importing
     from .forms import ImportUploadForm
 
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     if request.method == "POST" and form.is_valid():
         try:
             batch = imports.start(importing.spec(), user=request.user, uploaded=form.cleaned_data["file"])

@@ -88,8 +88,10 @@ def columns():
 class ServiceAreaField(Field):
     """服务区域: "全市" or district names → the model's citywide flag and district codes."""
 
+    districts = None  # name -> code, filled once per import by the resource
+
     def save(self, instance, row, is_m2m=False, **kwargs):
-        citywide, codes = parse_service_area(row.get(self.column_name))
+        citywide, codes = parse_service_area(row.get(self.column_name), self.districts)
         instance.set_service_area(citywide, codes)
 
     def get_value(self, instance):
@@ -161,6 +163,7 @@ class OfferingResource(ImportResource):
     def __init__(self, user):
         super().__init__(user)
         self.organization = user.organization
+        self.fields["service_area"].districts = dict(District.objects.values_list("name", "code"))
         self.mine = {o.pk: o for o in Offering.objects.filter(organization=self.organization)}
         self.by_title = {o.title: o for o in self.mine.values()}
         self.seen_titles = set()

@@ -19,8 +19,9 @@ class Status(models.TextChoices):
 CITYWIDE = "全市"
 
 
-def parse_service_area(text):
-    """ "全市" or district names separated by 、，, / or spaces → (citywide, [codes]); ValueError if unknown."""
+def parse_service_area(text, by_name=None):
+    """“全市” or district names separated by 、，, / or spaces → (citywide, [codes]); ValueError if unknown.
+    `by_name` (district name → code) saves a query per call when parsing many rows."""
     raw = (text or "").strip()
     if not raw:
         return False, []
@@ -31,7 +32,8 @@ def parse_service_area(text):
         if len(names) > 1:
             raise ValueError("填写“全市”时不要再列出具体的区。")
         return True, []
-    by_name = {d.name: d.code for d in District.objects.all()}
+    if by_name is None:
+        by_name = dict(District.objects.values_list("name", "code"))
     unknown = [n for n in names if n not in by_name]
     if unknown:
         raise ValueError(

@@ -196,7 +196,7 @@ def export_mine(request):
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     _require_org_user(request)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     organization = request.user.organization
     if request.method == "POST" and not organization.is_eligible:
         form.add_error(None, services.ineligibility_message(organization))

@@ -30,7 +30,6 @@ from .excel import Column, ExcelError, read_sheet
 from .models import ImportBatch
 
 ABANDONED_AFTER = datetime.timedelta(hours=24)
-MAX_ERRORS_SHOWN = 500
 
 
 @dataclass

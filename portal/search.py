@@ -6,8 +6,9 @@ stay whole (lower-cased). Runs and fields are separated by a filler token so tha
 never matches across a boundary. The tokens go into a text column; on PostgreSQL a stored, generated
 `tsvector` column (`to_tsvector('simple', tokens)`) carries a GIN index, and a query becomes a phrase of its bigrams
 (`社区 <-> 区服 <-> 服务`): every record containing the query is found, as with ILIKE
-(measured in ARCHITECTURE.md). A one-character query, and every query on SQLite, falls back
-to a plain substring match over the same fields.
+(measured in ARCHITECTURE.md). A word that is not one run of two or more Chinese characters (ASCII,
+digits, punctuation, one character), and every word on SQLite, is matched as a plain
+substring over the same fields, so both databases return the same records.
 """
 
 import re
@@ -19,6 +20,7 @@ from django.db.models import Q
 FILLER = "ǂ"  # never typed by users, never produced by a query
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
+_CJK_ONLY = re.compile(rf"[{_CJK}]+")
 
 
 def _normalize(text):
@@ -43,42 +45,43 @@ def tokens_for(*texts):
     return " ".join(out)
 
 
+def _indexable(word):
+    """The bigram phrase for a word that is one run of 2+ Chinese characters, else None.
+    Only such words are looked up in the index: for them a bigram phrase finds exactly the
+    records that contain the word. Anything else (ASCII, digits, punctuation, one character)
+    is matched as a substring, as on SQLite."""
+    norm = _normalize(word)
+    if len(norm) >= 2 and _CJK_ONLY.fullmatch(norm):
+        return "(" + " <-> ".join(_run_tokens(norm)) + ")"
+    return None
+
+
 def tsquery_for(query):
-    """A to_tsquery() expression, or None when the query needs the substring fallback."""
-    terms = []
-    for word in _normalize(query).split():
-        runs = _RUN.findall(word)
-        if not runs:
-            continue
-        parts = []
-        for run in runs:
-            if run.isascii():
-                parts.append(f"{run}:*")
-            elif len(run) == 1:
-                return None
-            else:
-                parts.append(" <-> ".join(_run_tokens(run)))
-        terms.append("(" + " & ".join(parts) + ")")
-    return " & ".join(terms) if terms else None
+    """The to_tsquery() expression for a query whose every word is indexable, else None."""
+    parts = [_indexable(word) for word in (query or "").split()]
+    if not parts or None in parts:
+        return None
+    return " & ".join(parts)
 
 
 def search(qs, query, *, fields, vector_column="search_vector"):
-    """Filter `qs` to the rows whose `fields` contain every word of `query`."""
-    query = (query or "").strip()
-    if not query:
-        return qs
-    tsquery = tsquery_for(query) if connection.vendor == "postgresql" else None
-    if tsquery:
-        table = qs.model._meta.db_table
-        return qs.extra(
-            where=[f'"{table}"."{vector_column}" @@ to_tsquery(\'simple\'::regconfig, %s)'],
-            params=[tsquery],
-        )
-    for word in query.split():
+    """Filter `qs` to the rows whose `fields` contain every word of `query` (words separated by spaces)."""
+    indexed = []
+    for word in (query or "").split():
+        phrase = _indexable(word) if connection.vendor == "postgresql" else None
+        if phrase:
+            indexed.append(phrase)
+            continue
         condition = Q()
         for field in fields:
             condition |= Q(**{f"{field}__icontains": word})
         qs = qs.filter(condition)
+    if indexed:
+        table = qs.model._meta.db_table
+        qs = qs.extra(
+            where=[f'"{table}"."{vector_column}" @@ to_tsquery(\'simple\'::regconfig, %s)'],
+            params=[" & ".join(indexed)],
+        )
     return qs
 
 
