@@ -26,6 +26,14 @@ class Status(models.TextChoices):
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.AWARDED, Status.EVALUATED, Status.CANCELLED)
 
 
+def public_q():
+    """What the public may see: published demands and what became of them. A draft cancelled
+    before it was ever published stays private."""
+    return models.Q(status__in=(Status.PUBLISHED, Status.AWARDED, Status.EVALUATED)) | models.Q(
+        status=Status.CANCELLED, published_at__isnull=False
+    )
+
+
 class Orientation(models.TextChoices):
     PRIORITY = "priority", "优先面向社会组织"
     OPEN = "open", "不限制社会组织参与"
@@ -266,6 +274,8 @@ class Demand(models.Model):
 
     @property
     def is_public(self):
+        if self.status == Status.CANCELLED:
+            return self.published_at is not None
         return self.status in PUBLIC_STATUSES
 
     @property

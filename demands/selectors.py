@@ -5,20 +5,20 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from accounts import permissions
 from portal import search
 
-from .models import PUBLIC_STATUSES, Demand
+from .models import Demand, public_q
 
 LIST_RELATED = ("unit", "category__parent", "district", "street", "purchase_type")
 
 
 def public_demands():
-    return Demand.objects.filter(status__in=PUBLIC_STATUSES)
+    return Demand.objects.filter(public_q())
 
 
 def demands_visible_to(user):
     """Every demand `user` may open: the public ones, plus drafts of its unit or its scope."""
     if permissions.is_city_admin(user):
         return Demand.objects.all()
-    visible = Q(status__in=PUBLIC_STATUSES)
+    visible = public_q()
     if permissions.is_purchaser(user):
         visible |= Q(unit_id=user.purchaser_unit_id)
     elif permissions.is_district_admin(user):
@@ -81,12 +81,13 @@ HISTORY_FIELDS = (
 
 
 def demand_history(demand, limit=50):
-    """The newest history records, each with `changed`: the verbose names of the fields it changed.
-    One query, whatever the number of records."""
-    records = list(demand.history.select_related("history_user").order_by("history_date", "history_id"))
+    """The newest `limit` history records, each with `changed`: the verbose names of the fields it
+    changed. One query, whatever the length of the history."""
+    records = list(
+        demand.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     fields = [Demand._meta.get_field(name) for name in HISTORY_FIELDS]
-    previous = None
-    for record in records:
+    for record, previous in zip(records, records[1:] + [None], strict=True):
         record.changed = []
         if previous is not None:
             record.changed = [
@@ -94,5 +95,4 @@ def demand_history(demand, limit=50):
                 for f in fields
                 if getattr(record, f.attname) != getattr(previous, f.attname)
             ]
-        previous = record
-    return list(reversed(records))[:limit]
+    return records[:limit]

@@ -45,7 +45,7 @@ def _check(demand, to, by):
 def _save(demand, by, reason=""):
     demand._history_user = by
     if reason:
-        demand._change_reason = reason[:100]
+        demand._change_reason = reason
     demand.full_clean()
     demand.save()
     return demand

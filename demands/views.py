@@ -92,7 +92,7 @@ def my_demands(request):
     qs = selectors.demands_of_unit(request.user.purchaser_unit).select_related(*selectors.LIST_RELATED)
     if status in Status.values:
         qs = qs.filter(status=status)
-    text = request.GET.get("q", "").strip()[:50]
+    text = listing.search_text(request)
     if text:
         qs = qs.filter(Q(title__icontains=text))
     qs = qs.order_by("-updated_at", "-pk")
@@ -203,7 +203,7 @@ def demand_cancel(request, pk):
 @require_http_methods(["GET", "POST"])
 def demand_award(request, pk):
     demand = _own_demand(request, pk)
-    search_text = request.GET.get("org_q", "").strip()[:50]
+    search_text = listing.clean_query(request.GET.get("org_q", ""))
     results = []
     if search_text:
         results = list(

@@ -70,6 +70,16 @@ class OfferingForm(forms.ModelForm):
             self.instance.set_service_area(ALL in area, [v for v in area if v != ALL])
         return data
 
+    def _update_errors(self, errors):
+        # The model checks the area on its own fields; on this form the area is one field.
+        if hasattr(errors, "error_dict") and "service_district_codes" in errors.error_dict:
+            moved = errors.error_dict.pop("service_district_codes")
+            if "service_area" not in self._errors:
+                errors.error_dict.setdefault("service_area", []).extend(moved)
+            if not errors.error_dict:
+                return
+        super()._update_errors(errors)
+
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(

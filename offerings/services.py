@@ -39,7 +39,7 @@ def _check(offering, to, by):
 
 def _save(offering, by, reason):
     offering._history_user = by
-    offering._change_reason = reason[:100]
+    offering._change_reason = reason
     offering.full_clean()
     offering.save()
     return offering

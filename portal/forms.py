@@ -8,12 +8,15 @@ from portal.models import Category, Street
 
 
 class AmountField(forms.CharField):
-    """An amount in 元: accepts 150000, 150,000.00, 15万 is refused as ambiguous (see portal.excel)."""
+    """An amount in 元 as people type it: 150000, 150,000.00, 150000元; 15万 is refused as ambiguous
+    (the same parser as the Excel uploads, portal.excel.parse_amount)."""
+
+    MAX_CHARS = 30
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 30)
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.setdefault("maxlength", str(self.MAX_CHARS))
 
     def to_python(self, value):
         from portal.excel import parse_amount
@@ -21,6 +24,8 @@ class AmountField(forms.CharField):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
+        if len(value) > self.MAX_CHARS:
+            raise ValidationError(f"金额不能超过{self.MAX_CHARS}个字符。")
         try:
             return parse_amount(value)
         except ValueError as exc:
@@ -36,23 +41,45 @@ def grouped_category_choices():
     return choices
 
 
-class CategoryField(forms.TypedChoiceField):
+class LookupChoiceField(forms.TypedChoiceField):
+    """A <select> whose options are rows; the submitted value is looked up by `lookup()`, whose
+    Chinese message (not Django's generic "invalid choice") explains a bad value."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, coerce=self.lookup, **kwargs)
+
+    @staticmethod
+    def lookup(value):
+        raise NotImplementedError
+
+    def valid_value(self, value):
+        return True  # membership is checked by lookup() against the database
+
+    def _coerce(self, value):
+        if value == self.empty_value or value in self.empty_values:
+            return self.empty_value
+        return self.lookup(value)
+
+
+class CategoryField(LookupChoiceField):
     """A second-level 项目类别, shown grouped under its first-level area."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", "项目类别")
-        super().__init__(*args, coerce=self._coerce, **kwargs)
+        super().__init__(*args, **kwargs)
         self.choices = grouped_category_choices
 
     @staticmethod
-    def _coerce(value):
-        category = Category.objects.filter(pk=value, parent__isnull=False).select_related("parent").first()
+    def lookup(value):
+        try:
+            category = (
+                Category.objects.filter(pk=int(value), parent__isnull=False).select_related("parent").first()
+            )
+        except (TypeError, ValueError):
+            category = None
         if category is None:
             raise ValidationError("请选择具体的二级项目类别。")
         return category
-
-    def valid_value(self, value):
-        return True  # membership is checked by _coerce against the database
 
 
 def grouped_street_choices():
@@ -64,19 +91,19 @@ def grouped_street_choices():
     return [("", "（不限街镇）")] + list(groups.items())
 
 
-class StreetField(forms.TypedChoiceField):
+class StreetField(LookupChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", "服务街镇")
         kwargs.setdefault("required", False)
-        super().__init__(*args, coerce=self._coerce, empty_value=None, **kwargs)
+        super().__init__(*args, empty_value=None, **kwargs)
         self.choices = grouped_street_choices
 
     @staticmethod
-    def _coerce(value):
-        street = Street.objects.filter(pk=value).select_related("district").first()
+    def lookup(value):
+        try:
+            street = Street.objects.filter(pk=int(value)).select_related("district").first()
+        except (TypeError, ValueError):
+            street = None
         if street is None:
             raise ValidationError("所选街镇不存在，请重新选择。")
         return street
-
-    def valid_value(self, value):
-        return True

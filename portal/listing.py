@@ -14,8 +14,13 @@ def page_size(request):
     return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
+def clean_query(value, limit=50):
+    """What was typed in a search box, without control characters (a NUL would upset PostgreSQL)."""
+    return "".join(ch for ch in (value or "") if ch.isprintable() or ch == " ").strip()[:limit]
+
+
 def search_text(request):
-    return request.GET.get("q", "").strip()[:50]
+    return clean_query(request.GET.get("q", ""))
 
 
 def paginate(request, qs, sorts, sort):
