@@ -155,3 +155,20 @@ def can_edit_offering(user, offering):
 
 
 DISTRICT_PATHS["offerings.offering"] = "organization__registration_district"
+
+
+# --- directory (推荐目录) --------------------------------------------------------------------
+
+
+def can_view_application(user, application):
+    """The organization itself, the district that reviews it, and the city (drafts: only the organization)."""
+    if is_organization_user(user) and application.organization_id == user.organization_id:
+        return True
+    if application.status == "draft":
+        return False
+    if is_city_admin(user):
+        return True
+    return is_district_admin(user) and application.review_district_id == user.district_id
+
+
+DISTRICT_PATHS["directory.application"] = "review_district"

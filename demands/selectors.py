@@ -7,7 +7,7 @@ from portal import search
 
 from .models import Demand, public_q
 
-LIST_RELATED = ("unit", "category__parent", "district", "street", "purchase_type")
+LIST_RELATED = ("unit", "category__parent", "district", "street", "purchase_type", "awarded_org")
 
 
 def public_demands():

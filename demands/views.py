@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from accounts.models import SocialOrganization
+from directory.selectors import member_organization_ids
 from portal import listing
 from portal.errors import ServiceError
 from portal.http import xlsx_response
@@ -36,6 +37,9 @@ def demand_list(request):
     qs = selectors.demands_sort(qs, sort, text)
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or text]
     context = listing.paginate(request, qs, sorts, sort)
+    members = member_organization_ids()
+    for demand in context["page"].object_list:
+        demand.awarded_member = demand.awarded_org_id in members
     context.update({"filter": filterset, "q": text})
     return render(request, "demands/list.html", context)
 

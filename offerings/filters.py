@@ -17,6 +17,10 @@ class OfferingFilter(django_filters.FilterSet):
         method="filter_purchased",
     )
 
+    directory_member = django_filters.ChoiceFilter(
+        label="推荐目录成员", choices=[("yes", "是")], empty_label="不限", method="filter_member"
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["category"].extra["choices"] = category_choices()
@@ -32,3 +36,8 @@ class OfferingFilter(django_filters.FilterSet):
 
     def filter_purchased(self, qs, name, value):
         return qs.filter(previously_purchased=(value == "yes"))
+
+    def filter_member(self, qs, name, value):
+        from directory.selectors import member_applications
+
+        return qs.filter(organization_id__in=member_applications().values("organization_id"))

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
+from directory.selectors import member_organization_ids
 from portal import imports, listing
 from portal.errors import ServiceError
 from portal.excel import ExcelError, build_template, write_rows
@@ -31,6 +32,9 @@ def offering_list(request):
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items()]
     context = listing.paginate(request, qs, sorts, sort)
     context["page"].object_list = selectors.with_area_labels(context["page"].object_list)
+    members = member_organization_ids()
+    for offering in context["page"].object_list:
+        offering.is_member = offering.organization_id in members
     context.update({"filter": filterset, "q": text})
     return render(request, "offerings/list.html", context)
 

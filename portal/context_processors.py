@@ -4,7 +4,7 @@ from django.conf import settings
 NAV_ITEMS = [
     ("demands:list", "我要购买服务"),
     ("offerings:list", "我要提供服务"),
-    ("directory_home", "推荐目录"),
+    ("directory:list", "推荐目录"),
     ("policies_home", "政策法规"),
     ("announcements_home", "公示公告"),
     ("downloads_home", "资料下载"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("workbench/", views.workbench, name="workbench"),
     path("demands/", include("demands.urls")),
     path("offerings/", include("offerings.urls")),
+    path("directory/", include("directory.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

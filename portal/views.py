@@ -17,7 +17,7 @@ MODULES = {
 
 
 # Modules that have their own pages now; their header link points there.
-LIVE_MODULES = {"demands", "offerings"}
+LIVE_MODULES = {"demands", "offerings", "directory"}
 
 
 def module_url_name(module):

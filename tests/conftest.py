@@ -137,3 +137,9 @@ def login(client):
 def _fast_password_hasher(settings):
     # The production hasher is deliberately slow; tests need not be.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _private_media_root(settings, tmp_path):
+    # Uploads written by a test go to its own folder, never into the working tree.
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -242,6 +242,11 @@ class Command(BaseCommand):
         created = offering_demo.seed()
         if created:
             self.stdout.write(f"已生成 {created} 个演示服务项目。")
+        from directory import demo as directory_demo
+
+        created = directory_demo.seed()
+        if created:
+            self.stdout.write(f"已生成上一年度推荐目录（{created} 家社会组织）和本年度征集。")
 
         applications = [
             dict(

@@ -1,0 +1,89 @@
+from django.contrib import admin, messages
+
+from accounts import permissions
+from accounts.admin_scoping import ScopedAdmin
+from portal.errors import ServiceError
+
+from . import services
+from .models import Application, Edition, EditionStatus
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    """The city opens, closes and publishes each year's edition (R-DIR-1); district admins may read."""
+
+    list_display = ["year", "display_title", "starts_on", "deadline", "status", "published_at"]
+    fields = [
+        "year",
+        "title",
+        "starts_on",
+        "deadline",
+        "requirements",
+        "notice_url",
+        "status",
+        "published_at",
+    ]
+    readonly_fields = ["status", "published_at"]
+    actions = ["start_collecting", "start_reviewing", "publish"]
+
+    def has_module_permission(self, request):
+        return permissions.is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_admin(request.user)
+
+    def has_add_permission(self, request):
+        return permissions.is_city_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.is_city_admin(request.user) and (
+            obj is None or obj.status != EditionStatus.PUBLISHED
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+
+    def _advance(self, request, queryset, to):
+        for edition in queryset:
+            try:
+                services.edition_advance(edition=edition, by=request.user, to=to)
+            except ServiceError as exc:
+                self.message_user(request, f"{edition.year}年度：{exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{edition.year}年度：已改为“{EditionStatus(to).label}”。")
+
+    @admin.action(description="开始征集（征集中）", permissions=["change"])
+    def start_collecting(self, request, queryset):
+        self._advance(request, queryset, EditionStatus.COLLECTING)
+
+    @admin.action(description="结束征集，进入审核（审核中）", permissions=["change"])
+    def start_reviewing(self, request, queryset):
+        self._advance(request, queryset, EditionStatus.REVIEWING)
+
+    @admin.action(description="发布目录（已发布）", permissions=["change"])
+    def publish(self, request, queryset):
+        self._advance(request, queryset, EditionStatus.PUBLISHED)
+
+
+@admin.register(Application)
+class ApplicationAdmin(ScopedAdmin):
+    """Applications are reviewed on the site's review pages; here they can be searched and read."""
+
+    list_display = ["organization", "edition", "status", "review_district", "submitted_at"]
+    list_filter = ["edition", "status", "review_district"]
+    search_fields = ["organization__name", "organization__uscc"]
+    list_select_related = ["organization", "edition", "review_district"]
+    exclude = ["recommendation_form"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).exclude(status="draft")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,53 @@
+from django.db.models import Prefetch, Q, Subquery
+
+from offerings.models import Offering
+
+from .models import Application, AppStatus, Edition, EditionStatus
+
+
+def published_editions():
+    return Edition.objects.filter(status=EditionStatus.PUBLISHED)
+
+
+def latest_published_edition():
+    return published_editions().order_by("-year").first()
+
+
+def current_collecting_edition():
+    return Edition.objects.filter(status=EditionStatus.COLLECTING).order_by("-year").first()
+
+
+def members(edition):
+    """The approved applications of an edition, with their organization and evidence offers."""
+    return (
+        Application.objects.filter(edition=edition, status=AppStatus.APPROVED)
+        .select_related("organization__district", "organization__registration_district")
+        .prefetch_related(
+            Prefetch("evidence", queryset=Offering.objects.select_related("category__parent").order_by("pk"))
+        )
+        .order_by("organization__name")
+    )
+
+
+def filter_members(qs, *, category=None, district=None, text=""):
+    if category:
+        if len(category) <= 2:
+            qs = qs.filter(evidence__category__parent__code=category)
+        else:
+            qs = qs.filter(evidence__category__code=category)
+    if district:
+        qs = qs.filter(organization__district_id=district)
+    if text:
+        qs = qs.filter(Q(organization__name__icontains=text) | Q(evidence__title__icontains=text))
+    return qs.distinct()
+
+
+def member_applications():
+    """Approved applications of the latest published edition, as one lazy queryset."""
+    latest = Edition.objects.filter(status=EditionStatus.PUBLISHED).order_by("-year").values("pk")[:1]
+    return Application.objects.filter(edition=Subquery(latest), status=AppStatus.APPROVED)
+
+
+def member_organization_ids():
+    """Organizations in the latest published directory (for the badges in the listings): one query."""
+    return set(member_applications().values_list("organization_id", flat=True))

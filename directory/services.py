@@ -1,0 +1,220 @@
+"""Every write on the directory: editions, self-recommendations, reviews, purchaser
+recommendations. One transaction and one record of who/when/what each (R-DIR, R-GEN-2)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import permissions
+from demands.models import Grade
+from demands.models import Status as DemandStatus
+from offerings.models import Status as OfferingStatus
+from portal.errors import ServiceError
+from portal.uploads import check_document
+
+from .models import (
+    Application,
+    AppStatus,
+    Edition,
+    EditionStatus,
+    PurchaserRecommendation,
+    ReviewStep,
+)
+
+EDITION_ALLOWED = {
+    EditionStatus.PREPARING: {EditionStatus.COLLECTING},
+    EditionStatus.COLLECTING: {EditionStatus.REVIEWING},
+    EditionStatus.REVIEWING: {EditionStatus.PUBLISHED},
+    EditionStatus.PUBLISHED: set(),
+}
+ALLOWED = {
+    AppStatus.DRAFT: {AppStatus.DISTRICT, AppStatus.CITY},
+    AppStatus.RETURNED: {AppStatus.DISTRICT, AppStatus.CITY},
+    AppStatus.DISTRICT: {AppStatus.CITY, AppStatus.RETURNED},
+    AppStatus.CITY: {AppStatus.APPROVED, AppStatus.REJECTED},
+    AppStatus.APPROVED: set(),
+    AppStatus.REJECTED: set(),
+}
+MAX_EVIDENCE = 2
+
+
+def _history(obj, by, reason):
+    obj._history_user = by
+    obj._change_reason = reason
+    return obj
+
+
+def _move(application, to):
+    if to not in ALLOWED[application.status]:
+        raise ServiceError(f"“{application.get_status_display()}”的申请不能进行这一步操作。")
+    application.status = to
+
+
+@transaction.atomic
+def edition_advance(*, edition, by, to):
+    if not permissions.is_city_admin(by):
+        raise PermissionDenied
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    if to not in EDITION_ALLOWED[edition.status]:
+        raise ServiceError(f"“{edition.get_status_display()}”的目录不能改为“{EditionStatus(to).label}”。")
+    if to == EditionStatus.PUBLISHED:
+        waiting = edition.applications.filter(status__in=(AppStatus.DISTRICT, AppStatus.CITY)).count()
+        if waiting:
+            raise ServiceError(f"还有 {waiting} 份申请等待区或市审核，审核完毕后才能发布目录。")
+        edition.published_at = timezone.now()
+    edition.status = to
+    _history(edition, by, f"状态改为{EditionStatus(to).label}").save()
+    return edition
+
+
+def _check_editable(application, by):
+    if not (permissions.is_organization_user(by) and application.organization_id == by.organization_id):
+        raise PermissionDenied
+    if application.status not in (AppStatus.DRAFT, AppStatus.RETURNED):
+        raise ServiceError("申请已提交，审核期间不能修改。")
+    if not application.edition.accepting:
+        raise ServiceError(
+            f"{application.edition.display_title}不在征集期内（截止日期 {application.edition.deadline:%Y-%m-%d}），不能修改或提交。"
+        )
+    org = application.organization
+    org.refresh_from_db()
+    if not org.is_eligible:
+        raise ServiceError(
+            f"{org.name} 目前{org.credit_status}，不能自荐（第八条：合格的承接主体是在民政部门登记且不在严重失信名单中的社会组织）。"
+        )
+
+
+def _check_evidence(application, evidence):
+    evidence = list(evidence)
+    if not 1 <= len(evidence) <= MAX_EVIDENCE:
+        raise ServiceError("请选择1至2个本组织已发布的服务项目作为佐证（第十五条）。")
+    for offering in evidence:
+        if offering.organization_id != application.organization_id:
+            raise ServiceError(f"“{offering.title}”不是本组织的服务项目。")
+        if offering.status != OfferingStatus.PUBLISHED:
+            raise ServiceError(f"“{offering.title}”未发布或已下架，不能作为佐证项目。")
+    return evidence
+
+
+@transaction.atomic
+def application_save(*, edition, by, evidence, statement="", upload=None):
+    """Create or update the organization's draft (or returned) application for an edition."""
+    if not permissions.is_organization_user(by):
+        raise PermissionDenied
+    application, _ = Application.objects.get_or_create(
+        edition=edition, organization=by.organization, defaults={"created_by": by}
+    )
+    application = (
+        Application.objects.select_for_update()
+        .select_related("edition", "organization")
+        .get(pk=application.pk)
+    )
+    _check_editable(application, by)
+    evidence = _check_evidence(application, evidence)
+    if upload is not None:
+        extension = check_document(upload)
+        old = application.recommendation_form.name if application.recommendation_form else None
+        application.form_extension = extension
+        application.form_original_name = (upload.name or f"推荐意见表{extension}")[:200]
+        application.recommendation_form.save("form" + extension, upload, save=False)
+        if old:
+            application.recommendation_form.storage.delete(old)
+    application.statement = (statement or "").strip()
+    _history(application, by, "保存").save()
+    application.evidence.set(evidence)
+    return application
+
+
+@transaction.atomic
+def application_submit(*, application, by):
+    application = (
+        Application.objects.select_for_update()
+        .select_related("edition", "organization")
+        .get(pk=application.pk)
+    )
+    _check_editable(application, by)
+    _check_evidence(application, application.evidence.all())
+    if not application.recommendation_form:
+        raise ServiceError("请上传盖章的《购买主体推荐意见表》（PDF、JPG 或 PNG）。")
+    application.review_district_id = application.organization.registration_district_id
+    _move(application, AppStatus.DISTRICT if application.review_district_id else AppStatus.CITY)
+    application.submitted_at = timezone.now()
+    _history(application, by, "提交").save()
+    ReviewStep.objects.create(application=application, action=ReviewStep.Action.SUBMIT, by=by)
+    return application
+
+
+def _locked_for_review(application):
+    return (
+        Application.objects.select_for_update()
+        .select_related("edition", "organization")
+        .get(pk=application.pk)
+    )
+
+
+def _opinion(opinion, required, what):
+    opinion = (opinion or "").strip()
+    if required and not opinion:
+        raise ServiceError(f"{what}必须填写意见。")
+    return opinion
+
+
+@transaction.atomic
+def district_review(*, application, by, passed, opinion):
+    """区民政局: pass (forward to the city) or return with a reason (R-DIR-3)."""
+    application = _locked_for_review(application)
+    if not (permissions.is_district_admin(by) and application.review_district_id == by.district_id):
+        raise PermissionDenied
+    if application.status != AppStatus.DISTRICT:
+        raise ServiceError("该申请不在区民政局审核环节。")
+    opinion = _opinion(opinion, not passed, "退回")
+    _move(application, AppStatus.CITY if passed else AppStatus.RETURNED)
+    _history(application, by, "区审核通过" if passed else f"退回：{opinion}").save()
+    action = ReviewStep.Action.PASS if passed else ReviewStep.Action.RETURN
+    ReviewStep.objects.create(application=application, action=action, opinion=opinion, by=by)
+    return application
+
+
+@transaction.atomic
+def city_review(*, application, by, approved, opinion):
+    """市民政局: approve or reject each forwarded application, with a reason (R-DIR-3)."""
+    application = _locked_for_review(application)
+    if not permissions.is_city_admin(by):
+        raise PermissionDenied
+    if application.status != AppStatus.CITY:
+        raise ServiceError("该申请不在市民政局审核环节。")
+    if application.edition.status == "published":
+        raise ServiceError("该年度目录已经发布。")
+    opinion = _opinion(opinion, True, "审核")
+    _move(application, AppStatus.APPROVED if approved else AppStatus.REJECTED)
+    application.decided_at = timezone.now()
+    _history(application, by, f"{'入选' if approved else '未入选'}：{opinion}").save()
+    action = ReviewStep.Action.APPROVE if approved else ReviewStep.Action.REJECT
+    ReviewStep.objects.create(application=application, action=action, opinion=opinion, by=by)
+    return application
+
+
+def can_recommend(user, demand):
+    return (
+        permissions.can_edit_demand(user, demand)
+        and demand.status == DemandStatus.EVALUATED
+        and demand.eval_grade in (Grade.EXCELLENT, Grade.GOOD)
+        and demand.awarded_org_id is not None
+    )
+
+
+@transaction.atomic
+def recommend(*, demand, by, reason):
+    """R-DIR-5: the purchaser recommends the organization that did well on its demand (良好 or better)."""
+    if not permissions.can_edit_demand(by, demand):
+        raise PermissionDenied
+    if not can_recommend(by, demand):
+        raise ServiceError("只能推荐绩效评价为“良好”及以上的项目的承接社会组织。")
+    reason = _opinion(reason, True, "推荐")
+    if PurchaserRecommendation.objects.filter(demand=demand).exists():
+        raise ServiceError("该项目已经推荐过承接的社会组织。")
+    rec = PurchaserRecommendation(
+        demand=demand, organization=demand.awarded_org, unit=demand.unit, reason=reason, by=by
+    )
+    _history(rec, by, "推荐").save()
+    return rec
