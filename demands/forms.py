@@ -18,26 +18,7 @@ class DemandForm(forms.ModelForm):
 
     class Meta:
         model = Demand
-        fields = [
-            "title",
-            "budget",
-            "category",
-            "purchase_type",
-            "orientation",
-            "service_targets",
-            "district",
-            "street",
-            "period_start",
-            "period_end",
-            "year",
-            "plan_type",
-            "budget_approved_on",
-            "qualification",
-            "other_info",
-            "contact_person",
-            "contact_phone",
-            "contact_email",
-        ]
+        fields = list(Demand.EDITABLE_FIELDS)
         widgets = {
             "period_start": DATE,
             "period_end": DATE,
@@ -107,11 +88,3 @@ class EvaluateForm(forms.Form):
     )
     summary = forms.CharField(label="评价摘要", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     evaluated_on = forms.DateField(label="评价日期", widget=DATE)
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Excel 文件（.xlsx）",
-        help_text="请使用下载的模板填写，文件不超过 5 MB。上传后先预览，确认后才发布。",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )

@@ -171,26 +171,7 @@ class DemandResource(ImportResource):
 
     class Meta:
         model = Demand
-        fields = (
-            "title",
-            "budget",
-            "category",
-            "purchase_type",
-            "orientation",
-            "service_targets",
-            "district",
-            "street",
-            "period_start",
-            "period_end",
-            "year",
-            "plan_type",
-            "budget_approved_on",
-            "qualification",
-            "other_info",
-            "contact_person",
-            "contact_phone",
-            "contact_email",
-        )
+        fields = Demand.EDITABLE_FIELDS
         clean_model_instances = True
         skip_diff = True
         skip_html_diff = True

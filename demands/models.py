@@ -156,6 +156,27 @@ class Demand(models.Model):
     )
 
     SEARCH_FIELDS = ("title", "service_targets", "qualification", "other_info")
+    # What the purchaser fills in (form, Excel row) and what a demand's history compares.
+    EDITABLE_FIELDS = (
+        "title",
+        "budget",
+        "category",
+        "purchase_type",
+        "orientation",
+        "service_targets",
+        "district",
+        "street",
+        "period_start",
+        "period_end",
+        "year",
+        "plan_type",
+        "budget_approved_on",
+        "qualification",
+        "other_info",
+        "contact_person",
+        "contact_phone",
+        "contact_email",
+    )
 
     class Meta:
         verbose_name = "购买服务需求"

@@ -58,26 +58,7 @@ def demands_sort(qs, sort, text=""):
 
 
 # Fields whose changes are listed in a demand's history (bookkeeping fields are left out).
-HISTORY_FIELDS = (
-    "title",
-    "budget",
-    "category",
-    "purchase_type",
-    "orientation",
-    "service_targets",
-    "district",
-    "street",
-    "period_start",
-    "period_end",
-    "year",
-    "plan_type",
-    "budget_approved_on",
-    "qualification",
-    "other_info",
-    "contact_person",
-    "contact_phone",
-    "contact_email",
-)
+HISTORY_FIELDS = Demand.EDITABLE_FIELDS
 
 
 def demand_history(demand, limit=50):

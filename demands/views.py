@@ -11,11 +11,13 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 from accounts.models import SocialOrganization
 from directory.selectors import member_organization_ids
-from portal import listing
+from portal import imports, listing
 from portal.errors import ServiceError
+from portal.excel import build_template
+from portal.forms import ImportUploadForm
 from portal.http import xlsx_response
 
-from . import selectors, services
+from . import importing, selectors, services
 from .filters import DemandFilter
 from .forms import AdjustForm, AwardForm, CancelForm, DemandForm, EvaluateForm
 from .models import Demand, Status
@@ -265,10 +267,6 @@ def demand_evaluate(request, pk):
 @login_required
 def import_template(request):
     _require_purchaser(request)
-    from portal.excel import build_template
-
-    from . import importing
-
     content = build_template(
         importing.columns(),
         instructions=[
@@ -285,39 +283,27 @@ def import_template(request):
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     _require_purchaser(request)
-    from portal import imports
-    from portal.excel import ExcelError
-
-    from . import importing
-    from .forms import ImportUploadForm
-
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = imports.start(importing.spec(), user=request.user, uploaded=form.cleaned_data["file"])
-        except ExcelError as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("demands:import_preview", batch_id=batch.pk)
-    return render(request, "demands/import_upload.html", {"form": form})
+    return imports.upload_page(
+        request,
+        spec_factory=importing.spec,
+        form=form,
+        template="demands/import_upload.html",
+        preview_url="demands:import_preview",
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request, batch_id):
     _require_purchaser(request)
-    from portal import imports
-
-    from . import importing
-
-    batch = imports.get_batch(kind="demand", user=request.user, batch_id=batch_id)
-    if batch is None:
-        raise Http404("没有找到这次上传，可能已经确认或过期，请重新上传。")
-    report = batch.report
-    if request.method == "POST":
-        saved, report = imports.confirm(importing.spec(), batch=batch)
-        if saved:
-            messages.success(request, f"已发布 {saved} 个需求。")
-            return redirect("demands:mine")
-        messages.error(request, "文件中有需要修改的行，没有发布任何需求。请按下表修改后重新上传。")
-    return render(request, "demands/import_preview.html", {"batch": batch, "report": report})
+    return imports.preview_page(
+        request,
+        kind="demand",
+        batch_id=batch_id,
+        spec_factory=importing.spec,
+        template="demands/import_preview.html",
+        done_url="demands:mine",
+        done_message=lambda report, saved: f"已发布 {saved} 个需求。",
+        failed_message="文件中有需要修改的行，没有发布任何需求。请按下表修改后重新上传。",
+    )

@@ -79,11 +79,3 @@ class OfferingForm(forms.ModelForm):
             if not errors.error_dict:
                 return
         super()._update_errors(errors)
-
-
-class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label="Excel 文件（.xlsx）",
-        help_text="请使用下载的模板或从本平台导出的文件，不超过 5 MB。上传后先预览，确认后才保存。",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )

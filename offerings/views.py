@@ -10,12 +10,13 @@ from accounts import permissions
 from directory.selectors import member_organization_ids
 from portal import imports, listing
 from portal.errors import ServiceError
-from portal.excel import ExcelError, build_template, write_rows
+from portal.excel import build_template, write_rows
+from portal.forms import ImportUploadForm
 from portal.http import xlsx_response
 
 from . import importing, selectors, services
 from .filters import OfferingFilter
-from .forms import ImportUploadForm, OfferingForm
+from .forms import OfferingForm
 from .models import Offering, Status
 
 
@@ -196,43 +197,37 @@ def export_mine(request):
     )
 
 
+def _refusal(organization):
+    organization.refresh_from_db()
+    return None if organization.is_eligible else services.ineligibility_message(organization)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
     _require_org_user(request)
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
-    organization = request.user.organization
-    if request.method == "POST" and not organization.is_eligible:
-        form.add_error(None, services.ineligibility_message(organization))
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = imports.start(importing.spec(), user=request.user, uploaded=form.cleaned_data["file"])
-        except ExcelError as exc:
-            form.add_error("file", exc.message)
-        else:
-            return redirect("offerings:import_preview", batch_id=batch.pk)
-    return render(request, "offerings/import_upload.html", {"form": form})
+    return imports.upload_page(
+        request,
+        spec_factory=importing.spec,
+        form=form,
+        template="offerings/import_upload.html",
+        preview_url="offerings:import_preview",
+        refuse=_refusal(request.user.organization) if request.method == "POST" else None,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request, batch_id):
     _require_org_user(request)
-    batch = imports.get_batch(kind="offering", user=request.user, batch_id=batch_id)
-    if batch is None:
-        raise Http404("没有找到这次上传，可能已经确认或过期，请重新上传。")
-    report = batch.report
-    if request.method == "POST":
-        organization = request.user.organization
-        organization.refresh_from_db()
-        if not organization.is_eligible:
-            messages.error(request, services.ineligibility_message(organization))
-            return redirect("offerings:mine")
-        saved, report = imports.confirm(importing.spec(), batch=batch)
-        if saved:
-            messages.success(
-                request, f"已保存：新增 {report['new']} 个，更新 {report['update']} 个服务项目。"
-            )
-            return redirect("offerings:mine")
-        messages.error(request, "文件中有需要修改的行，没有保存任何一行。请按下表修改后重新上传。")
-    return render(request, "offerings/import_preview.html", {"batch": batch, "report": report})
+    return imports.preview_page(
+        request,
+        kind="offering",
+        batch_id=batch_id,
+        spec_factory=importing.spec,
+        template="offerings/import_preview.html",
+        done_url="offerings:mine",
+        done_message=lambda r, saved: f"已保存：新增 {r['new']} 个，更新 {r['update']} 个服务项目。",
+        refuse=_refusal(request.user.organization) if request.method == "POST" else None,
+    )

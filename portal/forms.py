@@ -107,3 +107,11 @@ class StreetField(LookupChoiceField):
         if street is None:
             raise ValidationError("所选街镇不存在，请重新选择。")
         return street
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Excel 文件（.xlsx）",
+        help_text="请使用下载的模板填写（或从本平台导出的文件），不超过 5 MB。上传后先预览，确认后才保存。",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )

@@ -219,3 +219,60 @@ def confirm(spec, *, batch):
     saved = report["new"] + report["update"] + report["unchanged"]
     batch.delete()
     return saved, report
+
+
+# --- the two pages every import has ----------------------------------------------------------
+
+
+def upload_page(request, *, spec_factory, form, template, preview_url, refuse=None):
+    """The upload page: on a good file, keep it and go to its preview. `refuse` is a message
+    that refuses any upload (e.g. an organization that may not publish)."""
+    from django.shortcuts import redirect, render
+
+    if request.method == "POST":
+        if refuse:
+            form.add_error(None, refuse)
+        if form.is_valid():
+            try:
+                batch = start(spec_factory(), user=request.user, uploaded=form.cleaned_data["file"])
+            except ExcelError as exc:
+                form.add_error("file", exc.message)
+            else:
+                return redirect(preview_url, batch_id=batch.pk)
+    return render(request, template, {"form": form})
+
+
+FAILED_MESSAGE = "文件中有需要修改的行，没有保存任何一行。请按下表修改后重新上传。"
+
+
+def preview_page(
+    request,
+    *,
+    kind,
+    batch_id,
+    spec_factory,
+    template,
+    done_url,
+    done_message,
+    failed_message=FAILED_MESSAGE,
+    refuse=None,
+):
+    """The preview page; its POST confirms. Another user's batch is simply not found (404)."""
+    from django.contrib import messages
+    from django.http import Http404
+    from django.shortcuts import redirect, render
+
+    batch = get_batch(kind=kind, user=request.user, batch_id=batch_id)
+    if batch is None:
+        raise Http404("没有找到这次上传，可能已经确认或过期，请重新上传。")
+    report = batch.report
+    if request.method == "POST":
+        if refuse:
+            messages.error(request, refuse)
+            return redirect(done_url)
+        saved, report = confirm(spec_factory(), batch=batch)
+        if saved:
+            messages.success(request, done_message(report, saved))
+            return redirect(done_url)
+        messages.error(request, failed_message)
+    return render(request, template, {"batch": batch, "report": report})

@@ -1,0 +1,244 @@
+"""Fixtures and helpers shared by the 推荐目录 tests (R-DIR-1…5, 第十五条).
+
+- an edition that is collecting now (`edition`), and `make_edition(...)` for other dates and states;
+- published offers of each organization (`hp_offers`, `xh_offers`, `city_offers`);
+- the upload a user picks (`pdf_upload()`, any bytes with `upload(...)`);
+- `apply(client, offers, ...)`: the 自荐 form as an organization fills it in and posts it;
+- `submitted(user, offers)`: an application already submitted, through the services;
+- `snapshot()`: everything the directory stores, to compare before and after a refused request.
+"""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.services import organization_list_serious
+from directory import services
+from directory.models import Application, Edition, EditionStatus, PurchaserRecommendation, ReviewStep
+from portal.models import Category
+from tests.factories import UserFactory
+from tests.offerings.helpers import OfferingFactory
+
+PDF_BYTES = (
+    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+)
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program"
+
+APPLY = "/directory/apply/"
+MINE = "/directory/mine/"
+REVIEW_LIST = "/directory/review/"
+EDITION_CHANGELIST = "/admin/directory/edition/"
+
+
+# --- small readers ---------------------------------------------------------------------------------
+
+
+def text(response):
+    return response.content.decode()
+
+
+def messages_of(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def form_errors(response):
+    """Every error of the page's form, as one list of strings (non-field errors first)."""
+    assert response.status_code == 200, response.status_code
+    form = response.context["form"]
+    errors = list(form.non_field_errors())
+    for name, field_errors in form.errors.items():
+        if name != "__all__":
+            errors.extend(field_errors)
+    return errors
+
+
+def chinese(message):
+    return bool(re.search(r"[\u4e00-\u9fff]", message))
+
+
+def today():
+    return timezone.localdate()
+
+
+def days(n):
+    return today() + datetime.timedelta(days=n)
+
+
+def review_url(application):
+    return reverse("directory:review", args=[application.pk])
+
+
+def form_file_url(application):
+    return reverse("directory:form_file", args=[application.pk])
+
+
+def edition_url(edition):
+    return reverse("directory:edition", args=[edition.year])
+
+
+def media_files():
+    """Every file stored under MEDIA_ROOT (a fresh folder per test)."""
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def snapshot():
+    """All the directory stores, with history lengths and files: equal before and after a refusal."""
+    return {
+        "applications": list(Application.objects.order_by("pk").values()),
+        "evidence": sorted(Application.evidence.through.objects.values_list("application_id", "offering_id")),
+        "application_history": Application.history.count(),
+        "steps": list(ReviewStep.objects.order_by("pk").values()),
+        "editions": list(Edition.objects.order_by("pk").values()),
+        "edition_history": Edition.history.count(),
+        "recommendations": list(PurchaserRecommendation.objects.order_by("pk").values()),
+        "files": media_files(),
+    }
+
+
+# --- uploads ---------------------------------------------------------------------------------------
+
+
+def upload(name, content, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def pdf_upload(name="购买主体推荐意见表.pdf", content=PDF_BYTES):
+    return upload(name, content, "application/pdf")
+
+
+# --- editions --------------------------------------------------------------------------------------
+
+
+def make_edition(year=None, *, starts_on=None, deadline=None, status=EditionStatus.COLLECTING):
+    return Edition.objects.create(
+        year=year or today().year,
+        starts_on=starts_on or days(-10),
+        deadline=deadline or days(20),
+        requirements="在民政部门登记、未列入严重失信名单的社会组织，选择1至2个已发布的服务项目作为佐证。",
+        notice_url="https://mzj.sh.gov.cn/notice/directory",
+        status=status,
+    )
+
+
+@pytest.fixture
+def edition(db):
+    """This year's edition, collecting: started 10 days ago, deadline in 20 days."""
+    return make_edition()
+
+
+# --- people ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def city_org_user(city_org):
+    return UserFactory(username="city_org", role=Role.ORGANIZATION, organization=city_org)
+
+
+@pytest.fixture
+def as_user(client, request):
+    """as_user("hp_admin") → the client logged in as that fixture's user; "visitor" → logged out."""
+
+    def _as(name):
+        client.logout()
+        if name != "visitor":
+            client.force_login(request.getfixturevalue(name))
+        return client
+
+    return _as
+
+
+@pytest.fixture
+def list_serious(hp_admin):
+    """Put an organization on the 严重失信名单 through the accounts service (R-SUB-3)."""
+
+    def _list(organization, by=None):
+        return organization_list_serious(
+            organization=organization, by=by or hp_admin, listed_on=today(), reason="虚假申报项目材料"
+        )
+
+    return _list
+
+
+# --- offers ----------------------------------------------------------------------------------------
+
+
+def offer(organization, title, code):
+    return OfferingFactory(organization=organization, title=title, category=Category.objects.get(code=code))
+
+
+@pytest.fixture
+def hp_offers(hp_org):
+    """Two published 养老服务 offers of the 黄浦区 organization."""
+    return [offer(hp_org, "乐龄长者助餐服务", "0103"), offer(hp_org, "乐龄居家照护服务", "0101")]
+
+
+@pytest.fixture
+def xh_offers(xh_org):
+    """Two published 残疾人服务 offers of the 徐汇区 organization."""
+    return [offer(xh_org, "启明助残康复服务", "0201"), offer(xh_org, "启明残疾人就业帮扶", "0203")]
+
+
+@pytest.fixture
+def city_offers(city_org):
+    """One published 妇女儿童服务 offer of the organization registered with the city."""
+    return [offer(city_org, "益心儿童关爱保护计划", "0301")]
+
+
+# --- applying --------------------------------------------------------------------------------------
+
+
+def apply_data(offers, action="submit", statement="专注社区为老服务十年。", form=None):
+    data = {"evidence": [str(o.pk) for o in offers], "statement": statement, "action": action}
+    if form is not None:
+        data["recommendation_form"] = form
+    return data
+
+
+def apply(client, offers, action="submit", statement="专注社区为老服务十年。", form="pdf", **extra):
+    """POST the 自荐 form; form="pdf" attaches a fresh PDF, None attaches nothing."""
+    if form == "pdf":
+        form = pdf_upload()
+    return client.post(APPLY, {**apply_data(offers, action, statement, form), **extra})
+
+
+def submitted(user, offers, edition=None):
+    """An application saved and submitted through the services (setup for the review tests)."""
+    from directory.selectors import current_collecting_edition
+
+    application = services.application_save(
+        edition=edition or current_collecting_edition(),
+        by=user,
+        evidence=offers,
+        statement="自荐说明",
+        upload=pdf_upload(),
+    )
+    return services.application_submit(application=application, by=user)
+
+
+def district_pass(application, by, opinion=""):
+    return services.district_review(application=application, by=by, passed=True, opinion=opinion)
+
+
+def city_decide(application, by, approved=True, opinion="专业能力突出，同意列入推荐目录。"):
+    return services.city_review(application=application, by=by, approved=approved, opinion=opinion)
+
+
+def advance(edition, by, to):
+    return services.edition_advance(edition=edition, by=by, to=to)
+
+
+def admin_action(client, action, edition):
+    """Run an EditionAdmin changelist action, following the redirect back to the changelist."""
+    return client.post(
+        EDITION_CHANGELIST, {"action": action, "_selected_action": [str(edition.pk)]}, follow=True
+    )
