@@ -172,3 +172,60 @@ def can_view_application(user, application):
 
 
 DISTRICT_PATHS["directory.application"] = "review_district"
+
+
+# --- notices (政策法规, 公示公告, 资料下载, 友情链接, 留言区) ---------------------------------
+
+
+def publisher_for(user):
+    """The publisher a user publishes notices as (R-NOT-1), or None: the city, its district's
+    民政局, or its purchaser unit's business line."""
+    if is_city_admin(user):
+        return {
+            "publisher_kind": "city",
+            "publisher_district": None,
+            "publisher_unit": None,
+            "publisher_name": "上海市民政局",
+        }
+    if is_district_admin(user):
+        return {
+            "publisher_kind": "district",
+            "publisher_district": user.district,
+            "publisher_unit": None,
+            "publisher_name": f"{user.district.name}民政局",
+        }
+    if is_purchaser(user):
+        unit = user.purchaser_unit
+        line = f"（{unit.business_line}条线）" if unit.business_line else ""
+        return {
+            "publisher_kind": "line",
+            "publisher_district": None,
+            "publisher_unit": unit,
+            "publisher_name": f"{unit.name}{line}",
+        }
+    return None
+
+
+def notice_items_editable_by(user, qs):
+    """The items of a notices module that `user` may edit: the city all, others their own."""
+    if is_city_admin(user):
+        return qs
+    if is_district_admin(user):
+        return qs.filter(publisher_kind="district", publisher_district_id=user.district_id)
+    if is_purchaser(user):
+        return qs.filter(publisher_kind="line", publisher_unit_id=user.purchaser_unit_id)
+    return qs.none()
+
+
+def can_edit_notice_item(user, item):
+    if is_city_admin(user):
+        return True
+    if is_district_admin(user):
+        return item.publisher_kind == "district" and item.publisher_district_id == user.district_id
+    if is_purchaser(user):
+        return item.publisher_kind == "line" and item.publisher_unit_id == user.purchaser_unit_id
+    return False
+
+
+def can_moderate_messages(user):
+    return is_admin(user)

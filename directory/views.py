@@ -93,30 +93,29 @@ def edition_export(request, year):
     )
 
 
+BLANK_FORM_ITEMS = [
+    "被推荐社会组织名称",
+    "统一社会信用代码",
+    "购买主体名称（盖章）",
+    "合作项目名称",
+    "项目实施时间",
+    "项目金额（元）",
+    "绩效评价结果",
+    "推荐意见",
+    "联系人及电话",
+    "日期",
+]
+
+
+def blank_form_bytes():
+    columns = [Column("item", "项目", width=24), Column("content", "内容（由购买主体填写）", width=60)]
+    rows = [{"item": item, "content": ""} for item in BLANK_FORM_ITEMS]
+    return write_rows(columns, rows, sheet_title="购买主体推荐意见表")
+
+
 def blank_form(request):
     """A blank 《购买主体推荐意见表》 to print, fill in, stamp and scan."""
-    columns = [
-        Column("item", "项目", width=24),
-        Column("content", "内容（由购买主体填写）", width=60),
-    ]
-    rows = [
-        {"item": item, "content": ""}
-        for item in [
-            "被推荐社会组织名称",
-            "统一社会信用代码",
-            "购买主体名称（盖章）",
-            "合作项目名称",
-            "项目实施时间",
-            "项目金额（元）",
-            "绩效评价结果",
-            "推荐意见",
-            "联系人及电话",
-            "日期",
-        ]
-    ]
-    return xlsx_response(
-        write_rows(columns, rows, sheet_title="购买主体推荐意见表"), "购买主体推荐意见表.xlsx"
-    )
+    return xlsx_response(blank_form_bytes(), "购买主体推荐意见表.xlsx")
 
 
 # --- the organization's self-recommendation (R-DIR-2) ----------------------------------------

@@ -5,10 +5,10 @@ NAV_ITEMS = [
     ("demands:list", "我要购买服务"),
     ("offerings:list", "我要提供服务"),
     ("directory:list", "推荐目录"),
-    ("policies_home", "政策法规"),
-    ("announcements_home", "公示公告"),
-    ("downloads_home", "资料下载"),
-    ("links_home", "友情链接"),
+    ("notices:policies", "政策法规"),
+    ("notices:announcements", "公示公告"),
+    ("notices:downloads", "资料下载"),
+    ("notices:links", "友情链接"),
 ]
 
 
@@ -18,4 +18,5 @@ def site(request):
         "PORTAL_HOTLINE": settings.PORTAL_HOTLINE,
         "PORTAL_CONTACT_EMAIL": settings.PORTAL_CONTACT_EMAIL,
         "NAV_ITEMS": NAV_ITEMS,
+        "ELDER_MODE": request.COOKIES.get("elder") == "1",
     }

@@ -17,6 +17,51 @@ def max_document_bytes():
     return getattr(settings, "DOCUMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 
 
+OFFICE_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+CONTENT_TYPES.update(OFFICE_TYPES)
+
+
+def _office_extension(uploaded):
+    """.docx or .xlsx when the upload is a real Office Open XML file, else None."""
+    import zipfile
+
+    try:
+        uploaded.seek(0)
+        with zipfile.ZipFile(uploaded) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        uploaded.seek(0)
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return ".docx"
+    if "xl/workbook.xml" in names and "xl/vbaProject.bin" not in names:
+        return ".xlsx"
+    return None
+
+
+def check_attachment(uploaded):
+    """Like check_document, and also Word (.docx) and Excel (.xlsx) files: for notices and downloads."""
+    limit = max_document_bytes()
+    if 0 < uploaded.size <= limit:
+        extension = _office_extension(uploaded)
+        if extension:
+            return extension
+    try:
+        return check_document(uploaded)
+    except ServiceError as exc:
+        if "只能上传" in exc.message:
+            raise ServiceError(
+                "附件只能是 PDF、Word（.docx）、Excel（.xlsx）、JPG 或 PNG 文件（按文件内容判断，改扩展名无效）。"
+            ) from exc
+        raise
+
+
 def check_document(uploaded):
     """Return the extension (.pdf/.png/.jpg) of a PDF, PNG or JPEG upload; ServiceError otherwise."""
     limit = max_document_bytes()

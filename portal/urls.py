@@ -16,12 +16,10 @@ urlpatterns = [
     path("demands/", include("demands.urls")),
     path("offerings/", include("offerings.urls")),
     path("directory/", include("directory.urls")),
+    path("search/", views.search_all, name="search"),
+    path("elder-mode/", views.elder_mode, name="elder_mode"),
+    path("", include("notices.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-]
-
-urlpatterns += [
-    path(f"{module}/", views.module_pending, {"module": module}, name=f"{module}_home")
-    for module in views.MODULES
 ]

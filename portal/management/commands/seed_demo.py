@@ -247,6 +247,10 @@ class Command(BaseCommand):
         created = directory_demo.seed()
         if created:
             self.stdout.write(f"已生成上一年度推荐目录（{created} 家社会组织）和本年度征集。")
+        from notices import demo as notices_demo
+
+        if notices_demo.seed():
+            self.stdout.write("已生成政策法规、公示公告、资料下载、友情链接和留言。")
 
         applications = [
             dict(

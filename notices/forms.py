@@ -1,0 +1,128 @@
+import random
+
+from django import forms
+from django.core import signing
+
+from .models import Article, Download, Link, Message
+from .services import dangerous_markup, has_markup
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ArticleForm(forms.ModelForm):
+    upload = forms.FileField(
+        label="添加附件",
+        required=False,
+        help_text="PDF、Word（.docx）、Excel（.xlsx）、JPG 或 PNG，不超过 10 MB；仅登录用户可下载。",
+    )
+
+    class Meta:
+        model = Article
+        fields = ["title", "body", "publish_date"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 12}), "publish_date": DATE}
+        help_texts = {
+            "body": "可使用 HTML 的标题（h2–h4）、段落、列表、链接和表格；脚本和其他格式不被接受。",
+            "publish_date": "留空则在发布时取当天。",
+        }
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if dangerous_markup(body):
+            raise forms.ValidationError(
+                "正文含有不允许的脚本、事件属性或 javascript: 链接（如 <script>、onerror），请删除后再保存。"
+            )
+        return body
+
+
+class DownloadForm(forms.ModelForm):
+    upload = forms.FileField(
+        label="文件",
+        required=False,
+        help_text="PDF、Word（.docx）、Excel（.xlsx）、JPG 或 PNG，不超过 10 MB。",
+    )
+
+    class Meta:
+        model = Download
+        fields = ["title", "category", "description", "publish_date"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "publish_date": DATE}
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk and not data.get("upload"):
+            self.add_error("upload", "请选择要上传的文件。")
+        return data
+
+
+class LinkForm(forms.ModelForm):
+    class Meta:
+        model = Link
+        fields = ["title", "url", "sort_order"]
+        help_texts = {"url": "以 http:// 或 https:// 开头。", "sort_order": "数字小的排在前面。"}
+
+
+def new_challenge():
+    a, b = random.randint(1, 9), random.randint(1, 9)
+    return f"{a} 加 {b} 等于多少？", signing.dumps(a + b, salt="message-challenge")
+
+
+class MessageForm(forms.ModelForm):
+    """Spam protection without third parties: a honeypot field, a small sum, and a rate limit (view)."""
+
+    website = forms.CharField(label="网站（请留空）", required=False)
+    answer = forms.IntegerField(label="验证问题", help_text="请填写计算结果（阿拉伯数字）。")
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Message
+        fields = ["name", "contact", "subject", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {
+            "name": "选填，公开显示。",
+            "contact": "选填：电话或邮箱，仅管理员可见，不会公开。",
+            "body": "不超过2000字，请勿填写身份证号等个人隐私信息。",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        question, token = new_challenge()
+        self.fields["answer"].label = f"验证问题：{question}"
+        if not self.is_bound:
+            self.initial["token"] = token
+        self.new_token = token
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if dangerous_markup(body) or has_markup(body):
+            raise forms.ValidationError("留言请使用纯文本，不能包含 HTML 标签或脚本（如 <script>）。")
+        return body
+
+    def clean_subject(self):
+        subject = self.cleaned_data["subject"]
+        if has_markup(subject):
+            raise forms.ValidationError("主题请使用纯文本，不能包含 HTML 标签。")
+        return subject
+
+    def clean(self):
+        data = super().clean()
+        if data.get("website"):
+            raise forms.ValidationError("提交未成功，请刷新页面后重试。")
+        try:
+            expected = signing.loads(data.get("token") or "", salt="message-challenge", max_age=3600)
+        except signing.BadSignature:
+            raise forms.ValidationError("验证问题已过期，请重新计算页面上的新问题。") from None
+        if data.get("answer") is not None and data["answer"] != expected:
+            self.add_error("answer", "计算结果不正确，请重新计算新的问题。")
+        return data
+
+
+class ModerateForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="处理", choices=[("approve", "公开并回复"), ("reject", "不予公开")], widget=forms.RadioSelect
+    )
+    reply = forms.CharField(
+        label="回复",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="公开时必填，会与留言一起公开显示。",
+    )

@@ -1,0 +1,300 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from accounts import permissions
+from portal import listing
+from portal.errors import ServiceError
+from portal.uploads import CONTENT_TYPES
+
+from . import services
+from .forms import ArticleForm, DownloadForm, LinkForm, MessageForm, ModerateForm
+from .models import Article, Download, ItemStatus, Link, Message, PublisherKind
+
+KIND_PAGES = {
+    Article.Kind.POLICY: ("政策法规", "notices:policies"),
+    Article.Kind.NOTICE: ("公示公告", "notices:announcements"),
+}
+
+
+def _published(model):
+    return model.objects.filter(status=ItemStatus.PUBLISHED)
+
+
+def _filter_items(request, qs, text_field="title"):
+    text = listing.search_text(request)
+    if text:
+        qs = qs.filter(**{f"{text_field}__icontains": text})
+    publisher = request.GET.get("publisher", "")
+    if publisher in PublisherKind.values:
+        qs = qs.filter(publisher_kind=publisher)
+    year = request.GET.get("year", "")
+    if year.isdigit() and len(year) == 4:
+        qs = qs.filter(publish_date__year=int(year))
+    return qs, {"q": text, "publisher": publisher, "year": year, "publishers": PublisherKind.choices}
+
+
+def article_list(request, kind):
+    title, url_name = KIND_PAGES[kind]
+    qs, filters = _filter_items(request, _published(Article).filter(kind=kind))
+    context = listing.paginate(request, qs.order_by("-publish_date", "-pk"), [], "")
+    context.update(filters, title=title, list_url=url_name, kind=kind)
+    return render(request, "notices/article_list.html", context)
+
+
+def _visible_article(request, pk, kind=None):
+    article = get_object_or_404(Article, pk=pk, **({"kind": kind} if kind else {}))
+    if article.status != ItemStatus.PUBLISHED and not permissions.can_edit_notice_item(request.user, article):
+        raise Http404
+    return article
+
+
+def article_detail(request, kind, pk):
+    article = _visible_article(request, pk, kind)
+    title, url_name = KIND_PAGES[kind]
+    return render(
+        request,
+        "notices/article_detail.html",
+        {
+            "article": article,
+            "module": title,
+            "list_url": url_name,
+            "attachments": article.attachments.all(),
+            "can_edit": permissions.can_edit_notice_item(request.user, article),
+        },
+    )
+
+
+def _file_response(field, name, extension):
+    response = FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def attachment_file(request, pk):
+    """Attachments only for logged-in users (R-ACC-4)."""
+    from .models import Attachment
+
+    attachment = get_object_or_404(Attachment.objects.select_related("article"), pk=pk)
+    _visible_article(request, attachment.article_id)
+    return _file_response(attachment.file, attachment.original_name, attachment.extension)
+
+
+def download_list(request):
+    qs, filters = _filter_items(request, _published(Download))
+    category = request.GET.get("category", "")
+    if category in Download.Category.values:
+        qs = qs.filter(category=category)
+    context = listing.paginate(request, qs.order_by("-publish_date", "-pk"), [], "")
+    context.update(filters, category=category, categories=Download.Category.choices)
+    return render(request, "notices/download_list.html", context)
+
+
+def download_file(request, pk):
+    item = Download.objects.filter(pk=pk).first()
+    if item is None or (
+        item.status != ItemStatus.PUBLISHED and not permissions.can_edit_notice_item(request.user, item)
+    ):
+        return render(request, "notices/gone.html", {"what": "该资料"}, status=404)
+    return _file_response(item.file, item.original_name, item.extension)
+
+
+def link_list(request):
+    return render(request, "notices/link_list.html", {"links": _published(Link).order_by("sort_order", "pk")})
+
+
+# --- 留言区 (R-NOT-3) -----------------------------------------------------------------------
+
+
+def _client_address(request):
+    return request.META.get("REMOTE_ADDR", "unknown")
+
+
+def _rate_limited(request):
+    limit, window = getattr(settings, "MESSAGE_RATE_LIMIT", (3, 600))
+    key = f"message-rate:{_client_address(request)}"
+    count = cache.get(key, 0)
+    if count >= limit:
+        return True
+    cache.set(key, count + 1, window)
+    return False
+
+
+@require_http_methods(["GET", "POST"])
+def message_board(request):
+    form = MessageForm(request.POST or None)
+    if request.method == "POST":
+        if _rate_limited(request):
+            form.add_error(None, "提交过于频繁，请10分钟后再试；也可拨打 962200 咨询。")
+        elif form.is_valid():
+            message = form.save()
+            request.session["message_number"] = message.number
+            return redirect("notices:message_done")
+    page = Paginator(
+        Message.objects.filter(status=Message.Status.APPROVED).order_by("-created_at"), 10
+    ).get_page(request.GET.get("page"))
+    return render(request, "notices/messages.html", {"form": form, "page": page})
+
+
+def message_done(request):
+    number = request.session.get("message_number")
+    if not number:
+        return redirect("notices:messages")
+    return render(request, "notices/message_done.html", {"number": number})
+
+
+def message_status(request):
+    number = listing.clean_query(request.GET.get("number", ""), limit=12).upper()
+    message = Message.objects.filter(number=number).first() if number else None
+    return render(request, "notices/message_status.html", {"number": number, "message": message})
+
+
+# --- publishers' pages ------------------------------------------------------------------------
+
+MODELS = {"article": (Article, ArticleForm), "download": (Download, DownloadForm), "link": (Link, LinkForm)}
+
+
+def _require_publisher(request):
+    if permissions.publisher_for(request.user) is None:
+        raise PermissionDenied
+
+
+@login_required
+def manage(request):
+    _require_publisher(request)
+    user = request.user
+    return render(
+        request,
+        "notices/manage.html",
+        {
+            "articles": permissions.notice_items_editable_by(user, Article.objects.all()).order_by(
+                "-updated_at"
+            )[:100],
+            "downloads": permissions.notice_items_editable_by(user, Download.objects.all()).order_by(
+                "-updated_at"
+            )[:100],
+            "links": permissions.notice_items_editable_by(user, Link.objects.all()).order_by("sort_order")[
+                :100
+            ],
+            "publisher": permissions.publisher_for(user),
+            "can_moderate": permissions.can_moderate_messages(user),
+            "pending_messages": Message.objects.filter(status=Message.Status.PENDING).count()
+            if permissions.can_moderate_messages(user)
+            else 0,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request, model, pk=None):
+    _require_publisher(request)
+    if model not in MODELS:
+        raise Http404
+    model_class, form_class = MODELS[model]
+    if pk is None:
+        item = model_class()
+        if model == "article":
+            kind = request.GET.get("kind") or request.POST.get("kind")
+            if kind not in Article.Kind.values:
+                raise Http404
+            item.kind = kind
+    else:
+        item = get_object_or_404(
+            permissions.notice_items_editable_by(request.user, model_class.objects.all()), pk=pk
+        )
+    form = form_class(request.POST or None, request.FILES or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = services.item_save(
+                item=form.save(commit=False), by=request.user, upload=form.cleaned_data.get("upload")
+            )
+            if request.POST.get("action") == "publish" and item.status != ItemStatus.PUBLISHED:
+                services.item_transition(item=item, by=request.user, to=ItemStatus.PUBLISHED)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已保存。")
+            return redirect("notices:manage")
+    label = {
+        "article": dict(Article.Kind.choices).get(getattr(item, "kind", ""), "文章"),
+        "download": "资料",
+        "link": "友情链接",
+    }[model]
+    return render(
+        request, "notices/item_form.html", {"form": form, "item": item, "label": label, "model": model}
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def item_action(request, model, pk, action):
+    _require_publisher(request)
+    if model not in MODELS:
+        raise Http404
+    model_class, _ = MODELS[model]
+    item = get_object_or_404(
+        permissions.notice_items_editable_by(request.user, model_class.objects.all()), pk=pk
+    )
+    to = {"publish": ItemStatus.PUBLISHED, "withdraw": ItemStatus.WITHDRAWN}.get(action)
+    if to is None:
+        raise Http404
+    try:
+        services.item_transition(item=item, by=request.user, to=to)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已发布。" if to == ItemStatus.PUBLISHED else "已撤回，公众将看不到它。")
+    return redirect("notices:manage")
+
+
+@login_required
+def moderation(request):
+    if not permissions.can_moderate_messages(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status", Message.Status.PENDING)
+    if status not in Message.Status.values:
+        status = Message.Status.PENDING
+    page = Paginator(Message.objects.filter(status=status).order_by("-created_at"), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notices/moderation.html",
+        {"page": page, "status": status, "statuses": Message.Status.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def moderate(request, pk):
+    if not permissions.can_moderate_messages(request.user):
+        raise PermissionDenied
+    message = get_object_or_404(Message, pk=pk)
+    form = ModerateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.message_moderate(
+                message=message,
+                by=request.user,
+                approve=form.cleaned_data["decision"] == "approve",
+                reply=form.cleaned_data["reply"],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"留言 {message.number} 已处理。")
+            return redirect("notices:moderation")
+    return render(request, "notices/moderate.html", {"message": message, "form": form})
