@@ -20,7 +20,10 @@ def current_collecting_edition():
 def members(edition):
     """The approved applications of an edition, with their organization and evidence offers."""
     return (
-        Application.objects.filter(edition=edition, status=AppStatus.APPROVED)
+        # A member put on the 严重失信名单 afterwards is not shown while it is listed (R-SUB-3).
+        Application.objects.filter(
+            edition=edition, status=AppStatus.APPROVED, organization__on_serious_list=False
+        )
         .select_related("organization__district", "organization__registration_district")
         .prefetch_related(
             Prefetch("evidence", queryset=Offering.objects.select_related("category__parent").order_by("pk"))

@@ -85,7 +85,12 @@ def _check_editable(application, by):
 
 
 def _check_evidence(application, evidence):
-    evidence = list(evidence)
+    # Read the offers again (locked), so one withdrawn a moment ago is not taken as evidence.
+    from offerings.models import Offering
+
+    evidence = list(
+        Offering.objects.select_for_update().filter(pk__in=[o.pk for o in evidence]).order_by("pk")
+    )
     if not 1 <= len(evidence) <= MAX_EVIDENCE:
         raise ServiceError("请选择1至2个本组织已发布的服务项目作为佐证（第十五条）。")
     for offering in evidence:
@@ -101,9 +106,12 @@ def application_save(*, edition, by, evidence, statement="", upload=None):
     """Create or update the organization's draft (or returned) application for an edition."""
     if not permissions.is_organization_user(by):
         raise PermissionDenied
-    application, _ = Application.objects.get_or_create(
-        edition=edition, organization=by.organization, defaults={"created_by": by}
-    )
+    application = Application.objects.filter(edition=edition, organization=by.organization).first()
+    if application is None:
+        application = _history(
+            Application(edition=edition, organization=by.organization, created_by=by), by, "创建"
+        )
+        application.save()
     application = (
         Application.objects.select_for_update()
         .select_related("edition", "organization")
@@ -111,7 +119,7 @@ def application_save(*, edition, by, evidence, statement="", upload=None):
     )
     _check_editable(application, by)
     evidence = _check_evidence(application, evidence)
-    if upload is not None:
+    if upload:
         extension = check_document(upload)
         old = application.recommendation_form.name if application.recommendation_form else None
         application.form_extension = extension

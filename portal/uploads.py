@@ -13,6 +13,15 @@ SIGNATURES = (
 CONTENT_TYPES = {ext: ctype for _, ext, ctype in SIGNATURES}
 
 
+def human_size(size):
+    """1536 → "1.5 KB", 10485760 → "10 MB": sizes as people read them."""
+    for unit, factor in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= factor:
+            value = size / factor
+            return f"{value:.1f}".rstrip("0").rstrip(".") + f" {unit}"
+    return f"{size} 字节"
+
+
 def max_document_bytes():
     return getattr(settings, "DOCUMENT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 
@@ -69,7 +78,7 @@ def check_document(uploaded):
         raise ServiceError("上传的文件是空的，请重新选择。")
     if uploaded.size > limit:
         raise ServiceError(
-            f"文件过大（{uploaded.size / 1024 / 1024:.1f} MB），不能超过 {limit // (1024 * 1024)} MB。"
+            f"文件过大（{human_size(uploaded.size)}），不能超过 {human_size(limit)}。"
             "扫描时可选择较低的分辨率（如 150 dpi）。"
         )
     uploaded.seek(0)

@@ -1,0 +1,165 @@
+"""The published directory and the listings that mark its members (R-DIR-4, R-MAT-1).
+
+Requirements pinned here:
+- R-DIR-4: the published directory is public, per year, filterable by category (an area or a sub-area)
+  and by district, searchable by organization or offer name, exportable to Excel; only approved
+  organizations appear.
+- R-MAT-1/R-DIR-4: the offerings listing marks (推荐目录) and filters (directory_member=yes) the offers of
+  organizations in the latest published directory; the demands listing marks awarded members.
+- R-GEN-3: odd filter values are ignored, never a server error.
+"""
+
+import io
+
+import openpyxl
+import pytest
+
+from directory.models import EditionStatus
+from tests.directory.conftest import (
+    advance,
+    city_decide,
+    district_pass,
+    edition_url,
+    make_edition,
+    submitted,
+    text,
+)
+from tests.factories import DemandFactory
+from tests.offerings.helpers import OfferingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(
+    edition,
+    city_admin,
+    hp_admin,
+    xh_admin,
+    hp_org_user,
+    xh_org_user,
+    city_org_user,
+    hp_offers,
+    xh_offers,
+    city_offers,
+):
+    """This year's edition, published: hp_org and xh_org approved, city_org rejected."""
+    hp_app = submitted(hp_org_user, hp_offers)
+    xh_app = submitted(xh_org_user, xh_offers[:1])
+    city_app = submitted(city_org_user, city_offers)
+    district_pass(hp_app, hp_admin)
+    district_pass(xh_app, xh_admin)
+    advance(edition, city_admin, EditionStatus.REVIEWING)
+    city_decide(hp_app, city_admin)
+    city_decide(xh_app, city_admin)
+    city_decide(city_app, city_admin, approved=False, opinion="暂不列入")
+    return advance(edition, city_admin, EditionStatus.PUBLISHED)
+
+
+def names(client, edition, **params):
+    response = client.get(edition_url(edition), params)
+    assert response.status_code == 200
+    return {app.organization.name for app in response.context["page"].object_list}
+
+
+def test_the_directory_home_lists_published_editions_and_the_one_collecting(client, published, hp_org):
+    later = make_edition(published.year + 1)
+    page = text(client.get("/directory/"))
+    assert published.display_title in page and edition_url(published) in page
+    assert later.display_title in page and "正在征集" in page
+
+
+def test_the_directory_shows_only_approved_organizations_with_their_evidence(
+    client, published, hp_org, xh_org, city_org, hp_offers, xh_offers, city_offers
+):
+    response = client.get(edition_url(published))
+    assert {a.organization for a in response.context["page"].object_list} == {hp_org, xh_org}
+    page = text(response)
+    for offer in [*hp_offers, xh_offers[0]]:
+        assert offer.title in page
+    assert xh_offers[1].title not in page  # not chosen as evidence
+    assert city_org.name not in page and city_offers[0].title not in page
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"category": "01"}, {"hp"}),
+        ({"category": "0103"}, {"hp"}),
+        ({"category": "0101"}, {"hp"}),
+        ({"category": "02"}, {"xh"}),
+        ({"category": "0201"}, {"xh"}),
+        ({"category": "0203"}, set()),  # xh_org's second offer is not evidence
+        ({"category": "03"}, set()),
+        ({"district": "xuhui"}, {"xh"}),
+        ({"district": "huangpu"}, {"hp"}),
+        ({"q": "乐龄家园"}, {"hp"}),
+        ({"q": "启明"}, {"xh"}),
+        ({"q": "助餐"}, {"hp"}),  # an evidence offer's title
+        ({"q": "益心"}, set()),  # the rejected organization
+        ({"category": "01", "district": "xuhui"}, set()),
+        ({"district": "abc"}, {"hp", "xh"}),  # ignored
+        ({"category": "99"}, set()),
+    ],
+)
+def test_the_directory_filters_by_category_and_district_and_searches(
+    client, published, hp_org, xh_org, huangpu, xuhui, params, expected
+):
+    """R-DIR-4: 项目类别 (area or sub-area of the evidence offers), 所在区, and a name search."""
+    orgs = {"hp": hp_org.name, "xh": xh_org.name}
+    districts = {"huangpu": str(huangpu.pk), "xuhui": str(xuhui.pk)}
+    if params.get("district") in districts:
+        params = {**params, "district": districts[params["district"]]}
+    assert names(client, published, **params) == {orgs[k] for k in expected}
+
+
+def test_the_export_is_a_spreadsheet_of_the_members(client, published, hp_org, xh_org, hp_offers):
+    response = client.get(f"/directory/{published.year}/export.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:6] == (
+        "社会组织名称",
+        "统一社会信用代码",
+        "组织类型",
+        "登记管理机关",
+        "所在区",
+        "佐证项目",
+    )
+    by_name = {row[0]: row for row in rows[1:]}
+    assert set(by_name) == {hp_org.name, xh_org.name}
+    assert by_name[hp_org.name][1] == hp_org.uscc
+    assert by_name[hp_org.name][3] == "黄浦区民政局" and by_name[hp_org.name][4] == "黄浦区"
+    assert by_name[hp_org.name][5] == "；".join(o.title for o in hp_offers)
+
+
+def test_an_unknown_year_answers_404(client, published):
+    assert client.get(f"/directory/{published.year - 5}/").status_code == 404
+
+
+def test_the_offerings_listing_marks_and_filters_directory_members(client, published, hp_org, city_org):
+    """R-MAT-1: 推荐目录 badge on the members' offers; directory_member=yes keeps only them."""
+    outsider = OfferingFactory(organization=city_org, title="益心社区儿童服务站")
+    response = client.get("/offerings/", {"size": "50"})
+    marks = {o.title: o.is_member for o in response.context["page"].object_list}
+    assert marks[outsider.title] is False
+    assert all(marks[o.title] for o in hp_org.offerings.all())
+    member_titles = {
+        o.title
+        for o in client.get("/offerings/", {"directory_member": "yes", "size": "50"})
+        .context["page"]
+        .object_list
+    }
+    assert outsider.title not in member_titles
+    assert {o.title for o in hp_org.offerings.all()} <= member_titles
+    assert "推荐目录" in text(response)
+
+
+def test_the_demands_listing_marks_an_awarded_member(client, published, hp_unit, hp_org, city_org):
+    member_demand = DemandFactory(
+        unit=hp_unit, status="awarded", awarded_org=hp_org, title="南京东路长者助餐"
+    )
+    other = DemandFactory(unit=hp_unit, status="awarded", awarded_org=city_org, title="南京东路儿童关爱")
+    response = client.get("/demands/", {"size": "50"})
+    marks = {d.title: d.awarded_member for d in response.context["page"].object_list}
+    assert marks[member_demand.title] is True and marks[other.title] is False
