@@ -26,6 +26,11 @@ class EditionAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "published_at"]
     actions = ["start_collecting", "start_reviewing", "publish"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "notice_url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def has_module_permission(self, request):
         return permissions.is_admin(request.user)
 

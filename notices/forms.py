@@ -54,6 +54,8 @@ class DownloadForm(forms.ModelForm):
 
 
 class LinkForm(forms.ModelForm):
+    url = forms.URLField(label="网址", assume_scheme="https", help_text="以 http:// 或 https:// 开头。")
+
     class Meta:
         model = Link
         fields = ["title", "url", "sort_order"]
