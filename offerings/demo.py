@@ -32,7 +32,7 @@ CONTENTS = [
 PURCHASERS = ["街道办事处", "区民政局", "区残疾人联合会", "区卫生健康委员会", "镇人民政府"]
 
 
-def seed(count=240, seed_value=20260513):
+def seed(count=300, seed_value=20260513):
     if Offering.objects.exists():
         return 0
     rng = random.Random(seed_value)
