@@ -72,6 +72,13 @@ class Article(Published):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Whatever path a body comes by (form, shell, import), only the safe tags are stored.
+        from .services import sanitize
+
+        self.body = sanitize(self.body)
+        super().save(*args, **kwargs)
+
 
 class Attachment(models.Model):
     article = models.ForeignKey(

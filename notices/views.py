@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,8 +37,10 @@ def _filter_items(request, qs, text_field="title"):
     if publisher in PublisherKind.values:
         qs = qs.filter(publisher_kind=publisher)
     year = request.GET.get("year", "")
-    if year.isdigit() and len(year) == 4:
+    if re.fullmatch(r"[0-9]{4}", year) and 1900 <= int(year) <= 2999:
         qs = qs.filter(publish_date__year=int(year))
+    else:
+        year = ""
     return qs, {"q": text, "publisher": publisher, "year": year, "publishers": PublisherKind.choices}
 
 
@@ -122,14 +126,24 @@ def _client_address(request):
     return request.META.get("REMOTE_ADDR", "unknown")
 
 
+def _rate_key(request):
+    return f"message-rate:{_client_address(request)}"
+
+
 def _rate_limited(request):
-    limit, window = getattr(settings, "MESSAGE_RATE_LIMIT", (3, 600))
-    key = f"message-rate:{_client_address(request)}"
-    count = cache.get(key, 0)
-    if count >= limit:
-        return True
-    cache.set(key, count + 1, window)
-    return False
+    """True once this address has left MESSAGE_RATE_LIMIT messages within the window."""
+    limit, _ = settings.MESSAGE_RATE_LIMIT
+    return cache.get(_rate_key(request), 0) >= limit
+
+
+def _count_message(request):
+    _, window = settings.MESSAGE_RATE_LIMIT
+    key = _rate_key(request)
+    if not cache.add(key, 1, window):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired in between
+            cache.set(key, 1, window)
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,6 +154,7 @@ def message_board(request):
             form.add_error(None, "提交过于频繁，请10分钟后再试；也可拨打 962200 咨询。")
         elif form.is_valid():
             message = form.save()
+            _count_message(request)
             request.session["message_number"] = message.number
             return redirect("notices:message_done")
     page = Paginator(
