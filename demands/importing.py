@@ -173,6 +173,7 @@ class DemandResource(ImportResource):
         model = Demand
         fields = Demand.EDITABLE_FIELDS
         clean_model_instances = True
+        use_bulk = True
         skip_diff = True
         skip_html_diff = True
 

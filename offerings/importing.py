@@ -156,9 +156,12 @@ class OfferingResource(ImportResource):
             "implementation_end",
         )
         clean_model_instances = True
+        use_bulk = True
         skip_unchanged = True
         report_skipped = True
-        skip_html_diff = True
+        # import-export would deep-copy every existing row to find unchanged ones; skip_row below
+        # compares with a snapshot of plain values taken once instead.
+        skip_diff = True
 
     def __init__(self, user):
         super().__init__(user)
@@ -166,11 +169,21 @@ class OfferingResource(ImportResource):
         self.fields["service_area"].districts = dict(District.objects.values_list("name", "code"))
         self.mine = {o.pk: o for o in Offering.objects.filter(organization=self.organization)}
         self.by_title = {o.title: o for o in self.mine.values()}
+        self.snapshots = {pk: self._values(o) for pk, o in self.mine.items()}
         self.seen_titles = set()
         self.seen_ids = set()
         from django.utils import timezone
 
         self.now = timezone.now()
+
+    def _values(self, instance):
+        return tuple(field.get_value(instance) for field in self.get_import_fields())
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """Unchanged: an existing offer whose every imported field equals what it was before."""
+        if import_validation_errors or instance.pk is None:
+            return False
+        return self.snapshots.get(instance.pk) == self._values(instance)
 
     def get_instance(self, instance_loader, row):
         row_id = row.get("row_id")

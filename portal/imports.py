@@ -60,6 +60,7 @@ class ImportResource(resources.ModelResource):
         super().__init__()
         self.user = user
         self.pending = []
+        self.pending_updates = []
         self.row_types = {}  # dataset row number (1-based) -> RowResult.IMPORT_TYPE_*
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -83,10 +84,9 @@ class ImportResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         if self._is_dry_run(kwargs):
             return  # preview: validate only, write nothing
-        if is_create:
-            self.pending.append(instance)  # written together in after_import
-            return
-        super().save_instance(instance, is_create, row, **kwargs)
+        # Written together in after_import; with Meta.use_bulk, import-export then spares a
+        # savepoint per row, and we keep writing history ourselves.
+        (self.pending if is_create else self.pending_updates).append(instance)
 
     def before_bulk_create(self, instance):
         """Whatever `save()` would have computed for a new row (e.g. search tokens)."""
@@ -104,6 +104,14 @@ class ImportResource(resources.ModelResource):
                 default_user=self.user,
                 default_change_reason=self.change_reason,
             )
+        if (
+            self.pending_updates
+            and not dry_run
+            and not result.has_errors()
+            and not result.has_validation_errors()
+        ):
+            for instance in self.pending_updates:
+                instance.save()  # one by one: each keeps its own history record (who, why)
         super().after_import(dataset, result, **kwargs)
 
 
