@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import PurchaserUnit, SocialOrganization
 from portal import search
 from portal.models import Category, District, PurchaseType, Street
+from supervision import confidentiality
 
 
 class Status(models.TextChoices):
@@ -227,6 +228,13 @@ class Demand(models.Model):
             errors["budget_approved_on"] = "年度新增项目须填写预算批复日期（应在批复后20日内发布）。"
         if self.budget_approved_on and self.year and abs(self.budget_approved_on.year - self.year) > 1:
             errors["budget_approved_on"] = "预算批复日期与项目年度相差过大，请核对。"
+        errors.update(
+            confidentiality.check_fields(
+                self,
+                ("title", "service_targets", "qualification", "other_info"),
+                contact_fields=("contact_person", "contact_phone", "contact_email"),
+            )
+        )
         if errors:
             raise ValidationError(errors)
 

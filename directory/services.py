@@ -11,6 +11,7 @@ from demands.models import Status as DemandStatus
 from offerings.models import Status as OfferingStatus
 from portal.errors import ServiceError
 from portal.uploads import check_document
+from supervision import confidentiality
 
 from .models import (
     Application,
@@ -128,6 +129,9 @@ def application_save(*, edition, by, evidence, statement="", upload=None):
         if old:
             application.recommendation_form.storage.delete(old)
     application.statement = (statement or "").strip()
+    reason = confidentiality.problem(application.statement)
+    if reason:
+        raise ServiceError(f"“自荐说明”{reason}")
     _history(application, by, "保存").save()
     application.evidence.set(evidence)
     return application
@@ -219,6 +223,9 @@ def recommend(*, demand, by, reason):
     if not can_recommend(by, demand):
         raise ServiceError("只能推荐绩效评价为“良好”及以上的项目的承接社会组织。")
     reason = _opinion(reason, True, "推荐")
+    problem = confidentiality.problem(reason)
+    if problem:
+        raise ServiceError(f"“推荐理由”{problem}")
     if PurchaserRecommendation.objects.filter(demand=demand).exists():
         raise ServiceError("该项目已经推荐过承接的社会组织。")
     rec = PurchaserRecommendation(

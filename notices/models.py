@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit
 from portal.models import District
+from supervision import confidentiality
 
 
 class PublisherKind(models.TextChoices):
@@ -79,6 +80,9 @@ class Article(Published):
         self.body = sanitize(self.body)
         super().save(*args, **kwargs)
 
+    def clean(self):
+        confidentiality.validate_fields(self, ("title", "body"))
+
 
 class Attachment(models.Model):
     article = models.ForeignKey(
@@ -121,6 +125,9 @@ class Download(Published):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        confidentiality.validate_fields(self, ("title", "description"))
 
 
 class Link(Published):
@@ -178,3 +185,6 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.subject}"
+
+    def clean(self):
+        confidentiality.validate_fields(self, ("name", "subject", "body"), contact_fields=("contact",))

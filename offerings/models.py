@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import SocialOrganization
 from portal import search
 from portal.models import Category, District
+from supervision import confidentiality
 
 
 class Status(models.TextChoices):
@@ -139,6 +140,13 @@ class Offering(models.Model):
             and self.implementation_end < self.implementation_start
         ):
             errors["implementation_end"] = "实施结束日期不能早于开始日期。"
+        errors.update(
+            confidentiality.check_fields(
+                self,
+                ("title", "summary", "service_targets", "purchaser_name", "implementation_place"),
+                contact_fields=("contact_person", "contact_phone", "contact_email"),
+            )
+        )
         if errors:
             raise ValidationError(errors)
 
