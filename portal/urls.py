@@ -16,6 +16,7 @@ urlpatterns = [
     path("demands/", include("demands.urls")),
     path("offerings/", include("offerings.urls")),
     path("directory/", include("directory.urls")),
+    path("supervision/", include("supervision.urls")),
     path("search/", views.search_all, name="search"),
     path("elder-mode/", views.elder_mode, name="elder_mode"),
     path("", include("notices.urls")),

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("incomplete/", views.incomplete, name="incomplete"),
+]
