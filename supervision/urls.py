@@ -6,4 +6,5 @@ app_name = "supervision"
 
 urlpatterns = [
     path("incomplete/", views.incomplete, name="incomplete"),
+    path("deadlines/", views.deadline_table, name="deadlines"),
 ]
