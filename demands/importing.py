@@ -11,10 +11,11 @@ from portal.import_widgets import (
     CategoryWidget,
     ChoiceWidget,
     DistrictWidget,
-    PassThroughWidget,
     PurchaseTypeWidget,
     StreetWidget,
     category_label,
+    text_field,
+    value_field,
 )
 from portal.imports import ImportResource, ImportSpec
 from portal.models import Category, District, PurchaseType
@@ -136,38 +137,26 @@ def columns():
 
 
 class DemandResource(ImportResource):
-    title = Field(attribute="title", column_name="title", widget=PassThroughWidget(""))
-    budget = Field(attribute="budget", column_name="budget", widget=PassThroughWidget())
+    title = text_field("title")
+    budget = value_field("budget")
     category = Field(attribute="category", column_name="category", widget=CategoryWidget())
     purchase_type = Field(attribute="purchase_type", column_name="purchase_type", widget=PurchaseTypeWidget())
     orientation = Field(
         attribute="orientation", column_name="orientation", widget=ChoiceWidget(Orientation.choices)
     )
-    service_targets = Field(
-        attribute="service_targets", column_name="service_targets", widget=PassThroughWidget("")
-    )
+    service_targets = text_field("service_targets")
     district = Field(attribute="district", column_name="district", widget=DistrictWidget())
     street = Field(attribute="street", column_name="street", widget=StreetWidget())
-    period_start = Field(attribute="period_start", column_name="period_start", widget=PassThroughWidget())
-    period_end = Field(attribute="period_end", column_name="period_end", widget=PassThroughWidget())
-    year = Field(attribute="year", column_name="year", widget=PassThroughWidget())
+    period_start = value_field("period_start")
+    period_end = value_field("period_end")
+    year = value_field("year")
     plan_type = Field(attribute="plan_type", column_name="plan_type", widget=ChoiceWidget(PlanType.choices))
-    budget_approved_on = Field(
-        attribute="budget_approved_on", column_name="budget_approved_on", widget=PassThroughWidget()
-    )
-    qualification = Field(
-        attribute="qualification", column_name="qualification", widget=PassThroughWidget("")
-    )
-    other_info = Field(attribute="other_info", column_name="other_info", widget=PassThroughWidget(""))
-    contact_person = Field(
-        attribute="contact_person", column_name="contact_person", widget=PassThroughWidget("")
-    )
-    contact_phone = Field(
-        attribute="contact_phone", column_name="contact_phone", widget=PassThroughWidget("")
-    )
-    contact_email = Field(
-        attribute="contact_email", column_name="contact_email", widget=PassThroughWidget("")
-    )
+    budget_approved_on = value_field("budget_approved_on")
+    qualification = text_field("qualification")
+    other_info = text_field("other_info")
+    contact_person = text_field("contact_person")
+    contact_phone = text_field("contact_phone")
+    contact_email = text_field("contact_email")
 
     class Meta:
         model = Demand

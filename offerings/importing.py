@@ -7,7 +7,7 @@ so re-uploading a file with one change shows one update and no duplicates."""
 from import_export.fields import Field
 
 from portal.excel import Column
-from portal.import_widgets import CategoryWidget, PassThroughWidget, category_label
+from portal.import_widgets import CategoryWidget, category_label, text_field, value_field
 from portal.imports import ImportResource, ImportSpec
 from portal.models import Category, District
 
@@ -99,40 +99,20 @@ class ServiceAreaField(Field):
 
 
 class OfferingResource(ImportResource):
-    title = Field(attribute="title", column_name="title", widget=PassThroughWidget(""))
+    title = text_field("title")
     category = Field(attribute="category", column_name="category", widget=CategoryWidget())
-    summary = Field(attribute="summary", column_name="summary", widget=PassThroughWidget(""))
-    service_targets = Field(
-        attribute="service_targets", column_name="service_targets", widget=PassThroughWidget("")
-    )
+    summary = text_field("summary")
+    service_targets = text_field("service_targets")
     service_area = ServiceAreaField(attribute="service_district_codes", column_name="service_area")
-    contact_person = Field(
-        attribute="contact_person", column_name="contact_person", widget=PassThroughWidget("")
-    )
-    contact_phone = Field(
-        attribute="contact_phone", column_name="contact_phone", widget=PassThroughWidget("")
-    )
-    contact_email = Field(
-        attribute="contact_email", column_name="contact_email", widget=PassThroughWidget("")
-    )
-    previously_purchased = Field(
-        attribute="previously_purchased", column_name="previously_purchased", widget=PassThroughWidget(False)
-    )
-    purchaser_name = Field(
-        attribute="purchaser_name", column_name="purchaser_name", widget=PassThroughWidget("")
-    )
-    purchase_amount = Field(
-        attribute="purchase_amount", column_name="purchase_amount", widget=PassThroughWidget()
-    )
-    implementation_place = Field(
-        attribute="implementation_place", column_name="implementation_place", widget=PassThroughWidget("")
-    )
-    implementation_start = Field(
-        attribute="implementation_start", column_name="implementation_start", widget=PassThroughWidget()
-    )
-    implementation_end = Field(
-        attribute="implementation_end", column_name="implementation_end", widget=PassThroughWidget()
-    )
+    contact_person = text_field("contact_person")
+    contact_phone = text_field("contact_phone")
+    contact_email = text_field("contact_email")
+    previously_purchased = value_field("previously_purchased", empty=False)
+    purchaser_name = text_field("purchaser_name")
+    purchase_amount = value_field("purchase_amount")
+    implementation_place = text_field("implementation_place")
+    implementation_start = value_field("implementation_start")
+    implementation_end = value_field("implementation_end")
 
     change_reason = "Excel 批量上传"
     trusted_fields = ("category", "organization", "created_by")

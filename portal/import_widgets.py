@@ -128,3 +128,17 @@ class PassThroughWidget(Widget):
 
     def render(self, value, obj=None, **kwargs):
         return value
+
+
+def text_field(name):
+    """A resource field for a text column already parsed by portal.excel (empty → "")."""
+    from import_export.fields import Field
+
+    return Field(attribute=name, column_name=name, widget=PassThroughWidget(""))
+
+
+def value_field(name, empty=None):
+    """A resource field for an amount, date, number or yes/no column already parsed (empty → `empty`)."""
+    from import_export.fields import Field
+
+    return Field(attribute=name, column_name=name, widget=PassThroughWidget(empty))
