@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "directory",
     "notices",
     "supervision",
+    "inbox",
+    "dashboard",
+    "opendata",
 ]
 
 MIDDLEWARE = [
