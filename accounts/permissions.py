@@ -229,3 +229,44 @@ def can_edit_notice_item(user, item):
 
 def can_moderate_messages(user):
     return is_admin(user)
+
+
+# --- supervision (内容监测, 失信记录) -----------------------------------------------------------
+
+
+def can_open_findings(user):
+    """Only the 内容监测员 raises findings (第十八条); it never edits content."""
+    return is_monitor(user)
+
+
+def findings_visible_to(user, qs):
+    """The monitor and the city see every finding; a district its own; a publisher those on its records."""
+    if is_monitor(user) or is_city_admin(user):
+        return qs
+    if is_district_admin(user):
+        return qs.filter(authority_district_id=user.district_id)
+    if is_purchaser(user):
+        return qs.filter(unit_id=user.purchaser_unit_id, organization__isnull=True)
+    if is_organization_user(user):
+        return qs.filter(organization_id=user.organization_id)
+    return qs.none()
+
+
+def can_answer_finding(user, finding):
+    """The publisher of the record answers: its organization, its purchaser unit, or, for a notice
+    published by the city or a 区民政局, that administrator."""
+    if finding.organization_id:
+        return is_organization_user(user) and user.organization_id == finding.organization_id
+    if finding.unit_id:
+        return is_purchaser(user) and user.purchaser_unit_id == finding.unit_id
+    if finding.authority_district_id is None:
+        return is_city_admin(user)
+    return is_district_admin(user) and user.district_id == finding.authority_district_id
+
+
+def can_close_finding(user, finding):
+    return is_monitor(user)
+
+
+DISTRICT_PATHS["supervision.finding"] = "authority_district"
+DISTRICT_PATHS["supervision.creditrecord"] = "organization__registration_district"

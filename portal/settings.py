@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "inbox.context_processors.unread",
             ],
         },
     },
@@ -186,6 +187,10 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "供需对接平台 <noreply@localhost>")
+# Links in e-mails (站内信 copies) point here.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# The daily reminder command repeats a reminder at most once in this many days.
+REMINDER_REPEAT_DAYS = int(os.environ.get("REMINDER_REPEAT_DAYS", "7"))
 
 # Security headers. Strict in production; the development server stays on plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -251,6 +251,10 @@ class Command(BaseCommand):
 
         if notices_demo.seed():
             self.stdout.write("已生成政策法规、公示公告、资料下载、友情链接和留言。")
+        from supervision import demo as supervision_demo
+
+        if supervision_demo.seed():
+            self.stdout.write("已生成内容监测问题、失信记录和督办提醒（站内信）。")
 
         applications = [
             dict(

@@ -1,0 +1,70 @@
+"""Sending 站内信 (and the matching e-mail)."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+log = logging.getLogger(__name__)
+
+
+def _absolute(link):
+    if not link or link.startswith("http"):
+        return link
+    return settings.PORTAL_BASE_URL.rstrip("/") + link
+
+
+def _send_emails(ids):
+    for note in Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).select_related("recipient"):
+        address = note.recipient.email
+        if not address:
+            continue
+        body = note.body
+        if note.link:
+            body += f"\n\n查看详情：{_absolute(note.link)}"
+        body += "\n\n（本邮件由上海市政府购买社会组织服务供需对接平台自动发送，请勿直接回复。）"
+        try:
+            send_mail(f"【供需对接平台】{note.title}", body, None, [address])
+        except Exception:  # a mail server outage must not lose the in-site notification
+            log.exception("e-mail for notification %s failed", note.pk)
+            continue
+        Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
+
+
+def notify(*, users, kind, title, body, link="", dedupe_key=""):
+    """Send one notification to each active user in `users`; with a `dedupe_key`, a user who
+    already received that key gets nothing. E-mail follows once the transaction commits.
+    Returns the notifications created."""
+    recipients = {u.pk: u for u in users if u is not None and u.is_active}
+    if dedupe_key and recipients:
+        already = set(
+            Notification.objects.filter(dedupe_key=dedupe_key, recipient_id__in=recipients).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        for pk in already:
+            recipients.pop(pk)
+    created = [
+        Notification.objects.create(
+            recipient=user, kind=kind, title=title[:200], body=body, link=link, dedupe_key=dedupe_key
+        )
+        for user in recipients.values()
+    ]
+    if created:
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: _send_emails(ids))
+    return created
+
+
+def mark_read(notification):
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+
+
+def mark_all_read(user):
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

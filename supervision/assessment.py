@@ -1,0 +1,155 @@
+"""The assessment table (第四条 督办和考核, R-SUP-6): the indicators of R-SUP-1 and R-SUP-2 for
+one year side by side, per district for the city and per purchaser unit for a district.
+
+- deadline columns: `deadlines.table` (the demand's own rules);
+- 需求信息不完备: the year's demands that `completeness` flags today;
+- 服务项目信息不完备 (districts only): published offers of organizations registered there that
+  `completeness` flags today (offers have no year);
+- 内容监测问题 / 核查属实: findings opened in the year, by the registration authority (city view)
+  or by the purchaser unit whose record it was (district view);
+- 失信记录 (districts only): records dated in the year, by the organization's registration district;
+- 按时发布率 and 信息完备率, in percent.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+
+from accounts import permissions
+from demands.models import Demand
+from demands.models import Status as DemandStatus
+from offerings.models import Offering
+from portal.models import District
+
+from . import completeness, deadlines
+from .models import CreditRecord, Finding, FindingResult
+
+CITY_LABEL = "市级"
+EXTRA_COLUMNS = [
+    ("published", "已发布需求数"),
+    ("demand_incomplete", "需求信息不完备"),
+    ("offering_incomplete", "服务项目信息不完备"),
+    ("findings", "内容监测问题"),
+    ("findings_confirmed", "核查属实"),
+    ("credit_records", "失信记录"),
+]
+DISTRICT_ONLY = {"offering_incomplete", "credit_records"}
+COUNT_COLUMNS = deadlines.COLUMNS + EXTRA_COLUMNS
+RATE_COLUMNS = [("on_time_rate", "按时发布率（%）"), ("complete_rate", "信息完备率（%）")]
+
+
+@dataclass
+class Row:
+    name: str
+    counts: dict = field(default_factory=lambda: {key: 0 for key, _ in COUNT_COLUMNS})
+    by: str = "district"
+
+    def value(self, key):
+        if self.by == "unit" and key in DISTRICT_ONLY:
+            return None
+        return self.counts[key]
+
+    @property
+    def values(self):
+        return [self.value(key) for key, _ in COUNT_COLUMNS]
+
+    @property
+    def on_time_rate(self):
+        total = self.counts["planned"] + self.counts["added"]
+        if not total:
+            return None
+        return round(100 * (self.counts["planned_on_time"] + self.counts["added_on_time"]) / total, 1)
+
+    @property
+    def complete_rate(self):
+        published = self.counts["published"]
+        if not published:
+            return None
+        return round(100 * (published - self.counts["demand_incomplete"]) / published, 1)
+
+    @property
+    def rates(self):
+        return [self.on_time_rate, self.complete_rate]
+
+
+def _district_name(name):
+    return name or CITY_LABEL
+
+
+def table(user, year, today=None):
+    """The assessment rows `user` may see for `year` (city: every district; district: its units)."""
+    by = "district" if permissions.is_city_admin(user) else "unit"
+    demands = permissions.scope_to(user, Demand.objects.all()).filter(year=year)
+    rows = {}
+
+    def row(name):
+        return rows.setdefault(name, Row(name, by=by))
+
+    if by == "district":
+        for name in District.objects.order_by("code").values_list("name", flat=True):
+            row(name)
+        row(CITY_LABEL)
+    for base in deadlines.table(demands, by=by, today=today):
+        name = CITY_LABEL if by == "district" and base.name == "市级部门" else base.name
+        row(name).counts.update(base.counts)
+
+    group = "unit__district__name" if by == "district" else "unit__name"
+    published = demands.exclude(status=DemandStatus.DRAFT).exclude(status=DemandStatus.CANCELLED)
+    for item in published.values(group).annotate(n=Count("pk")).order_by():
+        row(_district_name(item[group]) if by == "district" else item[group]).counts["published"] = item["n"]
+    incomplete = completeness.incomplete_demands(demands, today)
+    for item in incomplete.values(group).annotate(n=Count("pk")).order_by():
+        name = _district_name(item[group]) if by == "district" else item[group]
+        row(name).counts["demand_incomplete"] = item["n"]
+
+    findings = permissions.scope_to(user, Finding.objects.all()).filter(opened_at__year=year)
+    if by == "district":
+        found = Counter(
+            _district_name(n) for n in findings.values_list("authority_district__name", flat=True)
+        )
+        confirmed = Counter(
+            _district_name(n)
+            for n in findings.filter(result=FindingResult.CONFIRMED).values_list(
+                "authority_district__name", flat=True
+            )
+        )
+        offers = completeness.incomplete_offerings(Offering.objects.all())
+        for item in (
+            offers.values("organization__registration_district__name").annotate(n=Count("pk")).order_by()
+        ):
+            row(_district_name(item["organization__registration_district__name"])).counts[
+                "offering_incomplete"
+            ] = item["n"]
+        records = CreditRecord.objects.filter(recorded_on__year=year)
+        for item in (
+            records.values("organization__registration_district__name").annotate(n=Count("pk")).order_by()
+        ):
+            row(_district_name(item["organization__registration_district__name"])).counts[
+                "credit_records"
+            ] = item["n"]
+    else:
+        unit_findings = findings.filter(unit__isnull=False, organization__isnull=True)
+        found = Counter(unit_findings.values_list("unit__name", flat=True))
+        confirmed = Counter(
+            unit_findings.filter(result=FindingResult.CONFIRMED).values_list("unit__name", flat=True)
+        )
+    for name, n in found.items():
+        row(name).counts["findings"] = n
+    for name, n in confirmed.items():
+        row(name).counts["findings_confirmed"] = n
+
+    if by == "district":  # districts in their official order, the city level last
+        ordered = [r for r in rows.values() if r.name != CITY_LABEL] + [rows[CITY_LABEL]]
+    else:
+        ordered = sorted(rows.values(), key=lambda r: r.name)
+    return by, ordered
+
+
+def sort_rows(rows, key):
+    if key in dict(COUNT_COLUMNS):
+        return sorted(rows, key=lambda r: (-(r.value(key) or 0), r.name))
+    if key in dict(RATE_COLUMNS):
+        # Worst first: the table is for 督办.
+        return sorted(rows, key=lambda r: (getattr(r, key) is None, getattr(r, key) or 0, r.name))
+    return rows

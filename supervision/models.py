@@ -1,0 +1,139 @@
+"""Content findings (第十八条, R-SUP-3) and 失信记录 (第十七条, R-SUP-4)."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from accounts.models import PurchaserUnit, SocialOrganization
+from portal.models import District
+
+
+class TargetType(models.TextChoices):
+    DEMAND = "demand", "购买服务需求"
+    OFFERING = "offering", "社会组织服务项目"
+    ARTICLE = "article", "政策法规/公示公告"
+    APPLICATION = "application", "推荐目录自荐申请"
+
+
+class FindingKind(models.TextChoices):
+    FALSE = "false", "虚假/夸大"
+    SECRET = "secret", "涉密/隐私"
+    OTHER = "other", "其他"
+
+
+class FindingStatus(models.TextChoices):
+    OPEN = "open", "待发布方答复"
+    ANSWERED = "answered", "发布方已答复"
+    CLOSED = "closed", "已办结"
+
+
+class FindingResult(models.TextChoices):
+    CONFIRMED = "confirmed", "属实"
+    UNFOUNDED = "unfounded", "不属实"
+
+
+class Finding(models.Model):
+    """A problem the 内容监测员 found in a published record. It names the record by type and id
+    and keeps a copy of its title; who published it and which authority supervises it are fixed
+    when the finding is opened, so the finding's audience does not move if the record changes."""
+
+    number = models.CharField("编号", max_length=20, unique=True, editable=False)
+    target_type = models.CharField("监测对象类型", max_length=12, choices=TargetType.choices)
+    target_id = models.PositiveIntegerField("监测对象编号")
+    target_title = models.CharField("监测对象", max_length=200)
+    organization = models.ForeignKey(
+        SocialOrganization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name="发布的社会组织",
+    )
+    unit = models.ForeignKey(
+        PurchaserUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name="发布的购买主体",
+    )
+    # The registration authority (R-SUP-3): the 区民政局 of the organization / unit / publisher,
+    # or the city when empty.
+    authority_district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="登记管理机关",
+    )
+    kind = models.CharField("问题类型", max_length=10, choices=FindingKind.choices)
+    description = models.TextField("问题描述", max_length=2000)
+    status = models.CharField(
+        "状态", max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="监测人"
+    )
+    opened_at = models.DateTimeField("发现时间", auto_now_add=True)
+    answer = models.TextField("发布方答复", max_length=2000, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="答复人",
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    result = models.CharField("核查结论", max_length=10, choices=FindingResult.choices, blank=True)
+    result_text = models.TextField("处理结果", max_length=2000, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="办结人",
+    )
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    history = HistoricalRecords(verbose_name="内容监测变更记录")
+
+    class Meta:
+        verbose_name = "内容监测问题"
+        verbose_name_plural = "内容监测问题"
+        ordering = ["-opened_at", "-pk"]
+        indexes = [models.Index(fields=["target_type", "target_id"], name="finding_target")]
+
+    def __str__(self):
+        return f"{self.number} {self.target_title}"
+
+    @property
+    def is_closed(self):
+        return self.status == FindingStatus.CLOSED
+
+
+class CreditRecord(models.Model):
+    """失信记录: a confirmed finding of false or exaggerated information (第十七条)."""
+
+    organization = models.ForeignKey(
+        SocialOrganization, on_delete=models.PROTECT, related_name="credit_records", verbose_name="社会组织"
+    )
+    recorded_on = models.DateField("记录日期")
+    finding = models.OneToOneField(
+        Finding, on_delete=models.PROTECT, related_name="credit_record", verbose_name="监测问题"
+    )
+    record = models.TextField("失信情况", max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    history = HistoricalRecords(verbose_name="失信记录变更记录")
+
+    class Meta:
+        verbose_name = "失信记录"
+        verbose_name_plural = "失信记录"
+        ordering = ["-recorded_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.organization} {self.recorded_on:%Y-%m-%d}"

@@ -1,0 +1,148 @@
+"""Reminders to publishers (R-SUP-1, R-SUP-2): what an administrator sends by hand from the
+completeness list, and what the daily command `send_reminders` sends on its own.
+
+A reminder is a 站内信 (and an e-mail) to the accounts of the purchaser unit or organization
+that published the record. Each carries a key made of the record, what it lacks and a period
+(`REMINDER_REPEAT_DAYS`, 7 by default): the same reminder is never delivered twice in one
+period, so running the command twice a day sends nothing the second time, and a record that
+stays incomplete is reminded again the next period.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import permissions
+from accounts.models import Role, User
+from demands.models import Demand
+from demands.models import Status as DemandStatus
+from inbox.models import Kind
+from inbox.services import notify
+from offerings.models import Offering
+
+from . import completeness
+
+PUBLISH_WARNING_DAYS = 7
+
+
+def demand_users(demand):
+    return list(User.objects.filter(role=Role.PURCHASER, purchaser_unit_id=demand.unit_id, is_active=True))
+
+
+def offering_users(offering):
+    return list(
+        User.objects.filter(role=Role.ORGANIZATION, organization_id=offering.organization_id, is_active=True)
+    )
+
+
+def _digest(items):
+    return hashlib.sha1("|".join(items).encode()).hexdigest()[:12]
+
+
+def _period(today):
+    return today.toordinal() // max(1, settings.REMINDER_REPEAT_DAYS)
+
+
+def _demand_message(demand, items):
+    title = f"请补充需求信息：{demand.title}"
+    body = (
+        f"您单位发布的购买服务需求“{demand.title}”需要处理：\n"
+        + "\n".join(f"· {item}" for item in items)
+        + "\n\n请登录平台，在“我的需求”中补录或发布（《管理和使用办法》第四条）。"
+    )
+    return title, body, reverse("demands:detail", args=[demand.pk])
+
+
+def _offering_message(offering, items):
+    title = f"请补充服务项目信息：{offering.title}"
+    body = (
+        f"贵组织发布的服务项目“{offering.title}”信息不完备：\n"
+        + "\n".join(f"· {item}" for item in items)
+        + "\n\n请登录平台，在“我的服务项目”中补充（《管理和使用办法》第四条）。"
+    )
+    return title, body, reverse("offerings:detail", args=[offering.pk])
+
+
+def publish_warnings(demand, today):
+    """A draft whose publishing deadline is near (within 7 days) or passed (R-SUP-2)."""
+    deadline = demand.publish_deadline
+    if demand.status != DemandStatus.DRAFT or deadline is None:
+        return []
+    if today > deadline:
+        return [f"已超过发布期限（应于 {deadline:%Y-%m-%d} 前发布），尚未发布"]
+    if (deadline - today).days <= PUBLISH_WARNING_DAYS:
+        return [f"发布期限临近（应于 {deadline:%Y-%m-%d} 前发布）"]
+    return []
+
+
+def pending(today=None):
+    """Every reminder due today: (record kind, record, users, items)."""
+    today = today or timezone.localdate()
+    demands = completeness.incomplete_demands(Demand.objects.all(), today).select_related("unit")
+    for demand in demands.order_by("pk"):
+        yield "demand", demand, completeness.demand_missing(demand, today)
+    drafts = Demand.objects.filter(status=DemandStatus.DRAFT, year__gte=today.year - 1).select_related("unit")
+    for demand in drafts.order_by("pk"):
+        items = publish_warnings(demand, today)
+        if items:
+            yield "demand", demand, items
+    offerings = completeness.incomplete_offerings(Offering.objects.all()).select_related("organization")
+    for offering in offerings.order_by("pk"):
+        yield "offering", offering, completeness.offering_missing(offering)
+
+
+def _deliver(kind, record, items, key):
+    if kind == "demand":
+        users, (title, body, link) = demand_users(record), _demand_message(record, items)
+    else:
+        users, (title, body, link) = offering_users(record), _offering_message(record, items)
+    return notify(users=users, kind=Kind.REMINDER, title=title, body=body, link=link, dedupe_key=key)
+
+
+def send_due(today=None):
+    """The daily run: returns (records reminded, notifications sent, records without any account)."""
+    today = today or timezone.localdate()
+    period = _period(today)
+    records = sent = orphans = 0
+    for kind, record, items in pending(today):
+        with transaction.atomic():
+            created = _deliver(kind, record, items, f"auto:{kind}:{record.pk}:{_digest(items)}:{period}")
+        if created:
+            records += 1
+            sent += len(created)
+        elif not (demand_users(record) if kind == "demand" else offering_users(record)):
+            orphans += 1
+    return records, sent, orphans
+
+
+def remind_by_hand(*, by, kind, pk):
+    """An administrator reminds the publisher of one incomplete record in its scope (R-SUP-1).
+    Once per record per day; returns the number of accounts reminded."""
+    if not permissions.is_admin(by):
+        raise ValidationError("只有管理员可以发送提醒。")
+    today = timezone.localdate()
+    if kind == "demand":
+        record = permissions.get_in_scope_or_404(by, Demand.objects.select_related("unit"), pk=pk)
+        items = completeness.demand_missing(record, today) or publish_warnings(record, today)
+    elif kind == "offering":
+        record = permissions.get_in_scope_or_404(by, Offering.objects.select_related("organization"), pk=pk)
+        items = completeness.offering_missing(record)
+    else:
+        raise ValidationError("提醒对象无效。")
+    if not items:
+        raise ValidationError("该信息已经完备，无需提醒。")
+    with transaction.atomic():
+        created = _deliver(kind, record, items, f"manual:{kind}:{record.pk}:{today:%Y%m%d}")
+    if not created:
+        users = demand_users(record) if kind == "demand" else offering_users(record)
+        if not users:
+            raise ValidationError("发布方没有可用的账号，无法发送站内信，请电话联系。")
+        raise ValidationError("今天已经提醒过该发布方，请勿重复发送。")
+    return len(created)
+
+
+__all__ = ["pending", "send_due", "remind_by_hand"]
