@@ -195,6 +195,7 @@ def open_finding(*, by, target_type, target_id, kind, description):
             opened_by=by,
         )
         finding._change_reason = "发起内容监测"
+        finding._history_user = by
         finding.save()
         _send(
             finding,
@@ -226,6 +227,7 @@ def answer_finding(*, finding, by, answer):
         finding.answered_at = timezone.now()
         finding.status = FindingStatus.ANSWERED
         finding._change_reason = "发布方答复"
+        finding._history_user = by
         finding.save()
         _send(
             finding,
@@ -254,6 +256,7 @@ def close_finding(*, finding, by, result, result_text):
         finding.closed_at = timezone.now()
         finding.status = FindingStatus.CLOSED
         finding._change_reason = f"办结：{finding.get_result_display()}"
+        finding._history_user = by
         finding.save()
         record = None
         if (
@@ -269,6 +272,7 @@ def close_finding(*, finding, by, result, result_text):
                 created_by=by,
             )
             record._change_reason = f"内容监测 {finding.number} 核查属实"
+            record._history_user = by
             record.save()
         body = f"内容监测问题 {finding.number}（“{finding.target_title}”）已办结，核查结论：{finding.get_result_display()}。"
         if result_text:

@@ -137,3 +137,20 @@ class CreditRecord(models.Model):
 
     def __str__(self):
         return f"{self.organization} {self.recorded_on:%Y-%m-%d}"
+
+
+class ReminderLog(models.Model):
+    """One reminder delivered by the daily command: the record, what it lacked and the period.
+    The command skips every key already logged for the current period."""
+
+    key = models.CharField("提醒标识", max_length=120)
+    period = models.PositiveIntegerField("周期")
+    sent_at = models.DateTimeField("发送时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "督办提醒记录"
+        verbose_name_plural = "督办提醒记录"
+        constraints = [models.UniqueConstraint(fields=["period", "key"], name="reminder_once_per_period")]
+
+    def __str__(self):
+        return self.key

@@ -2,10 +2,11 @@
 completeness list, and what the daily command `send_reminders` sends on its own.
 
 A reminder is a 站内信 (and an e-mail) to the accounts of the purchaser unit or organization
-that published the record. Each carries a key made of the record, what it lacks and a period
-(`REMINDER_REPEAT_DAYS`, 7 by default): the same reminder is never delivered twice in one
-period, so running the command twice a day sends nothing the second time, and a record that
-stays incomplete is reminded again the next period.
+that published the record. The daily command logs each reminder under a key made of the record
+and what it lacks, per period (`REMINDER_REPEAT_DAYS`, 7 by default): the same reminder is never
+delivered twice in one period, so running the command twice a day sends nothing the second time,
+and a record that stays incomplete is reminded again the next period. Each account gets one
+站内信 per run listing all its records due, not one message per record.
 """
 
 import hashlib
@@ -25,6 +26,7 @@ from inbox.services import notify
 from offerings.models import Offering
 
 from . import completeness
+from .models import ReminderLog
 
 PUBLISH_WARNING_DAYS = 7
 
@@ -103,20 +105,67 @@ def _deliver(kind, record, items, key):
     return notify(users=users, kind=Kind.REMINDER, title=title, body=body, link=link, dedupe_key=key)
 
 
+def _digest_message(entries):
+    """One 站内信 for everything due for one account today."""
+    if len(entries) == 1:
+        kind, record, items = entries[0]
+        return (_demand_message if kind == "demand" else _offering_message)(record, items)
+    kinds = {kind for kind, _, _ in entries}
+    lines = []
+    for kind, record, items in entries:
+        label = "需求" if kind == "demand" else "服务项目"
+        lines.append(f"· {label}“{record.title}”：{'；'.join(items)}")
+    body = (
+        f"以下 {len(entries)} 条信息需要处理：\n"
+        + "\n".join(lines)
+        + "\n\n请登录平台补录或发布（《管理和使用办法》第四条）。"
+    )
+    link = (
+        reverse("demands:mine")
+        if kinds == {"demand"}
+        else reverse("offerings:mine")
+        if kinds == {"offering"}
+        else ""
+    )
+    return f"督办提醒：{len(entries)} 条信息需要处理", body, link
+
+
 def send_due(today=None):
-    """The daily run: returns (records reminded, notifications sent, records without any account)."""
+    """The daily run. Each account gets at most one 站内信 per run, listing the records newly due
+    this period; a record already reminded this period (same record, same gaps) is left out.
+    Returns (records reminded, notifications sent, records whose publisher has no account)."""
     today = today or timezone.localdate()
     period = _period(today)
-    records = sent = orphans = 0
+    done = set(ReminderLog.objects.filter(period=period).values_list("key", flat=True))
+    owners = {}
+    per_user = {}
+    users_by_pk = {}
+    keys = []
+    orphans = 0
     for kind, record, items in pending(today):
-        with transaction.atomic():
-            created = _deliver(kind, record, items, f"auto:{kind}:{record.pk}:{_digest(items)}:{period}")
-        if created:
-            records += 1
-            sent += len(created)
-        elif not (demand_users(record) if kind == "demand" else offering_users(record)):
+        key = f"{kind}:{record.pk}:{_digest(items)}"
+        if key in done:
+            continue
+        owner = ("unit", record.unit_id) if kind == "demand" else ("org", record.organization_id)
+        if owner not in owners:
+            owners[owner] = demand_users(record) if kind == "demand" else offering_users(record)
+        if not owners[owner]:
             orphans += 1
-    return records, sent, orphans
+            continue
+        done.add(key)
+        keys.append(key)
+        for user in owners[owner]:
+            users_by_pk[user.pk] = user
+            per_user.setdefault(user.pk, []).append((kind, record, items))
+    sent = 0
+    with transaction.atomic():
+        for pk, entries in per_user.items():
+            title, body, link = _digest_message(entries)
+            sent += len(
+                notify(users=[users_by_pk[pk]], kind=Kind.REMINDER, title=title, body=body, link=link)
+            )
+        ReminderLog.objects.bulk_create([ReminderLog(key=key, period=period) for key in keys])
+    return len(keys), sent, orphans
 
 
 def remind_by_hand(*, by, kind, pk):
