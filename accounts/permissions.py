@@ -132,8 +132,9 @@ def can_review_application(user, application):
 
 
 def can_edit_demand(user, demand):
-    """Only the purchaser unit that owns a demand maintains it (R-ROLE-3)."""
-    return is_purchaser(user) and demand.unit_id == user.purchaser_unit_id
+    """Only the purchaser unit that owns a demand maintains it (R-ROLE-3), and only if it was
+    published here: a project imported from another platform is maintained there (R-INT-1)."""
+    return is_purchaser(user) and demand.unit_id == user.purchaser_unit_id and demand.from_platform
 
 
 def can_view_demand(user, demand):

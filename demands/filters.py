@@ -4,7 +4,7 @@ from django import forms
 from accounts.models import UnitLevel
 from portal.models import Category, District
 
-from .models import Status
+from .models import PLATFORM_SOURCE, Status
 
 
 def category_choices():
@@ -53,6 +53,12 @@ class DemandFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(
         label="购买主体层级", field_name="unit__level", choices=UnitLevel.choices, empty_label="全部层级"
     )
+    source = django_filters.ChoiceFilter(
+        label="信息来源",
+        method="filter_source",
+        choices=[("platform", "本平台发布"), ("external", "其他平台导入")],
+        empty_label="全部来源",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,6 +69,12 @@ class DemandFilter(django_filters.FilterSet):
         if len(value) <= 2:
             return qs.filter(category__parent__code=value)
         return qs.filter(category__code=value)
+
+    def filter_source(self, qs, name, value):
+        # R-INT-1: projects taken in from other platforms (the finance department's 政府购买服务管理平台…)
+        if value == "platform":
+            return qs.filter(source=PLATFORM_SOURCE)
+        return qs.exclude(source=PLATFORM_SOURCE)
 
     def filter_queryset(self, queryset):
         qs = super().filter_queryset(queryset)

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
 
-from demands.models import Demand
+from demands.models import PLATFORM_SOURCE, Demand
 from demands.models import Status as DemandStatus
 from offerings.models import Offering
 from offerings.models import Status as OfferingStatus
@@ -33,6 +33,8 @@ def demand_missing(demand, today=None):
     """What a demand still lacks, in Chinese; empty when complete."""
     today = today or timezone.localdate()
     missing = []
+    if not demand.from_platform:  # maintained on its source platform (R-INT-1)
+        return missing
     if demand.status == DemandStatus.PUBLISHED and demand.period_start < _award_cutoff(today):
         missing.append("实施已开始，未补录承接社会组织")
     if demand.status == DemandStatus.AWARDED and demand.period_end < _evaluation_cutoff(today):
@@ -82,7 +84,8 @@ def incomplete_offerings_q():
 
 
 def incomplete_demands(qs, today=None):
-    return qs.filter(incomplete_demands_q(today))
+    """Demands maintained on this platform; imported ones are completed on their source platform."""
+    return qs.filter(incomplete_demands_q(today), source=PLATFORM_SOURCE)
 
 
 def incomplete_offerings(qs):
