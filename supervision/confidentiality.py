@@ -64,6 +64,16 @@ def problem(text, *, contact=False):
     return None
 
 
+def personal_data_problem(text):
+    """For supervision's own notes (findings, answers): personal data is refused, but words such
+    as 机密 may be quoted, since the note may be about exactly that."""
+    if contains_id_number(text):
+        return "含有疑似身份证号码，涉及个人隐私，请删除后再提交（第十六条）。"
+    if contains_card_number(text):
+        return "含有疑似银行卡号，涉及个人隐私，请删除后再提交（第十六条）。"
+    return None
+
+
 def check_fields(instance, fields, contact_fields=()):
     """{field: message} for the text fields of `instance` that may not be published."""
     errors = {}

@@ -24,10 +24,10 @@ FIELDS = (
 COLUMNS = [
     ("planned", "计划项目数"),
     ("planned_on_time", "4月30日前发布"),
-    ("planned_late", "逾期发布或逾期未发布"),
+    ("planned_late", "计划项目逾期发布或未发布"),
     ("added", "新增项目数"),
     ("added_on_time", "批复后20日内发布"),
-    ("added_late", "逾期发布或逾期未发布"),
+    ("added_late", "新增项目逾期发布或未发布"),
     ("award_overdue", "承接信息逾期未补录"),
     ("evaluation_overdue", "绩效评价逾期未补录"),
 ]

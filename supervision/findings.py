@@ -10,7 +10,7 @@ service here: one transaction, one history entry, notifications after commit.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from notices.models import Article, ItemStatus
 from offerings.models import Offering
 from offerings.models import Status as OfferingStatus
 
+from .confidentiality import personal_data_problem
 from .models import CreditRecord, Finding, FindingKind, FindingResult, FindingStatus, TargetType
 
 
@@ -45,12 +46,20 @@ def _article_url(article):
     return reverse(name, args=[article.pk])
 
 
+def _check_text(field, text):
+    problem = personal_data_problem(text)
+    if problem:
+        raise ValidationError({field: problem})
+
+
 def resolve_target(target_type, target_id):
     """The published record a finding may be opened on, or ValidationError in Chinese."""
-    try:
-        target_id = int(target_id)
-    except (TypeError, ValueError):
-        raise ValidationError("监测对象编号无效。") from None
+    if not (
+        isinstance(target_id, int)
+        or (isinstance(target_id, str) and target_id.isascii() and target_id.isdigit())
+    ):
+        raise ValidationError("监测对象编号无效。")
+    target_id = int(target_id)
     if target_type == TargetType.DEMAND:
         obj = Demand.objects.select_related("unit__district").filter(pk=target_id).first()
         if obj is None or not obj.is_public:
@@ -95,14 +104,14 @@ def resolve_target(target_type, target_id):
             .filter(pk=target_id)
             .first()
         )
-        if obj is None or obj.status == "draft":
-            raise ValidationError("只能对已提交的推荐目录自荐申请发起内容监测。")
+        # The public face of an application is its published edition's directory page.
+        if obj is None or obj.status != "approved" or obj.edition.status != "published":
+            raise ValidationError("只能对已发布的推荐目录中的社会组织发起内容监测。")
         org = obj.organization
         return Target(
             obj,
             target_type,
             str(obj),
-            # The public face of an application is its edition's directory page (members only).
             reverse("directory:edition", args=[obj.edition.year]),
             organization=org,
             authority_district=org.registration_district,
@@ -180,10 +189,10 @@ def open_finding(*, by, target_type, target_id, kind, description):
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": "请填写问题描述。"})
+    _check_text("description", description)
     target = resolve_target(target_type, target_id)
     with transaction.atomic():
         finding = Finding(
-            number=_next_number(),
             target_type=target.type,
             target_id=target.obj.pk,
             target_title=target.title[:200],
@@ -196,7 +205,16 @@ def open_finding(*, by, target_type, target_id, kind, description):
         )
         finding._change_reason = "发起内容监测"
         finding._history_user = by
-        finding.save()
+        for attempt in range(5):  # two findings opened at the same moment may race for a number
+            finding.number = _next_number()
+            try:
+                with transaction.atomic():
+                    finding.save()
+                break
+            except IntegrityError:
+                if attempt == 4:
+                    raise
+                finding.pk = None
         _send(
             finding,
             _audience(finding),
@@ -218,6 +236,7 @@ def answer_finding(*, finding, by, answer):
     answer = (answer or "").strip()
     if not answer:
         raise ValidationError({"answer": "请填写答复内容，说明核实和整改情况。"})
+    _check_text("answer", answer)
     with transaction.atomic():
         finding = _locked(finding)
         if finding.is_closed:
@@ -246,6 +265,7 @@ def close_finding(*, finding, by, result, result_text):
     result_text = (result_text or "").strip()
     if result == FindingResult.CONFIRMED and not result_text:
         raise ValidationError({"result_text": "核查属实的，必须填写处理结果。"})
+    _check_text("result_text", result_text)
     with transaction.atomic():
         finding = _locked(finding)
         if finding.is_closed:
@@ -277,7 +297,15 @@ def close_finding(*, finding, by, result, result_text):
         body = f"内容监测问题 {finding.number}（“{finding.target_title}”）已办结，核查结论：{finding.get_result_display()}。"
         if result_text:
             body += f"\n处理结果：{result_text}"
-        if record:
-            body += "\n该问题属于虚假/夸大信息且核查属实，已记入该社会组织的失信记录（第十七条）。"
         _send(finding, _audience(finding), f"内容监测已办结：{finding.target_title}", body)
+        if record:
+            notify(
+                users=_audience(finding),
+                kind=Kind.CREDIT,
+                title=f"失信记录：{finding.organization.name}",
+                body=f"内容监测问题 {finding.number} 属于虚假/夸大信息且核查属实，已于 "
+                f"{record.recorded_on:%Y-%m-%d} 记入{finding.organization.name}的失信记录（第十七条），"
+                f"作为年检的依据。\n失信情况：{record.record}",
+                link=reverse("supervision:finding", args=[finding.pk]),
+            )
     return finding

@@ -140,17 +140,17 @@ class CreditRecord(models.Model):
 
 
 class ReminderLog(models.Model):
-    """One reminder delivered by the daily command: the record, what it lacked and the period.
-    The command skips every key already logged for the current period."""
+    """One reminder delivered by the daily command: the record and what it lacked (`key`), and
+    the day. The command skips a key logged within the last REMINDER_REPEAT_DAYS days."""
 
     key = models.CharField("提醒标识", max_length=120)
-    period = models.PositiveIntegerField("周期")
+    sent_on = models.DateField("发送日期")
     sent_at = models.DateTimeField("发送时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "督办提醒记录"
         verbose_name_plural = "督办提醒记录"
-        constraints = [models.UniqueConstraint(fields=["period", "key"], name="reminder_once_per_period")]
+        indexes = [models.Index(fields=["key", "sent_on"], name="reminder_key_day")]
 
     def __str__(self):
         return self.key

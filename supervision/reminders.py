@@ -3,12 +3,13 @@ completeness list, and what the daily command `send_reminders` sends on its own.
 
 A reminder is a 站内信 (and an e-mail) to the accounts of the purchaser unit or organization
 that published the record. The daily command logs each reminder under a key made of the record
-and what it lacks, per period (`REMINDER_REPEAT_DAYS`, 7 by default): the same reminder is never
-delivered twice in one period, so running the command twice a day sends nothing the second time,
-and a record that stays incomplete is reminded again the next period. Each account gets one
+and what it lacks, with the day: the same reminder is not delivered again within
+`REMINDER_REPEAT_DAYS` (7 by default) days, so running the command twice a day sends nothing the
+second time, and a record that stays incomplete is reminded again a week later. Each account gets one
 站内信 per run listing all its records due, not one message per record.
 """
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from demands.models import Status as DemandStatus
 from inbox.models import Kind
 from inbox.services import notify
 from offerings.models import Offering
+from offerings.models import Status as OfferingStatus
 
 from . import completeness
 from .models import ReminderLog
@@ -45,8 +47,9 @@ def _digest(items):
     return hashlib.sha1("|".join(items).encode()).hexdigest()[:12]
 
 
-def _period(today):
-    return today.toordinal() // max(1, settings.REMINDER_REPEAT_DAYS)
+def _window_start(today):
+    """A reminder logged on or after this day is not repeated today."""
+    return today - datetime.timedelta(days=max(1, settings.REMINDER_REPEAT_DAYS) - 1)
 
 
 def _demand_message(demand, items):
@@ -132,11 +135,10 @@ def _digest_message(entries):
 
 def send_due(today=None):
     """The daily run. Each account gets at most one 站内信 per run, listing the records newly due
-    this period; a record already reminded this period (same record, same gaps) is left out.
+    due; a record reminded within REMINDER_REPEAT_DAYS days (same record, same gaps) is left out.
     Returns (records reminded, notifications sent, records whose publisher has no account)."""
     today = today or timezone.localdate()
-    period = _period(today)
-    done = set(ReminderLog.objects.filter(period=period).values_list("key", flat=True))
+    done = set(ReminderLog.objects.filter(sent_on__gte=_window_start(today)).values_list("key", flat=True))
     owners = {}
     per_user = {}
     users_by_pk = {}
@@ -164,7 +166,7 @@ def send_due(today=None):
             sent += len(
                 notify(users=[users_by_pk[pk]], kind=Kind.REMINDER, title=title, body=body, link=link)
             )
-        ReminderLog.objects.bulk_create([ReminderLog(key=key, period=period) for key in keys])
+        ReminderLog.objects.bulk_create([ReminderLog(key=key, sent_on=today) for key in keys])
     return len(keys), sent, orphans
 
 
@@ -179,10 +181,16 @@ def remind_by_hand(*, by, kind, pk):
         items = completeness.demand_missing(record, today) or publish_warnings(record, today)
     elif kind == "offering":
         record = permissions.get_in_scope_or_404(by, Offering.objects.select_related("organization"), pk=pk)
+        if record.status != OfferingStatus.PUBLISHED:
+            raise ValidationError("该服务项目未发布或已下架，不需要提醒。")
         items = completeness.offering_missing(record)
     else:
         raise ValidationError("提醒对象无效。")
     if not items:
+        if kind == "demand" and record.status == DemandStatus.DRAFT:
+            raise ValidationError("该需求是草稿，发布期限还未临近，暂不需要提醒。")
+        if kind == "demand" and not record.from_platform:
+            raise ValidationError("该需求由其他平台导入，请在来源平台督促补录。")
         raise ValidationError("该信息已经完备，无需提醒。")
     with transaction.atomic():
         created = _deliver(kind, record, items, f"manual:{kind}:{record.pk}:{today:%Y%m%d}")
