@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint migrate seed clean
+.PHONY: install run test test-e2e lint migrate seed clean bench-data bench
 
 install: $(STAMP)
 
@@ -26,8 +26,13 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The browser journeys (tests/e2e, Chromium at /usr/bin/chromium) run last; without Chromium they are
+# skipped and the summary says so.
 test: install
 	$(BIN)/python -m pytest
+
+test-e2e: install
+	$(BIN)/python -m pytest tests/e2e
 
 lint: install
 	$(BIN)/ruff check .
@@ -35,3 +40,17 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles
+
+# Benchmark at city scale (bench/README.md, not run by CI), on the PostgreSQL at 127.0.0.1:
+#   make bench-data   (re)create BENCH_DATABASE_URL and fill it: 20,000 organizations, 100,000 demands, ...
+#   make bench        gunicorn + wrk over the main pages; table printed and written to bench/results/city.md
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+BENCH_ARGS ?=
+
+bench-data: install
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/city_data.py
+
+bench: install
+	@command -v wrk >/dev/null || apt-get install -y wrk || { apt-get update && apt-get install -y wrk; } \
+		|| { echo "wrk is needed: apt-get install -y wrk (as root)"; exit 1; }
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/city_load.py $(BENCH_ARGS)

@@ -19,9 +19,23 @@ def category_choices():
 
 
 def year_choices():
+    """The years that have demands, newest first. A loose index scan (one probe of the year index per
+    year) rather than DISTINCT over every row: at 100,000 demands 0.3 ms instead of 15–30 ms on every
+    listing page (bench/README.md, "City scale"). Same result on SQLite and PostgreSQL."""
+    from django.db import connection
+
     from .models import Demand
 
-    years = Demand.objects.order_by("-year").values_list("year", flat=True).distinct()
+    table = connection.ops.quote_name(Demand._meta.db_table)
+    year = connection.ops.quote_name(Demand._meta.get_field("year").column)
+    sql = (
+        f"WITH RECURSIVE y(v) AS (SELECT MAX({year}) FROM {table} "
+        f"UNION ALL SELECT (SELECT MAX({year}) FROM {table} WHERE {year} < y.v) FROM y WHERE y.v IS NOT NULL) "
+        "SELECT v FROM y WHERE v IS NOT NULL"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        years = [row[0] for row in cursor.fetchall()]
     return [(str(y), f"{y}年") for y in years]
 
 

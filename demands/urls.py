@@ -6,6 +6,7 @@ app_name = "demands"
 
 urlpatterns = [
     path("", views.demand_list, name="list"),
+    path("export.xlsx", views.demand_list_export, name="list_export"),
     path("mine/", views.my_demands, name="mine"),
     path("new/", views.demand_create, name="create"),
     path("import/", views.import_upload, name="import"),

@@ -21,13 +21,26 @@ from supervision import completeness
 from . import importing, selectors, services
 from .filters import DemandFilter
 from .forms import AdjustForm, AwardForm, CancelForm, DemandForm, EvaluateForm
-from .models import Demand, Status
+from .models import PLATFORM_SOURCE, Demand, Status
 
 
 def demand_list(request):
     """Public listing: search, filters, sorting, pagination (R-MAT-1)."""
+    filterset, qs, sort, text = _listing(
+        request, selectors.public_demands().select_related(*selectors.LIST_RELATED)
+    )
+    sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or text]
+    context = listing.paginate(request, qs, sorts, sort)
+    members = member_organization_ids()
+    for demand in context["page"].object_list:
+        demand.awarded_member = demand.awarded_org_id in members
+    context.update({"filter": filterset, "q": text})
+    return render(request, "demands/list.html", context)
+
+
+def _listing(request, qs):
+    """The listing's steps, shared by the page and its export: (filterset, queryset, sort, text)."""
     text = listing.search_text(request)
-    qs = selectors.public_demands().select_related(*selectors.LIST_RELATED)
     filterset = DemandFilter(request.GET or None, queryset=qs)
     if filterset.is_bound and filterset.is_valid():
         qs = filterset.qs
@@ -37,14 +50,7 @@ def demand_list(request):
     sort = request.GET.get("sort") or ("relevance" if text else "newest")
     if sort not in selectors.SORTS:
         sort = "newest"
-    qs = selectors.demands_sort(qs, sort, text)
-    sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or text]
-    context = listing.paginate(request, qs, sorts, sort)
-    members = member_organization_ids()
-    for demand in context["page"].object_list:
-        demand.awarded_member = demand.awarded_org_id in members
-    context.update({"filter": filterset, "q": text})
-    return render(request, "demands/list.html", context)
+    return filterset, selectors.demands_sort(qs, sort, text), sort, text
 
 
 def _get_visible(request, pk):
@@ -79,13 +85,15 @@ def demand_detail(request, pk):
 
 
 def _own_demand(request, pk):
-    """A demand the user's unit owns; anything else answers 404 (R-ACC-5)."""
+    """A demand the user's unit owns and maintains here; anything else answers 404 (R-ACC-5).
+    A project imported from another platform is maintained there (R-INT-1)."""
     if not permissions.is_purchaser(request.user):
         raise Http404
     return get_object_or_404(
         Demand.objects.select_related("unit", "category__parent", "district", "street", "purchase_type"),
         pk=pk,
         unit_id=request.user.purchaser_unit_id,
+        source=PLATFORM_SOURCE,
     )
 
 
@@ -311,3 +319,22 @@ def import_preview(request, batch_id):
         done_message=lambda report, saved: f"已发布 {saved} 个需求。",
         failed_message="文件中有需要修改的行，没有发布任何需求。请按下表修改后重新上传。",
     )
+
+
+# --- export of the public listing (R-STA-3) ----------------------------------------------------
+
+
+def _listing_queryset(request):
+    """The demands of the public listing for these query parameters, in the listing's order."""
+    return _listing(request, selectors.public_demands())[1]
+
+
+def demand_list_export(request):
+    """The listing as filtered, to .xlsx: what the page shows, never contact details."""
+    from dashboard import exports
+    from portal.http import export_throttled, too_many_exports
+
+    if export_throttled(request):
+        return too_many_exports()
+
+    return exports.demands_response(_listing_queryset(request), member_organization_ids())

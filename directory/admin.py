@@ -12,7 +12,7 @@ from .models import Application, Edition, EditionStatus
 class EditionAdmin(admin.ModelAdmin):
     """The city opens, closes and publishes each year's edition (R-DIR-1); district admins may read."""
 
-    list_display = ["year", "display_title", "starts_on", "deadline", "status", "published_at"]
+    list_display = ["year", "title_shown", "starts_on", "deadline", "status", "published_at"]
     fields = [
         "year",
         "title",
@@ -25,6 +25,10 @@ class EditionAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["status", "published_at"]
     actions = ["start_collecting", "start_reviewing", "publish"]
+
+    @admin.display(description="名称")
+    def title_shown(self, obj):
+        return obj.display_title
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "notice_url":

@@ -33,7 +33,11 @@ def members(edition):
 
 
 def filter_members(qs, *, category=None, district=None, text=""):
+    # Only a filter through the evidence offers can list an application twice; DISTINCT over every
+    # column otherwise costs the unfiltered page two sorts (bench/README.md, "City scale").
+    through_evidence = False
     if category:
+        through_evidence = True
         if len(category) <= 2:
             qs = qs.filter(evidence__category__parent__code=category)
         else:
@@ -41,8 +45,9 @@ def filter_members(qs, *, category=None, district=None, text=""):
     if district:
         qs = qs.filter(organization__district_id=district)
     if text:
+        through_evidence = True
         qs = qs.filter(Q(organization__name__icontains=text) | Q(evidence__title__icontains=text))
-    return qs.distinct()
+    return qs.distinct() if through_evidence else qs
 
 
 def member_applications():

@@ -15,4 +15,5 @@ urlpatterns = [
     path("recommend/<int:demand_pk>/", views.recommend, name="recommend"),
     path("<int:year>/", views.edition_detail, name="edition"),
     path("<int:year>/export.xlsx", views.edition_export, name="export"),
+    path("<int:year>/members.xlsx", views.edition_filtered_export, name="members_export"),
 ]

@@ -348,3 +348,18 @@ def recommend(request, demand_pk):
             "allowed": services.can_recommend(request.user, demand),
         },
     )
+
+
+def edition_filtered_export(request, year):
+    """The published directory as filtered on its page (category, district, text), to .xlsx."""
+    from dashboard import exports
+
+    edition = _published_edition(year)
+    district = request.GET.get("district", "")
+    qs = selectors.filter_members(
+        selectors.members(edition),
+        category=request.GET.get("category", "")[:8],
+        district=int(district) if district.isdigit() else None,
+        text=listing.search_text(request),
+    )
+    return exports.members_response(qs, edition)

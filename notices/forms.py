@@ -70,7 +70,13 @@ def new_challenge():
 class MessageForm(forms.ModelForm):
     """Spam protection without third parties: a honeypot field, a small sum, and a rate limit (view)."""
 
-    website = forms.CharField(label="网站（请留空）", required=False)
+    # The honeypot sits off-screen inside aria-hidden: out of the tab order too, so that keyboard
+    # users never land in a field they cannot see (axe: aria-hidden-focus).
+    website = forms.CharField(
+        label="网站（请留空）",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     answer = forms.IntegerField(label="验证问题", help_text="请填写计算结果（阿拉伯数字）。")
     token = forms.CharField(widget=forms.HiddenInput)
 

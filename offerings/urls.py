@@ -6,6 +6,7 @@ app_name = "offerings"
 
 urlpatterns = [
     path("", views.offering_list, name="list"),
+    path("export.xlsx", views.offering_list_export, name="list_export"),
     path("mine/", views.my_offerings, name="mine"),
     path("mine/export.xlsx", views.export_mine, name="export"),
     path("new/", views.offering_create, name="create"),

@@ -23,14 +23,9 @@ from .models import Offering, Status
 
 def offering_list(request):
     """Public listing of offers (R-MAT-1): search, filters, pagination; newest first."""
-    text = listing.search_text(request)
-    qs = selectors.public_offerings().select_related(*selectors.LIST_RELATED)
-    filterset = OfferingFilter(request.GET or None, queryset=qs)
-    if filterset.is_bound and filterset.is_valid():
-        qs = filterset.qs
-    qs = selectors.offerings_search(qs, text)
-    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORTS else "newest"
-    qs = qs.order_by(*selectors.SORTS[sort][1])
+    filterset, qs, sort, text = _listing(
+        request, selectors.public_offerings().select_related(*selectors.LIST_RELATED)
+    )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items()]
     context = listing.paginate(request, qs, sorts, sort)
     context["page"].object_list = selectors.with_area_labels(context["page"].object_list)
@@ -39,6 +34,17 @@ def offering_list(request):
         offering.is_member = offering.organization_id in members
     context.update({"filter": filterset, "q": text})
     return render(request, "offerings/list.html", context)
+
+
+def _listing(request, qs):
+    """The listing's steps, shared by the page and its export: (filterset, queryset, sort, text)."""
+    text = listing.search_text(request)
+    filterset = OfferingFilter(request.GET or None, queryset=qs)
+    if filterset.is_bound and filterset.is_valid():
+        qs = filterset.qs
+    qs = selectors.offerings_search(qs, text)
+    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORTS else "newest"
+    return filterset, qs.order_by(*selectors.SORTS[sort][1]), sort, text
 
 
 def offering_detail(request, pk):
@@ -235,3 +241,22 @@ def import_preview(request, batch_id):
         done_message=lambda r, saved: f"已保存：新增 {r['new']} 个，更新 {r['update']} 个服务项目。",
         refuse=_refusal(request.user.organization) if request.method == "POST" else None,
     )
+
+
+# --- export of the public listing (R-STA-3) ----------------------------------------------------
+
+
+def _listing_queryset(request):
+    """The offers of the public listing for these query parameters, in the listing's order."""
+    return _listing(request, selectors.public_offerings())[1]
+
+
+def offering_list_export(request):
+    """The listing as filtered, to .xlsx: what the page shows, never contact details."""
+    from dashboard import exports
+    from portal.http import export_throttled, too_many_exports
+
+    if export_throttled(request):
+        return too_many_exports()
+
+    return exports.offerings_response(_listing_queryset(request), member_organization_ids())

@@ -9,6 +9,7 @@ NAV_ITEMS = [
     ("notices:announcements", "公示公告"),
     ("notices:downloads", "资料下载"),
     ("notices:links", "友情链接"),
+    ("dashboard:overview", "数据概览"),
 ]
 
 

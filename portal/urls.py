@@ -27,3 +27,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Two reference views for `make bench` (bench/city_load.py sets PORTAL_BENCH_FLOORS=1); never routed otherwise.
+from portal import bench_views  # noqa: E402
+
+if bench_views.enabled():
+    urlpatterns += bench_views.urlpatterns

@@ -1,0 +1,48 @@
+"""Records the admin journeys start from, made through the services as the earlier steps would."""
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from directory import services
+from directory.models import Edition, EditionStatus
+from portal.models import Category
+from tests.offerings.helpers import OfferingFactory
+
+PDF_BYTES = (
+    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def collecting_edition():
+    today = timezone.localdate()
+    return Edition.objects.create(
+        year=today.year,
+        starts_on=today - datetime.timedelta(days=10),
+        deadline=today + datetime.timedelta(days=20),
+        requirements="在本市民政部门登记、未列入严重失信名单的社会组织，选择1至2个已发布的服务项目作为佐证。",
+        notice_url="https://mzj.sh.gov.cn/notice/directory",
+        status=EditionStatus.COLLECTING,
+    )
+
+
+def submitted_application(org_user, edition):
+    """The organization's self-recommendation with two published offers and the stamped form."""
+    organization = org_user.organization
+    offers = [
+        OfferingFactory(organization=organization, title="乐龄长者助餐服务", category=_category("0103")),
+        OfferingFactory(organization=organization, title="乐龄居家照护服务", category=_category("0101")),
+    ]
+    application = services.application_save(
+        edition=edition,
+        by=org_user,
+        evidence=offers,
+        statement="专注社区为老服务十年，服务长者三千余人次。",
+        upload=SimpleUploadedFile("购买主体推荐意见表.pdf", PDF_BYTES, content_type="application/pdf"),
+    )
+    return services.application_submit(application=application, by=org_user)
+
+
+def _category(code):
+    return Category.objects.get(code=code)

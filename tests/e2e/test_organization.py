@@ -1,0 +1,70 @@
+"""A social organization (乐龄家园, 黄浦区): bulk-uploads its offers with the Excel template, then
+withdraws (下架) one of them, which the public no longer sees (R-OFF-2, R-OFF-3)."""
+
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from offerings.models import Offering
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+TITLES = ["乐龄长者助餐送餐服务", "乐龄认知症家庭照护者支持", "乐龄社区睦邻点运营服务"]
+
+
+def test_organization_uploads_offers_and_withdraws_one(journey, hp_org_user, tmp_path):
+    page = journey.page
+    journey.login(hp_org_user.username)
+
+    # Excel 批量上传 from the workbench: the template, three rows.
+    page.get_by_role("link", name="Excel 批量上传").click()
+    page.wait_for_url("**/offerings/import/")
+    journey.check("Excel 批量上传")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载填写模板").click()
+    template = tmp_path / "template.xlsx"
+    download_info.value.save_as(template)
+
+    workbook = load_workbook(template)
+    sheet = workbook.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    column = {str(h).lstrip("*").strip(): i for i, h in enumerate(headers, start=1) if h}
+    example = [cell.value for cell in sheet[2]]
+    assert "项目名称" in column and "服务区域" in column, headers
+    areas = ["黄浦区", "黄浦区、徐汇区", "全市"]
+    for row, (title, area) in enumerate(zip(TITLES, areas, strict=True), start=2):
+        for index, value in enumerate(example, start=1):
+            sheet.cell(row=row, column=index, value=value)
+        sheet.cell(row=row, column=column["项目名称"], value=title)
+        sheet.cell(row=row, column=column["服务区域"], value=area)
+    upload = tmp_path / "服务项目批量上传.xlsx"
+    workbook.save(upload)
+
+    page.get_by_label("Excel 文件").set_input_files(upload)
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_url(re.compile(r".*/offerings/import/[0-9a-f-]{36}/$"))
+    journey.check("预览")
+    assert "全部 3 行检查通过" in page.locator("main").inner_text()
+    page.get_by_role("button", name="确认保存").click()
+    page.wait_for_url("**/offerings/mine/")
+    assert "新增 3 个" in page.get_by_role("status").inner_text()
+    journey.check("我的服务项目")
+    offers = Offering.objects.filter(organization=hp_org_user.organization, title__in=TITLES)
+    assert offers.count() == 3 and set(offers.values_list("status", flat=True)) == {"published"}
+
+    # 下架 the second one, from the table of my offers.
+    withdrawn = offers.get(title=TITLES[1])
+    page.get_by_role("button", name=f"下架 {withdrawn.title}").click()
+    page.wait_for_url(f"**/offerings/{withdrawn.pk}/")
+    assert "服务项目已下架" in page.get_by_role("status").inner_text()
+    journey.check("服务项目（已下架）")
+    withdrawn.refresh_from_db()
+    assert withdrawn.status == "withdrawn"
+    assert offers.filter(status="published").count() == 2
+
+    # The public listing no longer shows it; the other two are there.
+    journey.goto("/offerings/?q=乐龄", label="服务项目列表")
+    listing = page.locator("main").inner_text()
+    assert TITLES[0] in listing and TITLES[2] in listing and TITLES[1] not in listing
+    journey.finish()

@@ -1,0 +1,107 @@
+"""A purchaser (南京东路街道办事处): logs in, publishes a demand with the form (after being told what
+is missing), then batch-publishes with the Excel template: one bad row is named by row and column,
+the purchaser fixes it, uploads again and confirms (R-DEM-2, R-DEM-3)."""
+
+import datetime
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from demands.models import Demand
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+NEXT_YEAR = datetime.date.today().year + 1
+
+
+def test_purchaser_publishes_by_form_and_by_excel(journey, hp_purchaser, tmp_path):
+    page = journey.page
+    journey.login(hp_purchaser.username)
+
+    # 发布需求 by form: first without a title, as people do.
+    page.get_by_role("link", name="发布需求").first.click()
+    page.wait_for_url("**/demands/new/")
+    journey.check("发布需求")
+    page.get_by_label("项目预算（元）").fill("380,000")
+    page.get_by_label("项目类别").select_option(label="居家养老服务")
+    page.get_by_label("购买服务类型").select_option(label="基本公共服务")
+    page.get_by_label("服务对象").fill("辖区内80周岁以上独居老人")
+    page.get_by_label("实施开始日期").fill(f"{NEXT_YEAR}-01-01")
+    page.get_by_label("实施结束日期").fill(f"{NEXT_YEAR}-12-31")
+    page.get_by_label("项目性质").select_option(label="年度新增项目")
+    page.get_by_label("预算批复日期").fill((datetime.date.today() - datetime.timedelta(days=3)).isoformat())
+    page.get_by_label("对社会组织的资质和条件要求").fill(
+        "在民政部门登记的社会组织，具有3年以上居家养老服务经验。"
+    )
+    page.get_by_label("联系电话").fill("021-63215678")
+    page.get_by_role("button", name="发布", exact=True).click()
+    summary = page.get_by_role("alert")
+    assert "项目名称" in summary.inner_text()
+    journey.check("发布需求（缺项目名称）")
+    summary.get_by_role("link", name=re.compile("项目名称")).click()
+    page.get_by_label("项目名称").fill("南京东路街道独居老人关爱服务项目")
+    page.get_by_role("button", name="发布", exact=True).click()
+    # (The browser keeps the #id_title fragment of the error summary's link through the redirect.)
+    page.wait_for_url(re.compile(r".*/demands/\d+/(#.*)?$"))
+    assert "需求已发布" in page.get_by_role("status").inner_text()
+    journey.check("需求详情（已发布）")
+    demand = Demand.objects.get(title="南京东路街道独居老人关爱服务项目")
+    assert demand.status == "published" and demand.unit == hp_purchaser.purchaser_unit
+    assert demand.budget == 380000
+
+    # Excel 批量发布: the template, filled in with one bad row.
+    journey.goto("/workbench/", check=False)
+    page.get_by_role("link", name="Excel 批量发布").click()
+    page.wait_for_url("**/demands/import/")
+    journey.check("Excel 批量发布")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载填写模板").click()
+    template = tmp_path / "template.xlsx"
+    download_info.value.save_as(template)
+
+    workbook = load_workbook(template)
+    sheet = workbook.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    column = {str(h).lstrip("*").strip(): i for i, h in enumerate(headers, start=1) if h}
+    example = [cell.value for cell in sheet[2]]
+    assert "项目名称" in column and "项目预算（元）" in column, headers
+    titles = ["外滩街道社区助餐点运营服务", "外滩街道老年人精神关爱服务"]
+    for row, title in zip((2, 3), titles, strict=True):
+        for index, value in enumerate(example, start=1):
+            sheet.cell(row=row, column=index, value=value)
+        sheet.cell(row=row, column=column["项目名称"], value=title)
+    sheet.cell(row=3, column=column["项目预算（元）"], value="十五万元")
+    bad_file = tmp_path / "需求批量发布.xlsx"
+    workbook.save(bad_file)
+
+    page.get_by_label("Excel 文件").set_input_files(bad_file)
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_url(re.compile(r".*/demands/import/[0-9a-f-]{36}/$"))
+    journey.check("预览（有一行有问题）")
+    assert "有 1 行需要修改" in page.get_by_role("alert").inner_text()
+    bad_row = page.locator("tbody tr").filter(has_text="第 3 行")
+    assert bad_row.count() == 1
+    assert "项目预算（元）" in bad_row.inner_text() and titles[1] in bad_row.inner_text()
+    assert page.get_by_role("button", name="确认发布").count() == 0
+    assert Demand.objects.filter(title__in=titles).count() == 0
+
+    # Fixed in Excel, uploaded again, confirmed.
+    sheet.cell(row=3, column=column["项目预算（元）"], value=150000)
+    good_file = tmp_path / "需求批量发布（已修改）.xlsx"
+    workbook.save(good_file)
+    page.get_by_role("link", name="重新上传").first.click()
+    page.wait_for_url("**/demands/import/")
+    page.get_by_label("Excel 文件").set_input_files(good_file)
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_url(re.compile(r".*/demands/import/[0-9a-f-]{36}/$"))
+    journey.check("预览（全部通过）")
+    assert "全部 2 行检查通过" in page.locator("main").inner_text()
+    page.get_by_role("button", name="确认发布").click()
+    page.wait_for_url("**/demands/mine/")
+    assert "已发布 2 个需求" in page.get_by_role("status").inner_text()
+    journey.check("我的需求")
+    published = Demand.objects.filter(title__in=titles, status="published")
+    assert sorted(published.values_list("budget", flat=True))[0] == 150000
+    assert published.count() == 2
+    journey.finish()
