@@ -201,7 +201,7 @@ def cpu_split(before, after, seconds, dbname):
 
 
 def busy_processes(exclude):
-    """Other processes using the CPU right now (ps %cpu is since start; take a 1-second sample)."""
+    """Other processes that used the CPU (ps %CPU: the average since each process started)."""
     out = subprocess.run(
         ["ps", "-eo", "pid,ppid,pcpu,etimes,args", "--sort=-pcpu", "--no-headers"],
         capture_output=True,
@@ -387,6 +387,11 @@ def ms(us):
     return f"{us / 1000:.1f}"
 
 
+def db_cell(r, info):
+    # Backends that exit within the run (DB_CONN_MAX_AGE=0: one per request) escape the accounting.
+    return f"{r['db_ms']:.0f}" if info["conn_max_age"] else "?"
+
+
 def queries_cell(counts):
     if counts is None:
         return "—"
@@ -426,7 +431,7 @@ def render(results, counts, sizes, skipped, info):
         lines.append(
             f"| {page.label} | {url} | {r['rps']:,.0f} | {ms(r['p50_us'])} | {ms(r['p95_us'])} | {ms(r['p99_us'])} "
             f"| {r['errors']} | {r['rps'] / floor2:.2f} | {queries_cell(counts.get(page.name))} "
-            f"| {sizes.get(page.name, 0) / 1024:.0f} | {r['app_ms']:.0f} + {r['db_ms']:.0f} | {r['others_cores']:.2f} |"
+            f"| {sizes.get(page.name, 0) / 1024:.0f} | {r['app_ms']:.0f} + {db_cell(r, info)} | {r['others_cores']:.2f} |"
         )
     return "\n".join(lines)
 
@@ -586,7 +591,7 @@ def main():
     report = (
         f"{table}\n\n{verdict}\n\n"
         f"`uptime` before: {info['uptime_start']}  \n`uptime` after: {info['uptime_end']}  \n"
-        f"Other busy processes at the start: {others}\n"
+        f"Other busy processes at the start (ps %CPU): {others}\n"
     )
     print("\n" + report)
     RESULTS.mkdir(parents=True, exist_ok=True)

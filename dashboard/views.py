@@ -1,6 +1,10 @@
 """全景呈现: the administrators' statistics (R-STA-1/2), the public 数据概览, and their exports (R-STA-3)."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 
@@ -87,11 +91,8 @@ def _in_district(qs, district):
     return qs.filter(**{permissions.district_path(qs.model): district.pk})
 
 
-def _public_page(request):
-    """Published data only: public demands, published offers, the published directory."""
-    params = parse_params(request.GET, filters=False)
+def _public_tables(params):
     categories = selectors.top_categories()
-    district_rows = selectors.districts()
     dashboard = selectors.build(
         demands=public_demands(),
         offerings=public_offerings(),
@@ -99,8 +100,22 @@ def _public_page(request):
         params=params,
         view="public",
         categories=categories,
-        district_rows=district_rows,
+        district_rows=selectors.districts(),
     )
+    return categories, dashboard
+
+
+def _public_page(request):
+    """Published data only: public demands, published offers, the published directory. The same
+    for every visitor, so it is kept in the cache for OVERVIEW_CACHE_SECONDS (5 minutes): over a
+    city's data it costs the database most of a second."""
+    params = parse_params(request.GET, filters=False)
+    seconds = settings.OVERVIEW_CACHE_SECONDS
+    if seconds:
+        key = "dashboard:overview:" + hashlib.sha1(repr(params).encode()).hexdigest()
+        categories, dashboard = cache.get_or_set(key, lambda: _public_tables(params), seconds)
+    else:
+        categories, dashboard = _public_tables(params)
     return Page(
         view="public",
         scope_label="全市",

@@ -26,6 +26,13 @@ def _clear_cache(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_overview_cache(settings):
+    # The public 数据概览 is cached for 5 minutes in production; tests see every change at once
+    # (tests/dashboard/test_overview_cache.py turns it back on).
+    settings.OVERVIEW_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def huangpu(db):
     return district("黄浦区")

@@ -604,7 +604,8 @@ def test_xml_entity_tricks_are_refused():
             data = source.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
                 doctype = b'<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
-                data = doctype + data.replace("助老".encode(), b"&b;")
+                # openpyxl writes the text as UTF-8, or as character references when lxml is installed.
+                data = doctype + data.replace("助老".encode(), b"&b;").replace(b"&#21161;&#32769;", b"&b;")
             target.writestr(info, data)
     assert b"&b;" in zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml")
     buffer.seek(0)
