@@ -3,6 +3,8 @@ headline figures. A fixed number of queries, whatever the size of the tables (pi
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -16,23 +18,34 @@ from offerings.selectors import public_offerings
 LATEST = 6
 
 
+def headline_figures(year):
+    """This year's demands and budget, organizations and directory members. Reading them goes over
+    the whole demands table, so, like the 数据概览, they are reused for OVERVIEW_CACHE_SECONDS."""
+
+    def compute():
+        figures = Demand.objects.filter(
+            Q(status__in=(Status.PUBLISHED, Status.AWARDED, Status.EVALUATED)) | Q(status=Status.CANCELLED),
+            published_at__isnull=False,
+            year=year,
+        ).aggregate(count=Count("pk"), budget=Sum("budget"))
+        return {
+            "demands": figures["count"],
+            "budget_wan": (figures["budget"] or Decimal(0)) / 10000,
+            "organizations": SocialOrganization.objects.filter(registration_status="active").count(),
+            "members": member_applications().count(),
+        }
+
+    seconds = settings.OVERVIEW_CACHE_SECONDS
+    return cache.get_or_set(f"home:figures:{year}", compute, seconds) if seconds else compute()
+
+
 def home_context():
     year = timezone.localdate().year
-    figures = Demand.objects.filter(
-        Q(status__in=(Status.PUBLISHED, Status.AWARDED, Status.EVALUATED)) | Q(status=Status.CANCELLED),
-        published_at__isnull=False,
-        year=year,
-    ).aggregate(count=Count("pk"), budget=Sum("budget"))
     members = member_applications()
     published = {"status": ItemStatus.PUBLISHED}
     return {
         "year": year,
-        "figures": {
-            "demands": figures["count"],
-            "budget_wan": (figures["budget"] or Decimal(0)) / 10000,
-            "organizations": SocialOrganization.objects.filter(registration_status="active").count(),
-            "members": members.count(),
-        },
+        "figures": headline_figures(year),
         "latest_demands": list(
             public_demands()
             .exclude(status=Status.CANCELLED)

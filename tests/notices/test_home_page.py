@@ -237,3 +237,17 @@ def test_the_home_page_runs_a_fixed_number_of_queries(client, city_admin, hp_adm
 
     full = home_queries(client)
     assert full == empty == HOME_QUERIES
+
+
+def test_the_headline_figures_are_reused_for_a_while(client, hp_unit, settings):
+    """The headline figures read the whole demands table; in production they are computed once per
+    OVERVIEW_CACHE_SECONDS: the second visit asks the database for less, and shows the same figures
+    until the cache expires."""
+    settings.OVERVIEW_CACHE_SECONDS = 300
+    DemandFactory(unit=hp_unit, title="需求甲")
+    home_queries(client)
+    DemandFactory(unit=hp_unit, title="需求乙")
+    with CaptureQueriesContext(connection):
+        response = client.get("/")
+    assert response.context["figures"]["demands"] == 1
+    assert home_queries(client) == HOME_QUERIES - 2  # three counting queries become one cache read
