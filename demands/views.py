@@ -27,7 +27,10 @@ from .models import PLATFORM_SOURCE, Demand, Status
 def demand_list(request):
     """Public listing: search, filters, sorting, pagination (R-MAT-1)."""
     filterset, qs, sort, text = _listing(
-        request, selectors.public_demands().select_related(*selectors.LIST_RELATED)
+        request,
+        selectors.public_demands()
+        .select_related(*selectors.LIST_RELATED)
+        .prefetch_related(*selectors.LIST_PREFETCH),
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or text]
     context = listing.paginate(request, qs, sorts, sort)
@@ -107,7 +110,11 @@ def my_demands(request):
     """我的需求: the purchaser unit's demands with status, deadline flags and actions."""
     _require_purchaser(request)
     status = request.GET.get("status", "")
-    qs = selectors.demands_of_unit(request.user.purchaser_unit).select_related(*selectors.LIST_RELATED)
+    qs = (
+        selectors.demands_of_unit(request.user.purchaser_unit)
+        .select_related(*selectors.LIST_RELATED)
+        .prefetch_related(*selectors.LIST_PREFETCH)
+    )
     if status in Status.values:
         qs = qs.filter(status=status)
     text = listing.search_text(request)
