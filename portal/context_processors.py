@@ -1,15 +1,17 @@
 from django.conf import settings
 
 # 第九条: the three main boards and the four auxiliary modules, in the header of every page.
+# (URL name, label, whether only the exact address is "this page": /data/ is the public 数据概览,
+# /data/dashboard/ is the administrators' 统计分析, not part of it).
 NAV_ITEMS = [
-    ("demands:list", "我要购买服务"),
-    ("offerings:list", "我要提供服务"),
-    ("directory:list", "推荐目录"),
-    ("notices:policies", "政策法规"),
-    ("notices:announcements", "公示公告"),
-    ("notices:downloads", "资料下载"),
-    ("notices:links", "友情链接"),
-    ("dashboard:overview", "数据概览"),
+    ("demands:list", "我要购买服务", False),
+    ("offerings:list", "我要提供服务", False),
+    ("directory:list", "推荐目录", False),
+    ("notices:policies", "政策法规", False),
+    ("notices:announcements", "公示公告", False),
+    ("notices:downloads", "资料下载", False),
+    ("notices:links", "友情链接", False),
+    ("dashboard:overview", "数据概览", True),
 ]
 
 
