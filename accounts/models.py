@@ -233,6 +233,20 @@ class PortalUserManager(UserManager):
         extra_fields.setdefault("must_change_password", False)
         return super().create_superuser(username, email, password, **extra_fields)
 
+    # The active accounts that speak for a unit, an organization or an administration: who receives
+    # reminders and notices about their records (supervision).
+    def of_unit(self, unit_id):
+        return list(self.filter(role=Role.PURCHASER, purchaser_unit_id=unit_id, is_active=True))
+
+    def of_organization(self, organization_id):
+        return list(self.filter(role=Role.ORGANIZATION, organization_id=organization_id, is_active=True))
+
+    def administrators_of(self, district_id):
+        """The 区民政局's administrators, or the city's when `district_id` is None."""
+        if district_id is None:
+            return list(self.filter(role=Role.CITY_ADMIN, is_active=True))
+        return list(self.filter(role=Role.DISTRICT_ADMIN, district_id=district_id, is_active=True))
+
 
 class User(AbstractUser):
     """A person who logs in. Each is tied to its unit, organization or district by its role."""

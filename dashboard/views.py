@@ -2,9 +2,7 @@
 
 import hashlib
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import render
 
@@ -12,6 +10,7 @@ from accounts import permissions
 from demands.models import Demand
 from demands.selectors import public_demands
 from offerings.selectors import public_offerings
+from portal import caching
 from portal.models import District
 
 from . import selectors, xlsx
@@ -110,12 +109,8 @@ def _public_page(request):
     for every visitor, so it is kept in the cache for OVERVIEW_CACHE_SECONDS (5 minutes): over a
     city's data it costs the database most of a second."""
     params = parse_params(request.GET, filters=False)
-    seconds = settings.OVERVIEW_CACHE_SECONDS
-    if seconds:
-        key = "dashboard:overview:" + hashlib.sha1(repr(params).encode()).hexdigest()
-        categories, dashboard = cache.get_or_set(key, lambda: _public_tables(params), seconds)
-    else:
-        categories, dashboard = _public_tables(params)
+    key = "dashboard:overview:" + hashlib.sha1(repr(params).encode()).hexdigest()
+    categories, dashboard = caching.public_figures(key, lambda: _public_tables(params))
     return Page(
         view="public",
         scope_label="全市",

@@ -3,7 +3,6 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -11,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
-from portal import listing
+from portal import caching, listing
 from portal.errors import ServiceError
 from portal.uploads import CONTENT_TYPES
 
@@ -133,17 +132,12 @@ def _rate_key(request):
 def _rate_limited(request):
     """True once this address has left MESSAGE_RATE_LIMIT messages within the window."""
     limit, _ = settings.MESSAGE_RATE_LIMIT
-    return cache.get(_rate_key(request), 0) >= limit
+    return caching.count(_rate_key(request)) >= limit
 
 
 def _count_message(request):
     _, window = settings.MESSAGE_RATE_LIMIT
-    key = _rate_key(request)
-    if not cache.add(key, 1, window):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between
-            cache.set(key, 1, window)
+    caching.increment(_rate_key(request), window)
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,8 +3,6 @@ headline figures. A fixed number of queries, whatever the size of the tables (pi
 
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -14,6 +12,7 @@ from demands.selectors import public_demands
 from directory.selectors import member_applications
 from notices.models import Article, Download, ItemStatus, Link
 from offerings.selectors import public_offerings
+from portal import caching
 
 LATEST = 6
 
@@ -35,8 +34,7 @@ def headline_figures(year):
             "members": member_applications().count(),
         }
 
-    seconds = settings.OVERVIEW_CACHE_SECONDS
-    return cache.get_or_set(f"home:figures:{year}", compute, seconds) if seconds else compute()
+    return caching.public_figures(f"home:figures:{year}", compute)
 
 
 def home_context():

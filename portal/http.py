@@ -17,7 +17,8 @@ def export_throttled(request, scope="export"):
     than EXPORT_RATE_LIMIT exports of public listings in the window: a 100,000-row export costs
     about ten seconds of a worker, so anyone could otherwise keep the servers busy."""
     from django.conf import settings
-    from django.core.cache import cache
+
+    from portal import caching
 
     limit, window = settings.EXPORT_RATE_LIMIT
     who = (
@@ -25,15 +26,7 @@ def export_throttled(request, scope="export"):
         if request.user.is_authenticated
         else f"addr:{request.META.get('REMOTE_ADDR', '')}"
     )
-    key = f"{scope}-rate:{who}"
-    if cache.add(key, 1, window):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired in between
-        cache.set(key, 1, window)
-        return False
-    return count > limit
+    return caching.increment(f"{scope}-rate:{who}", window) > limit
 
 
 def too_many_exports():

@@ -11,7 +11,6 @@ one year side by side, per district for the city and per purchaser unit for a di
 - 按时发布率 and 信息完备率, in percent.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count
@@ -94,50 +93,27 @@ def table(user, year, today=None):
         name = CITY_LABEL if by == "district" and base.name == "市级部门" else base.name
         row(name).counts.update(base.counts)
 
+    def put(column, qs, field):
+        """One GROUP BY query: the count of `qs` per `field` (a district's or a unit's name)."""
+        for item in qs.values(field).annotate(n=Count("pk")).order_by():
+            name = _district_name(item[field]) if by == "district" else item[field]
+            row(name).counts[column] = item["n"]
+
     group = "unit__district__name" if by == "district" else "unit__name"
-    published = demands.exclude(status=DemandStatus.DRAFT).exclude(status=DemandStatus.CANCELLED)
-    for item in published.values(group).annotate(n=Count("pk")).order_by():
-        row(_district_name(item[group]) if by == "district" else item[group]).counts["published"] = item["n"]
-    incomplete = completeness.incomplete_demands(demands, today)
-    for item in incomplete.values(group).annotate(n=Count("pk")).order_by():
-        name = _district_name(item[group]) if by == "district" else item[group]
-        row(name).counts["demand_incomplete"] = item["n"]
+    put("published", demands.exclude(status__in=(DemandStatus.DRAFT, DemandStatus.CANCELLED)), group)
+    put("demand_incomplete", completeness.incomplete_demands(demands, today), group)
 
     findings = permissions.scope_to(user, Finding.objects.all()).filter(opened_at__year=year)
     if by == "district":
-        found = Counter(
-            _district_name(n) for n in findings.values_list("authority_district__name", flat=True)
-        )
-        confirmed = Counter(
-            _district_name(n)
-            for n in findings.filter(result=FindingResult.CONFIRMED).values_list(
-                "authority_district__name", flat=True
-            )
-        )
-        offers = completeness.incomplete_offerings(Offering.objects.all())
-        for item in (
-            offers.values("organization__registration_district__name").annotate(n=Count("pk")).order_by()
-        ):
-            row(_district_name(item["organization__registration_district__name"])).counts[
-                "offering_incomplete"
-            ] = item["n"]
-        records = CreditRecord.objects.filter(recorded_on__year=year)
-        for item in (
-            records.values("organization__registration_district__name").annotate(n=Count("pk")).order_by()
-        ):
-            row(_district_name(item["organization__registration_district__name"])).counts[
-                "credit_records"
-            ] = item["n"]
+        authority = "authority_district__name"
+        registered = "organization__registration_district__name"
+        put("offering_incomplete", completeness.incomplete_offerings(Offering.objects.all()), registered)
+        put("credit_records", CreditRecord.objects.filter(recorded_on__year=year), registered)
     else:
-        unit_findings = findings.filter(unit__isnull=False, organization__isnull=True)
-        found = Counter(unit_findings.values_list("unit__name", flat=True))
-        confirmed = Counter(
-            unit_findings.filter(result=FindingResult.CONFIRMED).values_list("unit__name", flat=True)
-        )
-    for name, n in found.items():
-        row(name).counts["findings"] = n
-    for name, n in confirmed.items():
-        row(name).counts["findings_confirmed"] = n
+        findings = findings.filter(unit__isnull=False, organization__isnull=True)
+        authority = "unit__name"
+    put("findings", findings, authority)
+    put("findings_confirmed", findings.filter(result=FindingResult.CONFIRMED), authority)
 
     if by == "district":  # districts in their official order, the city level last
         ordered = [r for r in rows.values() if r.name != CITY_LABEL] + [rows[CITY_LABEL]]

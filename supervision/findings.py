@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.models import Role, User
+from accounts.models import User
 from demands.models import Demand
 from directory.models import Application
 from inbox.models import Kind
@@ -130,23 +130,17 @@ def target_url(finding):
 # --- audiences ---------------------------------------------------------------------------
 
 
-def _active(qs):
-    return list(qs.filter(is_active=True))
-
-
 def publisher_users(finding):
     if finding.organization_id:
-        return _active(User.objects.filter(role=Role.ORGANIZATION, organization_id=finding.organization_id))
+        return User.objects.of_organization(finding.organization_id)
     if finding.unit_id:
-        return _active(User.objects.filter(role=Role.PURCHASER, purchaser_unit_id=finding.unit_id))
+        return User.objects.of_unit(finding.unit_id)
     return authority_users(finding.authority_district_id)
 
 
 def authority_users(district_id):
     """The registration authority's administrators: the 区民政局, or the city."""
-    if district_id is None:
-        return _active(User.objects.filter(role=Role.CITY_ADMIN))
-    return _active(User.objects.filter(role=Role.DISTRICT_ADMIN, district_id=district_id))
+    return User.objects.administrators_of(district_id)
 
 
 def _send(finding, users, title, body):

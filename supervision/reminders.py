@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import permissions
-from accounts.models import Role, User
+from accounts.models import User
 from demands.models import Demand
 from demands.models import Status as DemandStatus
 from inbox.models import Kind
@@ -34,13 +34,11 @@ PUBLISH_WARNING_DAYS = 7
 
 
 def demand_users(demand):
-    return list(User.objects.filter(role=Role.PURCHASER, purchaser_unit_id=demand.unit_id, is_active=True))
+    return User.objects.of_unit(demand.unit_id)
 
 
 def offering_users(offering):
-    return list(
-        User.objects.filter(role=Role.ORGANIZATION, organization_id=offering.organization_id, is_active=True)
-    )
+    return User.objects.of_organization(offering.organization_id)
 
 
 def _digest(items):
