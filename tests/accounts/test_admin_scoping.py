@@ -35,6 +35,7 @@ from tests.factories import (
     UserFactory,
     uscc,
 )
+from tests.html import text
 
 NEW_PASSWORD = "Strong-pass-2026x"
 NOT_FOUND_MESSAGE = "不存在"  # "ID 为“…”的 … 不存在。可能已经被删除了？"
@@ -57,10 +58,6 @@ def version_url(obj):
 
 def url_for(obj, view):
     return version_url(obj) if view == "version" else admin_url(obj, view)
-
-
-def text(response):
-    return response.content.decode()
 
 
 def assert_refused_without_data(client, response, *secrets):

@@ -36,8 +36,13 @@ from demands.models import Demand
 from directory.models import Application, AppStatus, Edition, EditionStatus
 from offerings.models import Offering
 from portal.models import Category
-from tests.factories import DemandFactory, PurchaserUnitFactory, SocialOrganizationFactory
-from tests.offerings.helpers import XUHUI_CODE, OfferingFactory
+from tests.factories import (
+    XUHUI_CODE,
+    DemandFactory,
+    OfferingFactory,
+    PurchaserUnitFactory,
+    SocialOrganizationFactory,
+)
 
 THIS_YEAR = timezone.localdate().year
 EXTERNAL = "财政政府购买服务管理平台"

@@ -7,7 +7,6 @@ import io
 import re
 import zipfile
 from decimal import Decimal
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote
 
@@ -25,6 +24,7 @@ from portal import imports
 from portal.excel import Column, write_rows
 from portal.models import ImportBatch
 from tests.factories import DemandFactory
+from tests.import_preview import ImportPreview
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_NAME = "购买服务需求批量发布模板.xlsx"
@@ -81,77 +81,14 @@ def batch_url(batch):
 # --- reading the preview page --------------------------------------------------------------
 
 
-class _PreviewParser(HTMLParser):
-    """Collects the rows of the preview table (cells as text, error items) and every button."""
+class Preview(ImportPreview):
+    confirm_label = "确认发布"
 
-    def __init__(self):
-        super().__init__()
-        self.rows = []
-        self.buttons = []
-        self._in_tbody = False
-        self._row = None
-        self._cell = None
-        self._li = None
-        self._button = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tbody":
-            self._in_tbody = True
-        elif tag == "tr" and self._in_tbody:
-            self._row = {"cells": [], "errors": []}
-        elif tag == "td" and self._row is not None:
-            self._cell = []
-        elif tag == "li" and self._cell is not None:
-            self._li = []
-        elif tag == "button":
-            self._button = []
-
-    def handle_endtag(self, tag):
-        if tag == "tbody":
-            self._in_tbody = False
-        elif tag == "tr" and self._row is not None:
-            self.rows.append(self._row)
-            self._row = None
-        elif tag == "td" and self._cell is not None:
-            self._row["cells"].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "li" and self._li is not None:
-            self._row["errors"].append("".join(self._li).strip())
-            self._li = None
-        elif tag == "button" and self._button is not None:
-            self.buttons.append(" ".join("".join(self._button).split()))
-            self._button = None
-
-    def handle_data(self, data):
-        for part in (self._cell, self._li, self._button):
-            if part is not None:
-                part.append(data)
-
-
-class Preview:
     def __init__(self, response):
-        assert response.status_code == 200
-        self.html = response.content.decode()
-        parser = _PreviewParser()
-        parser.feed(self.html)
-        self.buttons = parser.buttons
-        self.rows = {}
-        for row in parser.rows:
-            match = re.fullmatch(r"第 ?(\d+) ?行", row["cells"][0])
-            assert match, row
-            self.rows[int(match[1])] = {
-                "title": row["cells"][1],
-                "result": row["cells"][2],
-                "errors": row["errors"],
-            }
-        text = " ".join(re.sub(r"<[^>]+>", " ", self.html).split())
-        self.total = int(re.search(r"共 (\d+) 行", text)[1])
-        self.new = int(re.search(r"可发布 (\d+) 行", text)[1])
-        self.error_rows = int(re.search(r"有问题 (\d+) 行", text)[1])
-
-    @property
-    def can_confirm(self):
-        return any("确认发布" in text for text in self.buttons)
+        super().__init__(response)
+        self.total = self.count("共", required=True)
+        self.new = self.count("可发布", required=True)
+        self.error_rows = self.count("有问题", required=True)
 
     def errors(self, number):
         """The messages listed for Excel row `number`; a row that passed may not be listed at all."""
@@ -160,14 +97,6 @@ class Preview:
             return []
         assert row["errors"] or row["result"] == "通过", row
         return row["errors"]
-
-    def error_for(self, number, header):
-        """The message shown for `header` in Excel row `number` (None when that cell passed)."""
-        for item in self.errors(number):
-            label, sep, message = item.partition("：")
-            if sep and label == header:
-                return message
-        return None
 
 
 def demand_count():

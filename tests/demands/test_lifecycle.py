@@ -24,6 +24,7 @@ from demands.models import Demand, Status
 from portal.errors import ServiceError
 from portal.models import Category, PurchaseType
 from tests.factories import DemandFactory
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +40,6 @@ def detail_url(demand):
 
 def action_url(demand, action):
     return f"/demands/{demand.pk}/{action}/"
-
-
-def text(response):
-    return response.content.decode()
 
 
 def demand_form(street, **overrides):

@@ -17,6 +17,7 @@ from accounts.models import Role
 from demands import services
 from demands.models import Demand, Status
 from tests.factories import DemandFactory, UserFactory
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 
@@ -59,10 +60,6 @@ def demands(hp_unit, xh_unit):
         ),
         "xh_published": DemandFactory(unit=xh_unit, title="徐汇区已发布：青少年成长服务"),
     }
-
-
-def text(response):
-    return response.content.decode()
 
 
 def row(demand):

@@ -8,30 +8,16 @@
 - `snapshot()`: everything the directory stores, to compare before and after a refused request.
 """
 
-import datetime
-import re
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.contrib.messages import get_messages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Role
 from accounts.services import organization_list_serious
 from directory import services
 from directory.models import Application, Edition, EditionStatus, PurchaserRecommendation, ReviewStep
 from portal.models import Category
-from tests.factories import UserFactory
-from tests.offerings.helpers import OfferingFactory
-
-PDF_BYTES = (
-    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
-)
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
-EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program"
+from tests.factories import OfferingFactory, UserFactory
+from tests.helpers import PDF_BYTES, days, media_files, today, upload
 
 APPLY = "/directory/apply/"
 MINE = "/directory/mine/"
@@ -40,37 +26,6 @@ EDITION_CHANGELIST = "/admin/directory/edition/"
 
 
 # --- small readers ---------------------------------------------------------------------------------
-
-
-def text(response):
-    return response.content.decode()
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def form_errors(response):
-    """Every error of the page's form, as one list of strings (non-field errors first)."""
-    assert response.status_code == 200, response.status_code
-    form = response.context["form"]
-    errors = list(form.non_field_errors())
-    for name, field_errors in form.errors.items():
-        if name != "__all__":
-            errors.extend(field_errors)
-    return errors
-
-
-def chinese(message):
-    return bool(re.search(r"[\u4e00-\u9fff]", message))
-
-
-def today():
-    return timezone.localdate()
-
-
-def days(n):
-    return today() + datetime.timedelta(days=n)
 
 
 def review_url(application):
@@ -83,12 +38,6 @@ def form_file_url(application):
 
 def edition_url(edition):
     return reverse("directory:edition", args=[edition.year])
-
-
-def media_files():
-    """Every file stored under MEDIA_ROOT (a fresh folder per test)."""
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
 def snapshot():
@@ -106,10 +55,6 @@ def snapshot():
 
 
 # --- uploads ---------------------------------------------------------------------------------------
-
-
-def upload(name, content, content_type="application/octet-stream"):
-    return SimpleUploadedFile(name, content, content_type=content_type)
 
 
 def pdf_upload(name="购买主体推荐意见表.pdf", content=PDF_BYTES):

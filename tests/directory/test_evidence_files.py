@@ -13,7 +13,8 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 
-from tests.directory.conftest import PDF_BYTES, PNG_BYTES, apply, form_file_url, submitted, upload
+from tests.directory.conftest import apply, form_file_url, submitted
+from tests.helpers import PDF_BYTES, PNG_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 

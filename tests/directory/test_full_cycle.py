@@ -28,25 +28,21 @@ from directory.models import Application, AppStatus, Edition, EditionStatus, Rev
 from tests.directory.conftest import (
     APPLY,
     MINE,
-    PDF_BYTES,
     REVIEW_LIST,
     admin_action,
     advance,
     apply,
     city_decide,
-    days,
     district_pass,
     edition_url,
-    form_errors,
     form_file_url,
-    messages_of,
     pdf_upload,
     review_url,
     submitted,
-    text,
-    today,
 )
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import OfferingFactory
+from tests.helpers import PDF_BYTES, days, form_errors, messages_of, today
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,10 @@ import pytest
 from directory import services
 from directory.models import PurchaserRecommendation
 from portal.errors import ServiceError
-from tests.directory.conftest import chinese, form_errors, messages_of, review_url, snapshot, submitted, text
+from tests.directory.conftest import review_url, snapshot, submitted
 from tests.factories import DemandFactory
+from tests.helpers import chinese, form_errors, messages_of
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 

@@ -22,17 +22,15 @@ from tests.directory.conftest import (
     admin_action,
     advance,
     apply,
-    chinese,
     city_decide,
     district_pass,
-    form_errors,
     form_file_url,
-    messages_of,
     review_url,
     snapshot,
     submitted,
-    text,
 )
+from tests.helpers import chinese, form_errors, messages_of
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 

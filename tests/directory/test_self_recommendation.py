@@ -18,26 +18,19 @@ from offerings.services import offering_withdraw
 from portal.errors import ServiceError
 from tests.directory.conftest import (
     APPLY,
-    EXE_BYTES,
     MINE,
-    PDF_BYTES,
-    PNG_BYTES,
     advance,
     apply,
-    chinese,
     city_decide,
-    days,
     district_pass,
-    form_errors,
     make_edition,
-    media_files,
     pdf_upload,
     snapshot,
     submitted,
-    text,
-    upload,
 )
 from tests.directory.conftest import offer as make_offer
+from tests.helpers import EXE_BYTES, PDF_BYTES, PNG_BYTES, chinese, days, form_errors, media_files, upload
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,8 @@ from django.utils import timezone
 from directory import services
 from directory.models import Edition, EditionStatus
 from portal.models import Category
-from tests.offerings.helpers import OfferingFactory
-
-PDF_BYTES = (
-    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
-)
+from tests.factories import OfferingFactory
+from tests.helpers import PDF_BYTES
 
 
 def collecting_edition():

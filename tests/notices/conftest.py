@@ -16,18 +16,13 @@ import re
 import zipfile
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import signing
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from notices import services
 from notices.models import Article, Download, ItemStatus, Link
-
-PDF_BYTES = (
-    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
-)
-EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program"
+from tests.helpers import EXE_BYTES, PDF_BYTES, chinese, form_errors, upload
+from tests.html import text
 
 ARTICLE_NEW = "/notices/manage/article/new/"
 DOWNLOAD_NEW = "/notices/manage/download/new/"
@@ -94,29 +89,6 @@ def as_user(client, request):
 # --- small readers -----------------------------------------------------------------------------------
 
 
-def text(response):
-    return response.content.decode()
-
-
-def chinese(message):
-    return bool(re.search(r"[\u4e00-\u9fff]", message))
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def form_errors(response):
-    """Every error of the page's form, as one list of strings (non-field errors first)."""
-    assert response.status_code == 200, response.status_code
-    form = response.context["form"]
-    errors = list(form.non_field_errors())
-    for name, field_errors in form.errors.items():
-        if name != "__all__":
-            errors.extend(field_errors)
-    return errors
-
-
 def assert_refused_in_chinese(response, *fragments):
     """The form came back (200) with a Chinese error containing each fragment, shown on the page."""
     errors = form_errors(response)
@@ -136,10 +108,6 @@ def article_body_html(response):
 
 
 # --- uploads -----------------------------------------------------------------------------------------
-
-
-def upload(name, content, content_type="application/octet-stream"):
-    return SimpleUploadedFile(name, content, content_type=content_type)
 
 
 def pdf_upload(name="政府购买服务指导目录.pdf", content=PDF_BYTES):

@@ -11,10 +11,11 @@ import pytest
 from django.conf import settings
 
 from notices.models import Article, Attachment
+from tests.helpers import PDF_BYTES, upload
+from tests.html import text
 
 from .conftest import (
     LOGIN,
-    PDF_BYTES,
     action_url,
     article_data,
     article_url,
@@ -25,8 +26,6 @@ from .conftest import (
     pdf_upload,
     post_article,
     published_article,
-    text,
-    upload,
     xlsx_upload,
 )
 

@@ -9,11 +9,12 @@ import pytest
 from django.conf import settings
 
 from notices.models import Download, ItemStatus, Link, PublisherKind
+from tests.helpers import PDF_BYTES
+from tests.html import text
 
 from .conftest import (
     DOWNLOAD_NEW,
     LINK_NEW,
-    PDF_BYTES,
     action_url,
     assert_refused_in_chinese,
     edit_url,
@@ -21,7 +22,6 @@ from .conftest import (
     pdf_upload,
     published_download,
     published_link,
-    text,
     xlsx_upload,
 )
 

@@ -15,10 +15,10 @@ from accounts.models import SocialOrganization
 from directory.models import Application, AppStatus, Edition, EditionStatus
 from notices import services
 from notices.models import Article, Download
-from tests.factories import DemandFactory, SocialOrganizationFactory
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import DemandFactory, OfferingFactory, SocialOrganizationFactory
+from tests.html import text
 
-from .conftest import action_url, published_article, published_download, published_link, text
+from .conftest import action_url, published_article, published_download, published_link
 
 pytestmark = pytest.mark.django_db
 

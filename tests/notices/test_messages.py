@@ -4,6 +4,7 @@ approves it with a public reply; the contact is never public; bad input is refus
 import pytest
 
 from notices.models import Message
+from tests.html import text
 
 from .conftest import (
     LOGIN,
@@ -14,7 +15,6 @@ from .conftest import (
     fresh_token,
     message_data,
     post_message,
-    text,
 )
 
 pytestmark = pytest.mark.django_db

@@ -4,6 +4,8 @@ published and withdrawn articles, the history kept (R-GEN-2), and who may edit w
 import pytest
 
 from notices.models import Article, ItemStatus, PublisherKind
+from tests.helpers import messages_of
+from tests.html import text
 
 from .conftest import (
     ARTICLE_NEW,
@@ -13,10 +15,8 @@ from .conftest import (
     article_data,
     article_url,
     edit_url,
-    messages_of,
     post_article,
     published_article,
-    text,
 )
 
 pytestmark = pytest.mark.django_db

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from notices.models import Article
+from tests.html import text
 
 from .conftest import (
     article_body_html,
@@ -15,7 +16,6 @@ from .conftest import (
     edit_url,
     post_article,
     published_article,
-    text,
 )
 
 pytestmark = pytest.mark.django_db

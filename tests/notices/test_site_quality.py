@@ -8,14 +8,9 @@ from django.http import HttpResponse
 from django.urls import path as url_path
 
 from notices.models import Message
+from tests.html import text
 
-from .conftest import (
-    frame_problems,
-    post_message,
-    published_article,
-    published_download,
-    text,
-)
+from .conftest import frame_problems, post_message, published_article, published_download
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,6 @@ from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string
@@ -32,6 +31,9 @@ from offerings import importing
 from offerings.models import Offering, Status
 from portal.excel import write_rows
 from portal.models import ImportBatch
+from tests.factories import HUANGPU_CODE, XUHUI_CODE, OfferingFactory
+from tests.helpers import messages_of
+from tests.html import text
 from tests.offerings.excel_helpers import (
     SHEET,
     XLSX_TYPE,
@@ -48,7 +50,6 @@ from tests.offerings.excel_helpers import (
     xlsx_bytes,
     xlsx_file,
 )
-from tests.offerings.helpers import HUANGPU_CODE, XUHUI_CODE, OfferingFactory, text
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +62,6 @@ def media_root(settings, tmp_path):
     """Uploaded files go to a throw-away directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def purchased(**overrides):

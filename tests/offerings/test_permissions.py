@@ -14,9 +14,10 @@ from django.urls import reverse
 
 from offerings.models import Offering, Status
 from portal.models import ImportBatch
-from tests.factories import SocialOrganizationFactory
+from tests.factories import OfferingFactory, SocialOrganizationFactory
+from tests.html import text
 from tests.offerings.excel_helpers import good_rows, sheet_rows, upload
-from tests.offerings.helpers import OfferingFactory, edit_form, offering_form, snapshot, text
+from tests.offerings.helpers import edit_form, offering_form, snapshot
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from directory.models import Application, AppStatus, Edition, EditionStatus
 from offerings.models import Offering
 from offerings.models import Status as OfferStatus
 from portal.models import Category, District
-from tests.factories import DemandFactory, SocialOrganizationFactory, UserFactory
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import DemandFactory, OfferingFactory, SocialOrganizationFactory, UserFactory
 
 THIS_YEAR = timezone.localdate().year
 LAST_YEAR = THIS_YEAR - 1

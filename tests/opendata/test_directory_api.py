@@ -5,8 +5,7 @@ application, and a member on the 严重失信名单 hidden while it is listed.""
 import pytest
 
 from directory.models import Application, AppStatus
-from tests.factories import SocialOrganizationFactory
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import OfferingFactory, SocialOrganizationFactory
 
 from .conftest import LAST_YEAR, THIS_YEAR, district, get_json
 

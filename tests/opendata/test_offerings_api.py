@@ -8,8 +8,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.services import organization_delist_serious
-from tests.factories import SocialOrganizationFactory
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import OfferingFactory, SocialOrganizationFactory
 
 from .conftest import PRIVATE_OFFERS, PUBLIC_OFFERS, ago, district, get_json, ids
 

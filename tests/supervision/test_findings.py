@@ -36,16 +36,12 @@ from tests.directory.conftest import (
     pdf_upload,
     submitted,
 )
-from tests.factories import DemandFactory
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import DemandFactory, OfferingFactory
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 LIST = "/supervision/findings/"
 NEW = "/supervision/findings/new/"
-
-
-def text(response):
-    return response.content.decode()
 
 
 def new_url(target_type, target_id):
