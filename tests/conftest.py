@@ -130,14 +130,23 @@ def monitor(db):
 
 
 @pytest.fixture
-def login(client):
-    """login(user) → the test client, logged in as that user."""
+def as_role(request, client):
+    """as_role("hp_admin") → the test client logged in as the user of that role fixture;
+    as_role("visitor") → logged out; as_role(user) → logged in as a user already in hand."""
 
-    def _login(user):
-        client.force_login(user)
+    def _as(role):
+        client.logout()
+        if role != "visitor":
+            client.force_login(request.getfixturevalue(role) if isinstance(role, str) else role)
         return client
 
-    return _login
+    return _as
+
+
+@pytest.fixture
+def login(as_role):
+    """login(user) → the test client, logged in as that user (as_role with the user in hand)."""
+    return as_role
 
 
 @pytest.fixture(autouse=True)

@@ -36,19 +36,6 @@ LOGIN_URL = reverse("account_login")
 
 
 @pytest.fixture
-def as_role(request, client):
-    """as_role("hp_admin") → a client logged in as that role's user ("visitor": anonymous)."""
-
-    def _as(role):
-        client.logout()
-        if role != "visitor":
-            client.force_login(request.getfixturevalue(role))
-        return client
-
-    return _as
-
-
-@pytest.fixture
 def demands(hp_unit, xh_unit):
     return {
         "hp_draft": DemandFactory(

@@ -90,19 +90,6 @@ def city_org_user(city_org):
 
 
 @pytest.fixture
-def as_user(client, request):
-    """as_user("hp_admin") → the client logged in as that fixture's user; "visitor" → logged out."""
-
-    def _as(name):
-        client.logout()
-        if name != "visitor":
-            client.force_login(request.getfixturevalue(name))
-        return client
-
-    return _as
-
-
-@pytest.fixture
 def list_serious(hp_admin):
     """Put an organization on the 严重失信名单 through the accounts service (R-SUB-3)."""
 

@@ -154,31 +154,31 @@ def test_a_recommendation_needs_a_reason(login, hp_purchaser, hp_unit, hp_org):
 
 
 @pytest.mark.parametrize("user", ["hp_org_user", "hp_admin", "city_admin", "monitor"])
-def test_people_who_are_not_purchasers_cannot_recommend(as_user, user, hp_unit, hp_org):
+def test_people_who_are_not_purchasers_cannot_recommend(as_role, user, hp_unit, hp_org):
     demand = evaluated(hp_unit, hp_org)
-    client = as_user(user)
+    client = as_role(user)
     before = snapshot()
     assert client.get(recommend_url(demand)).status_code == 404
     assert client.post(recommend_url(demand), {"reason": REASON}).status_code == 404
     assert snapshot() == before
 
 
-def test_a_visitor_is_sent_to_log_in(as_user, hp_unit, hp_org):
+def test_a_visitor_is_sent_to_log_in(as_role, hp_unit, hp_org):
     demand = evaluated(hp_unit, hp_org)
     before = snapshot()
-    assert as_user("visitor").post(recommend_url(demand), {"reason": REASON}).status_code == 302
+    assert as_role("visitor").post(recommend_url(demand), {"reason": REASON}).status_code == 302
     assert snapshot() == before
 
 
 def test_reviewers_see_the_recommendation_on_the_review_page(
-    as_user, hp_purchaser, hp_unit, hp_org, hp_org_user, hp_offers, hp_admin, city_admin, edition
+    as_role, hp_purchaser, hp_unit, hp_org, hp_org_user, hp_offers, hp_admin, city_admin, edition
 ):
     """R-DIR-5: the district and the city see who recommended the organization, for which demand, and why."""
     demand = evaluated(hp_unit, hp_org)
     services.recommend(demand=demand, by=hp_purchaser, reason=REASON)
     app = submitted(hp_org_user, hp_offers[:1])
     for name in ("hp_admin", "city_admin"):
-        response = as_user(name).get(review_url(app))
+        response = as_role(name).get(review_url(app))
         assert response.status_code == 200
         assert [r.demand for r in response.context["recommendations"]] == [demand]
         page = text(response)

@@ -123,9 +123,9 @@ def test_an_organization_without_an_open_edition_sees_that_collection_is_closed(
 
 
 @pytest.mark.parametrize("user", ["visitor", "hp_purchaser", "hp_admin", "monitor"])
-def test_only_organizations_open_the_self_recommendation_pages(as_user, user, hp_offers, edition):
+def test_only_organizations_open_the_self_recommendation_pages(as_role, user, hp_offers, edition):
     """R-ROLE-4: 自荐 is the organization's; others are sent to log in or refused."""
-    client = as_user(user)
+    client = as_role(user)
     before = snapshot()
     for url in (APPLY, MINE):
         assert client.get(url).status_code in ((302,) if user == "visitor" else (403, 404))

@@ -3,7 +3,7 @@
 
 - `client` is replaced by a client that checks every HTML page it receives (status 200): a
   non-empty <title>, a skip link to #main and, except on the home page, breadcrumbs (R-GEN-4);
-- `as_user("hp_admin")`: the client logged in as that fixture's user ("visitor": logged out);
+- `as_role("hp_admin")` (tests/conftest.py) logs this client in as that role fixture's user;
 - `post_article(client, ...)`: the 新建文章 form as a publisher fills it in and posts it;
 - `published_article(user, ...)`, `published_download(user, ...)`, `published_link(user, ...)`:
   items created and published through the services (setup);
@@ -71,19 +71,6 @@ class FramedClient(Client):
 @pytest.fixture
 def client():
     return FramedClient()
-
-
-@pytest.fixture
-def as_user(client, request):
-    """as_user("hp_admin") → the client logged in as that fixture's user; "visitor" → logged out."""
-
-    def _as(name):
-        client.logout()
-        if name != "visitor":
-            client.force_login(request.getfixturevalue(name))
-        return client
-
-    return _as
 
 
 # --- small readers -----------------------------------------------------------------------------------

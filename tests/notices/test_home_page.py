@@ -104,7 +104,7 @@ def test_the_three_boards_show_the_latest_demands_offers_and_directory_members(
         assert f">{heading}</a></h2>" in html, heading
 
 
-def test_the_four_modules_show_their_latest_published_items(as_user, city_admin, hp_admin):
+def test_the_four_modules_show_their_latest_published_items(as_role, city_admin, hp_admin):
     """R-NOT-2: 政策法规, 公示公告, 资料下载 and 友情链接 show what is published, newest first;
     drafts and withdrawn items are not shown."""
     today = timezone.localdate()
@@ -114,14 +114,14 @@ def test_the_four_modules_show_their_latest_published_items(as_user, city_admin,
         )
     published_article(hp_admin, "黄浦区政策解读", kind=Article.Kind.POLICY)
     withdrawn = published_article(hp_admin, "已撤回的政策", kind=Article.Kind.POLICY)
-    as_user("hp_admin").post(action_url("article", withdrawn, "withdraw"))
+    as_role("hp_admin").post(action_url("article", withdrawn, "withdraw"))
     services.item_save(
         item=Article(kind=Article.Kind.POLICY, title="草稿政策", body="<p>x</p>"), by=city_admin
     )
     download = published_download(city_admin, "项目申报表模板", category=Download.Category.TEMPLATE)
     published_link(city_admin, "上海市民政局", "https://mzj.sh.gov.cn/", sort_order=1)
 
-    html = text(home(as_user("visitor")))
+    html = text(home(as_role("visitor")))
     for i in range(2, 8):
         assert f"公示公告第{i}号" in html
     assert "公示公告第0号" not in html and "公示公告第1号" not in html

@@ -17,19 +17,6 @@ def hp_colleague(hp_org):
 
 
 @pytest.fixture
-def as_role(request, client):
-    """as_role("hp_admin") → the test client logged in as that fixture's user ("visitor": anonymous)."""
-
-    def _as(role):
-        client.logout()
-        if role != "visitor":
-            client.force_login(request.getfixturevalue(role))
-        return client
-
-    return _as
-
-
-@pytest.fixture
 def list_serious(hp_admin):
     """list_serious(org) puts the organization on the 严重失信名单 through the service; returns the entry."""
 
