@@ -156,6 +156,7 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _private_media_root(settings, tmp_path):
-    # Uploads written by a test go to its own folder, never into the working tree.
+def media_root(settings, tmp_path):
+    """Uploads written by a test go to its own folder (this one), never into the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

@@ -31,13 +31,6 @@ TEMPLATE_NAME = "购买服务需求批量发布模板.xlsx"
 THIS_YEAR = timezone.localdate().year
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Uploaded files go to a throw-away directory."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 # --- building files ------------------------------------------------------------------------
 
 

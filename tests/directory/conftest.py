@@ -16,7 +16,7 @@ from accounts.services import organization_list_serious
 from directory import services
 from directory.models import Application, Edition, EditionStatus, PurchaserRecommendation, ReviewStep
 from portal.models import Category
-from tests.factories import OfferingFactory, UserFactory
+from tests.factories import EditionFactory, OfferingFactory, UserFactory
 from tests.helpers import PDF_BYTES, days, media_files, today, upload
 
 APPLY = "/directory/apply/"
@@ -65,13 +65,13 @@ def pdf_upload(name="购买主体推荐意见表.pdf", content=PDF_BYTES):
 
 
 def make_edition(year=None, *, starts_on=None, deadline=None, status=EditionStatus.COLLECTING):
-    return Edition.objects.create(
+    return EditionFactory(
+        collecting=True,
         year=year or today().year,
         starts_on=starts_on or days(-10),
         deadline=deadline or days(20),
-        requirements="在民政部门登记、未列入严重失信名单的社会组织，选择1至2个已发布的服务项目作为佐证。",
-        notice_url="https://mzj.sh.gov.cn/notice/directory",
         status=status,
+        published_at=None,
     )
 
 

@@ -1,26 +1,17 @@
 """Records the admin journeys start from, made through the services as the earlier steps would."""
 
-import datetime
-
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from directory import services
-from directory.models import Edition, EditionStatus
 from portal.models import Category
-from tests.factories import OfferingFactory
+from tests.factories import EditionFactory, OfferingFactory
 from tests.helpers import PDF_BYTES
 
 
 def collecting_edition():
-    today = timezone.localdate()
-    return Edition.objects.create(
-        year=today.year,
-        starts_on=today - datetime.timedelta(days=10),
-        deadline=today + datetime.timedelta(days=20),
+    return EditionFactory(
+        collecting=True,
         requirements="在本市民政部门登记、未列入严重失信名单的社会组织，选择1至2个已发布的服务项目作为佐证。",
-        notice_url="https://mzj.sh.gov.cn/notice/directory",
-        status=EditionStatus.COLLECTING,
     )
 
 

@@ -12,7 +12,6 @@
 """
 
 import io
-import re
 import zipfile
 
 import pytest
@@ -22,7 +21,7 @@ from django.test import Client
 from notices import services
 from notices.models import Article, Download, ItemStatus, Link
 from tests.helpers import EXE_BYTES, PDF_BYTES, chinese, form_errors, upload
-from tests.html import text
+from tests.html import inner_html, select_one, text, title
 
 ARTICLE_NEW = "/notices/manage/article/new/"
 DOWNLOAD_NEW = "/notices/manage/download/new/"
@@ -40,8 +39,7 @@ def frame_problems(response, path):
     """What the page lacks of the site frame: a <title>, a skip link to #main, breadcrumbs."""
     html = response.content.decode()
     problems = []
-    title = re.search(r"<title>(.*?)</title>", html, re.S)
-    if not title or not title.group(1).strip():
+    if not title(html):
         problems.append("no <title>")
     if 'href="#main"' not in html or 'id="main"' not in html:
         problems.append("no skip link to #main")
@@ -89,9 +87,7 @@ def assert_refused_in_chinese(response, *fragments):
 
 def article_body_html(response):
     """The rendered body of an article detail page."""
-    match = re.search(r'<div class="article-body">(.*?)</div>', text(response), re.S)
-    assert match, "no article body on the page"
-    return match.group(1)
+    return inner_html(select_one(response, "div.article-body"))
 
 
 # --- uploads -----------------------------------------------------------------------------------------

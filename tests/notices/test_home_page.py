@@ -3,7 +3,6 @@ published items, the headline figures, the search box for demands and offers tog
 fixed number of SQL queries whatever the size of the tables."""
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest
@@ -12,11 +11,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import SocialOrganization
-from directory.models import Application, AppStatus, Edition, EditionStatus
+from directory.models import AppStatus, EditionStatus
 from notices import services
 from notices.models import Article, Download
-from tests.factories import DemandFactory, OfferingFactory, SocialOrganizationFactory
-from tests.html import text
+from tests.factories import (
+    ApplicationFactory,
+    DemandFactory,
+    EditionFactory,
+    OfferingFactory,
+    SocialOrganizationFactory,
+)
+from tests.html import select, select_one, text
 
 from .conftest import action_url, published_article, published_download, published_link
 
@@ -33,25 +38,18 @@ def ago(days):
 
 
 def edition(year, status=EditionStatus.PUBLISHED):
-    return Edition.objects.create(
-        year=year,
-        starts_on=datetime.date(year, 1, 1),
-        deadline=datetime.date(year, 3, 31),
-        requirements="在民政部门登记、未列入严重失信名单的社会组织。",
-        status=status,
-        published_at=timezone.now() if status == EditionStatus.PUBLISHED else None,
-    )
+    return EditionFactory(year=year, status=status)
 
 
 def member(edition, organization, status=AppStatus.APPROVED, decided_days_ago=1):
-    return Application.objects.create(
+    return ApplicationFactory(
         edition=edition, organization=organization, status=status, decided_at=ago(decided_days_ago)
     )
 
 
 def figures(html):
     """The four headline figures as shown: [demands, budget in 万元, organizations, members]."""
-    return re.findall(r'<div class="figure-value">([^<]*)</div>', html)
+    return [element.text or "" for element in select(html, "div.figure-value")]
 
 
 def home(client):
@@ -180,9 +178,9 @@ def test_the_headline_figures_of_an_empty_site_are_zero(client):
 def test_the_search_box_submits_to_the_search_page(client):
     """R-NOT-2: one box on the home page, sent to /search/ as q."""
     html = text(home(client))
-    form = re.search(r'<form method="get" action="([^"]+)" role="search"', html)
-    assert form and form.group(1) == "/search/"
-    assert 'name="q"' in html[form.start() : html.index("</form>", form.start())]
+    form = select_one(html, 'form[role="search"]')
+    assert form.get("method") == "get" and form.get("action") == "/search/"
+    assert form.cssselect('[name="q"]')
 
 
 def test_the_search_page_lists_matching_demands_and_offers_together(client, hp_unit, hp_org):

@@ -24,11 +24,6 @@ pytestmark = pytest.mark.django_db
 LISTED_WORDS = ("严重失信名单", "列入严重失信名单")
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def told_why(message):
     return "严重失信名单" in message
 

@@ -57,13 +57,6 @@ TEMPLATE_NAME = "社会组织服务项目批量上传模板.xlsx"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Uploaded files go to a throw-away directory."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def purchased(**overrides):
     """The 曾被政府购买 cells of a row, filled in completely."""
     cells = {

@@ -36,11 +36,6 @@ OWNERS = {"hp_org_user", "hp_colleague"}
 LOGIN_URL = reverse("account_login")
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def offers(hp_org, xh_org):
     """One offer of each status for the 黄浦区 organization, and a published one for 徐汇区."""

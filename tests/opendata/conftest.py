@@ -11,11 +11,18 @@ from django.utils import timezone
 
 from accounts.models import Role, SocialOrganization
 from accounts.services import organization_list_serious
-from directory.models import Application, AppStatus, Edition, EditionStatus
+from directory.models import AppStatus, EditionStatus
 from offerings.models import Offering
 from offerings.models import Status as OfferStatus
 from portal.models import Category, District
-from tests.factories import DemandFactory, OfferingFactory, SocialOrganizationFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    DemandFactory,
+    EditionFactory,
+    OfferingFactory,
+    SocialOrganizationFactory,
+    UserFactory,
+)
 
 THIS_YEAR = timezone.localdate().year
 LAST_YEAR = THIS_YEAR - 1
@@ -252,25 +259,17 @@ def world(hp_unit, xh_unit, city_unit, hp_org, xh_org, city_org, hp_admin, huang
     )
 
     def edition(year, status):
-        return Edition.objects.create(
-            year=year,
-            starts_on=datetime.date(year, 1, 1),
-            deadline=datetime.date(year, 3, 31),
-            requirements="在民政部门登记、未列入严重失信名单的社会组织。",
-            status=status,
-            published_at=timezone.now() if status == EditionStatus.PUBLISHED else None,
-        )
+        return EditionFactory(year=year, status=status)
 
     def member(edition, organization, evidence, status=AppStatus.APPROVED):
-        application = Application.objects.create(
+        return ApplicationFactory(
             edition=edition,
             organization=organization,
             status=status,
             statement="自荐说明：内部材料",
             decided_at=ago(1),
+            evidence=evidence,
         )
-        application.evidence.set(evidence)
-        return application
 
     w.update(
         ed_last=edition(LAST_YEAR, EditionStatus.PUBLISHED),

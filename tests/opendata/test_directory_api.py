@@ -4,8 +4,8 @@ application, and a member on the 严重失信名单 hidden while it is listed.""
 
 import pytest
 
-from directory.models import Application, AppStatus
-from tests.factories import OfferingFactory, SocialOrganizationFactory
+from directory.models import AppStatus
+from tests.factories import ApplicationFactory, OfferingFactory, SocialOrganizationFactory
 
 from .conftest import LAST_YEAR, THIS_YEAR, district, get_json
 
@@ -96,10 +96,12 @@ def test_a_list_request_runs_the_same_number_of_queries_whatever_the_page_size(
 ):
     for i in range(30):
         org = SocialOrganizationFactory()
-        application = Application.objects.create(
-            edition=world.ed_this, organization=org, status=AppStatus.APPROVED
+        ApplicationFactory(
+            edition=world.ed_this,
+            organization=org,
+            status=AppStatus.APPROVED,
+            evidence=[OfferingFactory(organization=org, title=f"批量佐证{i}")],
         )
-        application.evidence.set([OfferingFactory(organization=org, title=f"批量佐证{i}")])
     with django_assert_num_queries(LIST_QUERIES):
         data = get_json(client, API, {"page_size": size})
     assert len(data["results"]) == int(size)
