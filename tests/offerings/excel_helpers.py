@@ -3,13 +3,16 @@
 Files are written cell by cell with openpyxl, exactly as typed (no formula guard, no parsing):
 what a person could save from Excel or WPS."""
 
+import datetime
 import io
+import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from offerings import importing
+from offerings.models import Offering
 from tests.import_preview import ImportPreview
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,3 +122,33 @@ class Preview(ImportPreview):
     @property
     def rows_with_errors(self):
         return sorted(n for n, r in self.rows.items() if r["errors"])
+
+
+TEMPLATE_NAME = "社会组织服务项目批量上传模板.xlsx"
+
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def purchased(**overrides):
+    """The 曾被政府购买 cells of a row, filled in completely."""
+    cells = {
+        "previously_purchased": "是",
+        "purchaser_name": "黄浦区民政局",
+        "purchase_amount": 150000,
+        "implementation_place": "黄浦区南京东路街道",
+        "implementation_start": datetime.date(2024, 1, 1),
+        "implementation_end": datetime.date(2024, 12, 31),
+    }
+    cells.update(overrides)
+    return cells
+
+
+def assert_chinese_without_python(message):
+    assert CHINESE.search(message), message
+    for word in ("Traceback", "Error", "Exception", "None", "invalid", "NoneType"):
+        assert word not in message, message
+
+
+def offer_count():
+    return Offering.objects.count()
