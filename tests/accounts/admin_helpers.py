@@ -5,9 +5,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from accounts.models import (
-    Role,
-)
+from accounts.models import Role
 from tests.html import text
 
 NEW_PASSWORD = "Strong-pass-2026x"

@@ -5,18 +5,9 @@ from datetime import date
 import pytest
 
 from accounts import services
-from accounts.models import (
-    Role,
-)
-from tests.accounts.admin_helpers import (
-    Pair,
-    version_url,
-)
-from tests.factories import (
-    AccountApplicationFactory,
-    SocialOrganizationFactory,
-    UserFactory,
-)
+from accounts.models import Role
+from tests.accounts.admin_helpers import Pair, version_url
+from tests.factories import AccountApplicationFactory, SocialOrganizationFactory, UserFactory
 
 
 @pytest.fixture

@@ -4,10 +4,7 @@ may change (its district's purchasers and organizations, never administrators), 
 import pytest
 from django.urls import reverse
 
-from accounts.models import (
-    AccountApplication,
-    Role,
-)
+from accounts.models import AccountApplication, Role
 from tests.accounts.admin_helpers import (
     NEW_PASSWORD,
     admin_url,
@@ -15,9 +12,7 @@ from tests.accounts.admin_helpers import (
     user_form,
     version_url,
 )
-from tests.factories import (
-    PASSWORD,
-)
+from tests.factories import PASSWORD
 from tests.html import text
 
 # --- 5. which accounts a district administrator may change -----------------------------------------------

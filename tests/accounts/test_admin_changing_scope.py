@@ -4,11 +4,7 @@ refusal has a matching positive case, so an invalid payload cannot pass as "refu
 
 import pytest
 
-from accounts.models import (
-    PurchaserUnit,
-    Role,
-    User,
-)
+from accounts.models import PurchaserUnit, Role, User
 from tests.accounts.admin_helpers import (
     NEW_PASSWORD,
     Pk,
@@ -21,9 +17,7 @@ from tests.accounts.admin_helpers import (
     unit_form,
     user_form,
 )
-from tests.factories import (
-    uscc,
-)
+from tests.factories import uscc
 
 # --- 3. changing another district's rows by POST ---------------------------------------------------------
 

@@ -5,9 +5,7 @@ from datetime import date
 
 import pytest
 
-from accounts.models import (
-    SeriousDishonestyEntry,
-)
+from accounts.models import SeriousDishonestyEntry
 from portal.models import Category, District, PurchaseType
 from tests.accounts.admin_helpers import SCOPED_MODELS, admin_url, assert_refused_without_data, form_errors
 from tests.html import text

@@ -6,9 +6,7 @@ refusal that shows none of their data."""
 import pytest
 from django.urls import reverse
 
-from accounts.models import (
-    PurchaserUnit,
-)
+from accounts.models import PurchaserUnit
 from tests.accounts.admin_helpers import SCOPED_MODELS, admin_url, assert_refused_without_data, url_for
 from tests.html import text
 

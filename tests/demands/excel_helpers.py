@@ -10,9 +10,7 @@ from demands import importing
 from demands.models import Demand
 from portal.excel import write_rows
 from tests.import_preview import ImportPreview
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
+from tests.xlsx import XLSX_TYPE
 
 TEMPLATE_NAME = "购买服务需求批量发布模板.xlsx"
 

@@ -24,7 +24,7 @@ def action_url(demand, action):
     return f"/demands/{demand.pk}/{action}/"
 
 
-def demand_form(street, **overrides):
+def demand_form(street, /, **overrides):
     """A complete, valid 发布需求 form as a purchaser would fill it in, for a 街镇 of its district."""
     today = timezone.localdate()
     data = {

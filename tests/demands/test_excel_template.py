@@ -2,15 +2,11 @@
 an example row, drop-downs, instructions), that it uploads as it is, and who may use the import pages."""
 
 import io
-import re
-import zipfile
-from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string
 
 from demands import importing
 from portal.models import ImportBatch
@@ -23,37 +19,15 @@ from tests.demands.excel_helpers import (
     upload,
     xlsx_file,
 )
+from tests.xlsx import assert_xlsx_download, list_values, validations_by_header
 
 # --- the template --------------------------------------------------------------------------
-
-
-def _validations_by_header(ws):
-    headers = {cell.column_letter: cell.value for cell in ws[1]}
-    found = {}
-    for validation in ws.data_validations.dataValidation:
-        for cell_range in str(validation.sqref).split():
-            letter = re.match(r"[A-Z]+", cell_range)[0]
-            found[headers[letter].lstrip("*")] = validation
-    return found
-
-
-def _list_values(workbook, formula):
-    match = re.fullmatch(r"'?([^'!]+)'?!\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)", formula)
-    assert match, formula
-    sheet = workbook[match[1]]
-    column = column_index_from_string(match[2])
-    return [sheet.cell(row=r, column=column).value for r in range(int(match[3]), int(match[5]) + 1)]
 
 
 def test_the_template_is_an_xlsx_download_with_a_chinese_file_name(login, hp_purchaser):
     response = login(hp_purchaser).get(reverse("demands:import_template"))
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_TYPE
-    disposition = response["Content-Disposition"]
-    assert disposition.startswith("attachment")
-    assert f"filename*=UTF-8''{quote(TEMPLATE_NAME)}" in disposition
-    assert zipfile.is_zipfile(io.BytesIO(response.content))
+    assert_xlsx_download(response, TEMPLATE_NAME)
 
 
 def test_the_template_has_starred_required_headers_an_example_row_drop_downs_and_instructions(
@@ -75,15 +49,15 @@ def test_the_template_has_starred_required_headers_an_example_row_drop_downs_and
     assert example["项目类别"] == "养老服务/居家养老服务"
     assert example["服务区域（区）"] == "黄浦区"
 
-    validations = _validations_by_header(ws)
+    validations = validations_by_header(ws)
     for header in ("项目类别", "服务区域（区）", "购买服务类型"):
         assert header in validations, f"no drop-down on {header}"
         assert validations[header].type == "list"
-    categories = _list_values(workbook, validations["项目类别"].formula1)
+    categories = list_values(workbook, validations["项目类别"].formula1)
     assert "养老服务/居家养老服务" in categories and "残疾人服务/康复服务" in categories
-    districts = _list_values(workbook, validations["服务区域（区）"].formula1)
+    districts = list_values(workbook, validations["服务区域（区）"].formula1)
     assert "黄浦区" in districts and "徐汇区" in districts and len(districts) == 16
-    purchase_types = _list_values(workbook, validations["购买服务类型"].formula1)
+    purchase_types = list_values(workbook, validations["购买服务类型"].formula1)
     assert "基本公共服务" in purchase_types
     assert "补贴、资助类" not in purchase_types and "政府履职所需辅助性事项" not in purchase_types
 

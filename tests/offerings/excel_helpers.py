@@ -14,8 +14,8 @@ from openpyxl import Workbook, load_workbook
 from offerings import importing
 from offerings.models import Offering
 from tests.import_preview import ImportPreview
+from tests.xlsx import XLSX_TYPE
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET = "数据"
 
 

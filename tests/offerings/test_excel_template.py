@@ -2,24 +2,20 @@
 it is to a preview of its example row."""
 
 import io
-import re
-import zipfile
-from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
-from openpyxl.utils import column_index_from_string
 
 from offerings import importing
 from tests.offerings.excel_helpers import (
     SHEET,
     TEMPLATE_NAME,
-    XLSX_TYPE,
     header_of,
     offer_count,
     upload_and_follow,
 )
+from tests.xlsx import assert_xlsx_download, list_values, validations_by_header
 
 pytestmark = pytest.mark.django_db
 
@@ -31,30 +27,7 @@ def test_the_template_is_an_xlsx_download_with_a_chinese_file_name(login, hp_org
     """R-OFF-3."""
     response = login(hp_org_user).get(reverse("offerings:import_template"))
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_TYPE
-    disposition = response["Content-Disposition"]
-    assert disposition.startswith("attachment")
-    assert f"filename*=UTF-8''{quote(TEMPLATE_NAME)}" in disposition
-    assert zipfile.is_zipfile(io.BytesIO(response.content))
-
-
-def _validations_by_header(ws):
-    headers = {cell.column_letter: cell.value for cell in ws[1]}
-    found = {}
-    for validation in ws.data_validations.dataValidation:
-        for cell_range in str(validation.sqref).split():
-            letter = re.match(r"[A-Z]+", cell_range)[0]
-            found[headers[letter].lstrip("*")] = validation
-    return found
-
-
-def _list_values(workbook, formula):
-    match = re.fullmatch(r"'?([^'!]+)'?!\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)", formula)
-    assert match, formula
-    sheet = workbook[match[1]]
-    column = column_index_from_string(match[2])
-    return [sheet.cell(row=r, column=column).value for r in range(int(match[3]), int(match[5]) + 1)]
+    assert_xlsx_download(response, TEMPLATE_NAME)
 
 
 def test_the_template_has_starred_headers_an_example_row_drop_downs_date_formats_and_instructions(
@@ -103,9 +76,9 @@ def test_the_template_has_starred_headers_an_example_row_drop_downs_date_formats
         assert ws[f"{letter[header]}2"].number_format == "yyyy-mm-dd"
     assert ws.column_dimensions[letter["购买金额（元）"]].number_format == "#,##0.00"
 
-    validations = _validations_by_header(ws)
+    validations = validations_by_header(ws)
     assert validations["项目类别"].type == "list"
-    categories = _list_values(workbook, validations["项目类别"].formula1)
+    categories = list_values(workbook, validations["项目类别"].formula1)
     assert "养老服务/老年助餐服务" in categories and "残疾人服务/康复服务" in categories
     assert all("/" in c for c in categories)  # only second-level categories
     assert validations["曾被政府购买"].type == "list"

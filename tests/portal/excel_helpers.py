@@ -8,11 +8,7 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from portal.excel import (
-    Column,
-    ExcelError,
-    read_sheet,
-)
+from portal.excel import Column, ExcelError, read_sheet
 
 MIB = 1024 * 1024
 

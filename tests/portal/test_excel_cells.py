@@ -19,10 +19,7 @@ from portal.excel import (
     parse_date,
     parse_int,
 )
-from tests.portal.excel_helpers import (
-    CATEGORIES,
-    assert_user_message,
-)
+from tests.portal.excel_helpers import CATEGORIES, assert_user_message
 
 # ============================================================================================
 # clean_text

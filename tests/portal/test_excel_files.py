@@ -9,11 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from portal import excel
-from portal.excel import (
-    ExcelError,
-    check_xlsx,
-    read_sheet,
-)
+from portal.excel import ExcelError, check_xlsx, read_sheet
 from tests.portal.excel_helpers import (
     COLUMNS,
     HEADERS,

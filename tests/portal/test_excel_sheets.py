@@ -9,19 +9,8 @@ import pytest
 from openpyxl import Workbook
 
 from portal import excel
-from portal.excel import (
-    ParsedRow,
-    error_messages,
-    read_sheet,
-)
-from tests.portal.excel_helpers import (
-    COLUMNS,
-    HEADERS,
-    assert_user_message,
-    one_row,
-    refused,
-    xlsx,
-)
+from portal.excel import ParsedRow, error_messages, read_sheet
+from tests.portal.excel_helpers import COLUMNS, HEADERS, assert_user_message, one_row, refused, xlsx
 
 # ============================================================================================
 # read_sheet: headers

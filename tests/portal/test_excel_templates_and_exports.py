@@ -9,18 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from portal import excel
-from portal.excel import (
-    Column,
-    build_template,
-    read_sheet,
-    write_rows,
-)
-from tests.portal.excel_helpers import (
-    CATEGORIES,
-    COLUMNS,
-    HEADERS,
-    xlsx,
-)
+from portal.excel import Column, build_template, read_sheet, write_rows
+from tests.portal.excel_helpers import CATEGORIES, COLUMNS, HEADERS, xlsx
 
 # ============================================================================================
 # build_template

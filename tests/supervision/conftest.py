@@ -3,9 +3,7 @@
 import pytest
 
 from tests.factories import DemandFactory, OfferingFactory
-from tests.supervision.findings_helpers import (
-    open_by_service,
-)
+from tests.supervision.findings_helpers import open_by_service
 
 
 @pytest.fixture
