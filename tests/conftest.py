@@ -1,10 +1,14 @@
 """Role fixtures in the spirit of healthchecks' owner/member/outsider: one user for each role,
 in 黄浦区 and in 徐汇区, plus the city. Every permission test picks from these."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from accounts.models import Role, UnitLevel
+from accounts.services import organization_delist_serious, organization_list_serious
 from tests.factories import (
     PurchaserUnitFactory,
     SocialOrganizationFactory,
@@ -89,44 +93,31 @@ def city_org(huangpu):
     )
 
 
-@pytest.fixture
-def city_admin(db):
-    return UserFactory(username="city_admin", role=Role.CITY_ADMIN)
+# One account for each role: fixture name → (username, role, {field: the fixture it belongs to}).
+ROLE_USERS = {
+    "city_admin": ("city_admin", Role.CITY_ADMIN, {}),
+    "hp_admin": ("hp_admin", Role.DISTRICT_ADMIN, {"district": "huangpu"}),
+    "xh_admin": ("xh_admin", Role.DISTRICT_ADMIN, {"district": "xuhui"}),
+    "hp_purchaser": ("hp_buyer", Role.PURCHASER, {"purchaser_unit": "hp_unit"}),
+    "xh_purchaser": ("xh_buyer", Role.PURCHASER, {"purchaser_unit": "xh_unit"}),
+    "hp_org_user": ("hp_org", Role.ORGANIZATION, {"organization": "hp_org"}),
+    "xh_org_user": ("xh_org", Role.ORGANIZATION, {"organization": "xh_org"}),
+    "monitor": ("monitor", Role.MONITOR, {}),
+}
 
 
-@pytest.fixture
-def hp_admin(huangpu):
-    return UserFactory(username="hp_admin", role=Role.DISTRICT_ADMIN, district=huangpu)
+def _role_user_fixture(name, username, role, links):
+    def user(request, db):
+        return UserFactory(
+            username=username, role=role, **{field: request.getfixturevalue(f) for field, f in links.items()}
+        )
+
+    user.__doc__ = f"The {role.label} account {username!r}."
+    return pytest.fixture(user, name=name)
 
 
-@pytest.fixture
-def xh_admin(xuhui):
-    return UserFactory(username="xh_admin", role=Role.DISTRICT_ADMIN, district=xuhui)
-
-
-@pytest.fixture
-def hp_purchaser(hp_unit):
-    return UserFactory(username="hp_buyer", role=Role.PURCHASER, purchaser_unit=hp_unit)
-
-
-@pytest.fixture
-def xh_purchaser(xh_unit):
-    return UserFactory(username="xh_buyer", role=Role.PURCHASER, purchaser_unit=xh_unit)
-
-
-@pytest.fixture
-def hp_org_user(hp_org):
-    return UserFactory(username="hp_org", role=Role.ORGANIZATION, organization=hp_org)
-
-
-@pytest.fixture
-def xh_org_user(xh_org):
-    return UserFactory(username="xh_org", role=Role.ORGANIZATION, organization=xh_org)
-
-
-@pytest.fixture
-def monitor(db):
-    return UserFactory(username="monitor", role=Role.MONITOR)
+for _name, (_username, _role, _links) in ROLE_USERS.items():
+    globals()[_name] = _role_user_fixture(_name, _username, _role, _links)
 
 
 @pytest.fixture
@@ -160,3 +151,32 @@ def media_root(settings, tmp_path):
     """Uploads written by a test go to its own folder (this one), never into the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def list_serious(hp_admin):
+    """list_serious(org) puts the organization on the 严重失信名单 through the service (R-SUB-3); returns
+    the entry. delist_serious(entry) takes it off the next day."""
+
+    def _list(organization, by=None):
+        return organization_list_serious(
+            organization=organization,
+            by=by or hp_admin,
+            listed_on=timezone.localdate(),
+            reason="虚假申报项目材料",
+        )
+
+    return _list
+
+
+@pytest.fixture
+def delist_serious(hp_admin):
+    def _delist(entry, by=None):
+        return organization_delist_serious(
+            entry=entry,
+            by=by or hp_admin,
+            removed_on=timezone.localdate() + datetime.timedelta(days=1),
+            reason="信用修复完成",
+        )
+
+    return _delist

@@ -12,7 +12,6 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from accounts.services import organization_list_serious
 from directory import services
 from directory.models import Application, Edition, EditionStatus, PurchaserRecommendation, ReviewStep
 from portal.models import Category
@@ -87,18 +86,6 @@ def edition(db):
 @pytest.fixture
 def city_org_user(city_org):
     return UserFactory(username="city_org", role=Role.ORGANIZATION, organization=city_org)
-
-
-@pytest.fixture
-def list_serious(hp_admin):
-    """Put an organization on the 严重失信名单 through the accounts service (R-SUB-3)."""
-
-    def _list(organization, by=None):
-        return organization_list_serious(
-            organization=organization, by=by or hp_admin, listed_on=today(), reason="虚假申报项目材料"
-        )
-
-    return _list
 
 
 # --- offers ----------------------------------------------------------------------------------------
