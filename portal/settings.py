@@ -63,7 +63,13 @@ INSTALLED_APPS = [
     "inbox",
     "dashboard",
     "opendata",
+    "home",
 ]
+
+# `make bench` only (bench/city_load.py): the two reference pages of bench/views.py and their template.
+BENCH_FLOORS = os.environ.get("PORTAL_BENCH_FLOORS") == "1"
+if BENCH_FLOORS:
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
