@@ -15,8 +15,18 @@ from accounts.models import Role
 from directory import services
 from directory.models import Application, Edition, EditionStatus, PurchaserRecommendation, ReviewStep
 from portal.models import Category
+from tests import helpers as _helpers
+from tests import html as _html
 from tests.factories import EditionFactory, OfferingFactory, UserFactory
 from tests.helpers import PDF_BYTES, days, media_files, today, upload
+
+# Moved to tests/helpers.py and tests/html.py; kept here for tests written against the old path.
+EXE_BYTES = _helpers.EXE_BYTES
+PNG_BYTES = _helpers.PNG_BYTES
+chinese = _helpers.chinese
+form_errors = _helpers.form_errors
+messages_of = _helpers.messages_of
+text = _html.text
 
 APPLY = "/directory/apply/"
 MINE = "/directory/mine/"

@@ -20,8 +20,12 @@ from django.test import Client
 
 from notices import services
 from notices.models import Article, Download, ItemStatus, Link
+from tests import helpers as _helpers
 from tests.helpers import EXE_BYTES, PDF_BYTES, chinese, form_errors, upload
 from tests.html import inner_html, select_one, text, title
+
+# Moved to tests/helpers.py; kept here for tests written against the old path.
+messages_of = _helpers.messages_of
 
 ARTICLE_NEW = "/notices/manage/article/new/"
 DOWNLOAD_NEW = "/notices/manage/download/new/"

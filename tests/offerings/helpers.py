@@ -3,7 +3,13 @@ and small readers of pages and history."""
 
 from offerings.models import Offering
 from portal.models import Category
+from tests import factories as _factories
+from tests import html as _html
 from tests.factories import HUANGPU_CODE, XUHUI_CODE
+
+# Moved to tests/factories.py and tests/html.py; kept here for tests written against the old path.
+OfferingFactory = _factories.OfferingFactory
+text = _html.text
 
 
 def offering_form(**overrides):
