@@ -268,6 +268,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     edition = factory.SubFactory(EditionFactory)
     organization = factory.SubFactory(SocialOrganizationFactory)
     status = AppStatus.APPROVED
+    review_district = factory.SelfAttribute("organization.registration_district")
     created_by = factory.SubFactory(
         UserFactory, role=Role.ORGANIZATION, organization=factory.SelfAttribute("..organization")
     )

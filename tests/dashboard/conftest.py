@@ -86,14 +86,7 @@ def edition(year=THIS_YEAR, status=EditionStatus.PUBLISHED):
 
 
 def member(ed, org, evidence, status=AppStatus.APPROVED):
-    return ApplicationFactory(
-        edition=ed,
-        organization=org,
-        status=status,
-        review_district=org.registration_district,
-        decided_at=timezone.now(),
-        evidence=evidence,
-    )
+    return ApplicationFactory(edition=ed, organization=org, status=status, evidence=evidence)
 
 
 @dataclass

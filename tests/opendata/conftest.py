@@ -266,9 +266,9 @@ def world(hp_unit, xh_unit, city_unit, hp_org, xh_org, city_org, hp_admin, huang
             edition=edition,
             organization=organization,
             status=status,
-            statement="自荐说明：内部材料",
-            decided_at=ago(1),
             evidence=evidence,
+            decided_at=ago(1),
+            statement="自荐说明：内部材料",
         )
 
     w.update(
