@@ -85,6 +85,29 @@ def ids(data):
     return [item["id"] for item in data["results"]]
 
 
+def pks(world, *names):
+    return {world[n].pk for n in names}
+
+
+def listing_ids(client, url, params):
+    """The ids on one page (of 50) of the public listing at `url`, in its order."""
+    response = client.get(url, {"size": "50", **params})
+    assert response.status_code == 200
+    return [record.pk for record in response.context["page"].object_list]
+
+
+def organization_json(organization, **extra):
+    """What the API says of a 黄浦区 social organization (never its contact details)."""
+    return {
+        "name": organization.name,
+        "uscc": organization.uscc,
+        "org_type": "service_agency",
+        "org_type_display": "社会服务机构（民办非企业单位）",
+        "registration_authority": "黄浦区民政局",
+        **extra,
+    }
+
+
 class World(dict):
     def __getattr__(self, name):
         return self[name]
