@@ -46,6 +46,14 @@ def evaluated(unit, organization, grade="good", score=85, **extra):
     return DemandFactory(**fields)
 
 
+def assert_not_found_and_unchanged(client, demand):
+    """The recommendation page and its POST answer 404 and nothing is stored (R-ACC-5)."""
+    before = snapshot()
+    assert client.get(recommend_url(demand)).status_code == 404
+    assert client.post(recommend_url(demand), {"reason": REASON}).status_code == 404
+    assert snapshot() == before
+
+
 @pytest.mark.parametrize("grade, score", [("good", 85), ("excellent", 95)])
 def test_a_purchaser_recommends_the_organization_of_a_demand_graded_good_or_better(
     login, hp_purchaser, hp_unit, hp_org, grade, score
@@ -109,12 +117,7 @@ def test_a_demand_not_yet_evaluated_cannot_be_the_ground_for_a_recommendation(
 
 def test_another_units_demand_answers_404(login, hp_purchaser, xh_unit, xh_org):
     """R-ACC-5: 黄浦区's purchaser cannot recommend on 徐汇区's demand, nor learn about it."""
-    demand = evaluated(xh_unit, xh_org)
-    client = login(hp_purchaser)
-    before = snapshot()
-    assert client.get(recommend_url(demand)).status_code == 404
-    assert client.post(recommend_url(demand), {"reason": REASON}).status_code == 404
-    assert snapshot() == before
+    assert_not_found_and_unchanged(login(hp_purchaser), evaluated(xh_unit, xh_org))
 
 
 def test_an_organization_is_recommended_only_once_per_demand(login, hp_purchaser, hp_unit, hp_org):
@@ -155,12 +158,7 @@ def test_a_recommendation_needs_a_reason(login, hp_purchaser, hp_unit, hp_org):
 
 @pytest.mark.parametrize("user", ["hp_org_user", "hp_admin", "city_admin", "monitor"])
 def test_people_who_are_not_purchasers_cannot_recommend(as_role, user, hp_unit, hp_org):
-    demand = evaluated(hp_unit, hp_org)
-    client = as_role(user)
-    before = snapshot()
-    assert client.get(recommend_url(demand)).status_code == 404
-    assert client.post(recommend_url(demand), {"reason": REASON}).status_code == 404
-    assert snapshot() == before
+    assert_not_found_and_unchanged(as_role(user), evaluated(hp_unit, hp_org))
 
 
 def test_a_visitor_is_sent_to_log_in(as_role, hp_unit, hp_org):
