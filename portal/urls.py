@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from home import views as home_views
-from portal import views
+from portal import health, views
 
 admin.site.site_header = "供需对接平台 管理后台"
 admin.site.site_title = "供需对接平台 管理后台"
@@ -12,7 +12,11 @@ admin.site.index_title = "管理首页"
 # The admin login goes through allauth, so it is rate-limited like the site login (R-ACC-1).
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler500 = "portal.errors.server_error"
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("", home_views.home, name="home"),
     path("workbench/", home_views.workbench, name="workbench"),
     path("demands/", include("demands.urls")),

@@ -51,4 +51,4 @@ def test_rate_limits_use_the_database_cache_by_default_and_redis_when_configured
     backend, stderr = cache_backend("")
     assert backend == "django.core.cache.backends.db.DatabaseCache", stderr
     backend, stderr = cache_backend("redis://127.0.0.1:6379/1")
-    assert backend == "django.core.cache.backends.redis.RedisCache", stderr
+    assert backend == "portal.cache_backends.ResilientRedisCache", stderr
