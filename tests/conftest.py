@@ -1,10 +1,14 @@
 """Role fixtures in the spirit of healthchecks' owner/member/outsider: one user for each role,
 in 黄浦区 and in 徐汇区, plus the city. Every permission test picks from these."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from accounts.models import Role, UnitLevel
+from accounts.services import organization_delist_serious, organization_list_serious
 from tests.factories import (
     PurchaserUnitFactory,
     SocialOrganizationFactory,
@@ -89,55 +93,51 @@ def city_org(huangpu):
     )
 
 
-@pytest.fixture
-def city_admin(db):
-    return UserFactory(username="city_admin", role=Role.CITY_ADMIN)
+# One account for each role: fixture name → (username, role, {field: the fixture it belongs to}).
+ROLE_USERS = {
+    "city_admin": ("city_admin", Role.CITY_ADMIN, {}),
+    "hp_admin": ("hp_admin", Role.DISTRICT_ADMIN, {"district": "huangpu"}),
+    "xh_admin": ("xh_admin", Role.DISTRICT_ADMIN, {"district": "xuhui"}),
+    "hp_purchaser": ("hp_buyer", Role.PURCHASER, {"purchaser_unit": "hp_unit"}),
+    "xh_purchaser": ("xh_buyer", Role.PURCHASER, {"purchaser_unit": "xh_unit"}),
+    "hp_org_user": ("hp_org", Role.ORGANIZATION, {"organization": "hp_org"}),
+    "xh_org_user": ("xh_org", Role.ORGANIZATION, {"organization": "xh_org"}),
+    "monitor": ("monitor", Role.MONITOR, {}),
+}
+
+
+def _role_user_fixture(name, username, role, links):
+    def user(request, db):
+        return UserFactory(
+            username=username, role=role, **{field: request.getfixturevalue(f) for field, f in links.items()}
+        )
+
+    user.__doc__ = f"The {role.label} account {username!r}."
+    return pytest.fixture(user, name=name)
+
+
+for _name, (_username, _role, _links) in ROLE_USERS.items():
+    globals()[_name] = _role_user_fixture(_name, _username, _role, _links)
 
 
 @pytest.fixture
-def hp_admin(huangpu):
-    return UserFactory(username="hp_admin", role=Role.DISTRICT_ADMIN, district=huangpu)
+def as_role(request, client):
+    """as_role("hp_admin") → the test client logged in as the user of that role fixture;
+    as_role("visitor") → logged out; as_role(user) → logged in as a user already in hand."""
 
-
-@pytest.fixture
-def xh_admin(xuhui):
-    return UserFactory(username="xh_admin", role=Role.DISTRICT_ADMIN, district=xuhui)
-
-
-@pytest.fixture
-def hp_purchaser(hp_unit):
-    return UserFactory(username="hp_buyer", role=Role.PURCHASER, purchaser_unit=hp_unit)
-
-
-@pytest.fixture
-def xh_purchaser(xh_unit):
-    return UserFactory(username="xh_buyer", role=Role.PURCHASER, purchaser_unit=xh_unit)
-
-
-@pytest.fixture
-def hp_org_user(hp_org):
-    return UserFactory(username="hp_org", role=Role.ORGANIZATION, organization=hp_org)
-
-
-@pytest.fixture
-def xh_org_user(xh_org):
-    return UserFactory(username="xh_org", role=Role.ORGANIZATION, organization=xh_org)
-
-
-@pytest.fixture
-def monitor(db):
-    return UserFactory(username="monitor", role=Role.MONITOR)
-
-
-@pytest.fixture
-def login(client):
-    """login(user) → the test client, logged in as that user."""
-
-    def _login(user):
-        client.force_login(user)
+    def _as(role):
+        client.logout()
+        if role != "visitor":
+            client.force_login(request.getfixturevalue(role) if isinstance(role, str) else role)
         return client
 
-    return _login
+    return _as
+
+
+@pytest.fixture
+def login(as_role):
+    """login(user) → the test client, logged in as that user (as_role with the user in hand)."""
+    return as_role
 
 
 @pytest.fixture(autouse=True)
@@ -147,6 +147,36 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _private_media_root(settings, tmp_path):
-    # Uploads written by a test go to its own folder, never into the working tree.
+def media_root(settings, tmp_path):
+    """Uploads written by a test go to its own folder (this one), never into the working tree."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def list_serious(hp_admin):
+    """list_serious(org) puts the organization on the 严重失信名单 through the service (R-SUB-3); returns
+    the entry. delist_serious(entry) takes it off the next day."""
+
+    def _list(organization, by=None):
+        return organization_list_serious(
+            organization=organization,
+            by=by or hp_admin,
+            listed_on=timezone.localdate(),
+            reason="虚假申报项目材料",
+        )
+
+    return _list
+
+
+@pytest.fixture
+def delist_serious(hp_admin):
+    def _delist(entry, by=None):
+        return organization_delist_serious(
+            entry=entry,
+            by=by or hp_admin,
+            removed_on=timezone.localdate() + datetime.timedelta(days=1),
+            reason="信用修复完成",
+        )
+
+    return _delist

@@ -1,4 +1,10 @@
-"""factory_boy factories. Codes are generated with a correct GB 32100-2015 check character."""
+"""factory_boy factories, one for every model: tests make their records here and nowhere else.
+
+Each makes a complete record in the state most tests want (a published demand of a 黄浦区 unit, a
+published offer of a 黄浦区 organization, a published edition of this year, …); pass fields to change
+it. Records are written straight to the database: to go through the rules (status changes, history
+with a reason), call the app's services instead. Codes carry a correct GB 32100-2015 check character.
+Reference data (区, 项目类别, 购买服务类型) comes from the migrations; their factories look it up by code."""
 
 import datetime
 import itertools
@@ -12,15 +18,41 @@ from accounts.models import (
     OrgType,
     PurchaserUnit,
     Role,
+    SeriousDishonestyEntry,
     SocialOrganization,
     UnitLevel,
     User,
 )
 from accounts.validators import uscc_check_char
-from portal.models import Category, District, PurchaseType, Street
+from directory.models import (
+    Application,
+    AppStatus,
+    Edition,
+    EditionStatus,
+    PurchaserRecommendation,
+    ReviewStep,
+)
+from inbox.models import Kind as NotificationKind
+from inbox.models import Notification
+from notices.models import Article, Attachment, Download, ItemStatus, Link, Message, PublisherKind
+from offerings.models import Offering
+from offerings.models import Status as OfferingStatus
+from portal.models import Category, District, ImportBatch, PurchaseType, Street
+from supervision.models import (
+    CreditRecord,
+    Finding,
+    FindingKind,
+    FindingResult,
+    FindingStatus,
+    ReminderLog,
+    TargetType,
+)
+from tests.helpers import PDF_BYTES
 
 _serial = itertools.count(1)
 PASSWORD = "Test-password-2026"
+HUANGPU_CODE = "310101"
+XUHUI_CODE = "310104"
 
 
 def uscc(head8):
@@ -30,6 +62,43 @@ def uscc(head8):
 
 def district(name):
     return District.objects.get(name=name)
+
+
+def category(code):
+    return Category.objects.get(code=code)
+
+
+def this_year():
+    return timezone.localdate().year
+
+
+# --- reference data (loaded by the migrations) -------------------------------------------------------
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    """DistrictFactory(code="310104") → 徐汇区, as the migrations loaded it."""
+
+    class Meta:
+        model = District
+        django_get_or_create = ("code",)
+
+    code = HUANGPU_CODE
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("code",)
+
+    code = "0101"
+
+
+class PurchaseTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PurchaseType
+        django_get_or_create = ("code",)
+
+    code = "basic_public"
 
 
 class StreetFactory(factory.django.DjangoModelFactory):
@@ -74,6 +143,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     full_name = factory.Sequence(lambda n: f"测试用户{n}")
     role = Role.PURCHASER
+    purchaser_unit = factory.Maybe(
+        factory.LazyAttribute(lambda o: o.role == Role.PURCHASER),
+        yes_declaration=factory.SubFactory(PurchaserUnitFactory),
+        no_declaration=None,
+    )
     must_change_password = False
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
@@ -106,7 +180,7 @@ class DemandFactory(factory.django.DjangoModelFactory):
 
     title = factory.Sequence(lambda n: f"社区居家养老服务项目{n}")
     budget = Decimal("380000.00")
-    category = factory.LazyFunction(lambda: Category.objects.get(code="0101"))
+    category = factory.LazyFunction(lambda: category("0101"))
     purchase_type = factory.LazyFunction(lambda: PurchaseType.objects.get(code="basic_public"))
     service_targets = "辖区内80周岁以上独居老人"
     district = factory.LazyAttribute(lambda o: o.unit.district or district("黄浦区"))
@@ -122,3 +196,252 @@ class DemandFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(PurchaserUnitFactory)
     status = "published"
     published_at = factory.LazyFunction(timezone.now)
+
+
+class OfferingFactory(factory.django.DjangoModelFactory):
+    """A published 黄浦区 offer unless told otherwise (written straight to the database, no history)."""
+
+    class Meta:
+        model = Offering
+
+    organization = factory.SubFactory(SocialOrganizationFactory)
+    title = factory.Sequence(lambda n: f"社区长者助餐服务{n}")
+    category = factory.LazyFunction(lambda: category("0103"))
+    summary = "为社区60周岁以上老人提供助餐、送餐服务，配备营养师，每日供应午餐。"
+    service_targets = "社区60周岁以上老人"
+    citywide = False
+    service_district_codes = HUANGPU_CODE
+    contact_person = "李女士"
+    contact_phone = "021-54001234"
+    contact_email = "li@example.org"
+    status = OfferingStatus.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class SeriousDishonestyEntryFactory(factory.django.DjangoModelFactory):
+    """An open stay on the 严重失信名单 (the services keep the organization's history; this does not)."""
+
+    class Meta:
+        model = SeriousDishonestyEntry
+
+    organization = factory.SubFactory(SocialOrganizationFactory)
+    listed_on = factory.LazyFunction(timezone.localdate)
+    reason = "虚假申报项目材料"
+
+
+# --- 推荐目录 ------------------------------------------------------------------------------------------
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    """This year's edition, published (collected from 1 January to 31 March) unless told otherwise;
+    `EditionFactory(collecting=True)`: open now (started 10 days ago, deadline in 20 days)."""
+
+    class Meta:
+        model = Edition
+
+    class Params:
+        collecting = factory.Trait(
+            status=EditionStatus.COLLECTING,
+            starts_on=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10)),
+            deadline=factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=20)),
+            requirements="在民政部门登记、未列入严重失信名单的社会组织，选择1至2个已发布的服务项目作为佐证。",
+            notice_url="https://mzj.sh.gov.cn/notice/directory",
+        )
+
+    year = factory.LazyFunction(this_year)
+    starts_on = factory.LazyAttribute(lambda o: datetime.date(o.year, 1, 1))
+    deadline = factory.LazyAttribute(lambda o: datetime.date(o.year, 3, 31))
+    requirements = "在民政部门登记、未列入严重失信名单的社会组织。"
+    status = EditionStatus.PUBLISHED
+    published_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == EditionStatus.PUBLISHED else None
+    )
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """An approved application (a member of the edition's 推荐目录); `evidence=[offers]` sets the offers."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    edition = factory.SubFactory(EditionFactory)
+    organization = factory.SubFactory(SocialOrganizationFactory)
+    status = AppStatus.APPROVED
+    review_district = factory.SelfAttribute("organization.registration_district")
+    created_by = factory.SubFactory(
+        UserFactory, role=Role.ORGANIZATION, organization=factory.SelfAttribute("..organization")
+    )
+    decided_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status in (AppStatus.APPROVED, AppStatus.REJECTED) else None
+    )
+
+    @factory.post_generation
+    def evidence(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.evidence.set(extracted)
+
+
+class ReviewStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewStep
+
+    application = factory.SubFactory(ApplicationFactory)
+    action = ReviewStep.Action.SUBMIT
+    by = factory.SubFactory(UserFactory, role=Role.ORGANIZATION)
+
+
+class PurchaserRecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PurchaserRecommendation
+
+    demand = factory.SubFactory(DemandFactory)
+    organization = factory.SubFactory(SocialOrganizationFactory)
+    unit = factory.SelfAttribute("demand.unit")
+    reason = "项目执行规范，服务对象满意度高。"
+    by = factory.SubFactory(UserFactory, role=Role.PURCHASER, purchaser_unit=factory.SelfAttribute("..unit"))
+
+
+# --- 政策法规, 公示公告, 资料下载, 友情链接, 留言区 ------------------------------------------------------------
+
+
+class PublishedItemFactory(factory.django.DjangoModelFactory):
+    """What every notices item has: published by the 市民政局 today."""
+
+    class Meta:
+        abstract = True
+
+    publisher_kind = PublisherKind.CITY
+    publisher_name = "上海市民政局"
+    created_by = factory.SubFactory(UserFactory, role=Role.CITY_ADMIN)
+    status = ItemStatus.PUBLISHED
+    publish_date = factory.LazyFunction(timezone.localdate)
+
+
+class ArticleFactory(PublishedItemFactory):
+    class Meta:
+        model = Article
+
+    kind = Article.Kind.NOTICE
+    title = factory.Sequence(lambda n: f"关于开展政府购买服务项目发布工作的通知（第{n}号）")
+    body = "<p>正文。</p>"
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attachment
+
+    article = factory.SubFactory(ArticleFactory)
+    file = factory.django.FileField(filename="附件.pdf", data=PDF_BYTES)
+    original_name = "附件.pdf"
+    size = len(PDF_BYTES)
+    extension = "pdf"
+
+
+class DownloadFactory(PublishedItemFactory):
+    class Meta:
+        model = Download
+
+    title = factory.Sequence(lambda n: f"项目申报表模板{n}")
+    category = Download.Category.TEMPLATE
+    file = factory.django.FileField(filename="模板.pdf", data=PDF_BYTES)
+    original_name = "模板.pdf"
+    size = len(PDF_BYTES)
+    extension = "pdf"
+
+
+class LinkFactory(PublishedItemFactory):
+    class Meta:
+        model = Link
+
+    title = factory.Sequence(lambda n: f"友情链接{n}")
+    url = "https://mzj.sh.gov.cn/"
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A visitor's 留言, waiting for moderation."""
+
+    class Meta:
+        model = Message
+
+    subject = "建议增加按街道筛选"
+    body = "希望需求列表能按街道筛选，方便社区社会组织查找本街道的项目。"
+
+
+# --- 监督, 站内信, Excel 导入 ------------------------------------------------------------------------------
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    """An open finding of the 内容监测员 on a published demand (`target=` another demand)."""
+
+    class Meta:
+        model = Finding
+
+    class Params:
+        target = factory.SubFactory(DemandFactory)
+
+    number = factory.Sequence(lambda n: f"JC{timezone.localdate():%Y%m%d}{n + 9000:04d}")
+    target_type = TargetType.DEMAND
+    target_id = factory.SelfAttribute("target.pk")
+    target_title = factory.SelfAttribute("target.title")
+    unit = factory.SelfAttribute("target.unit")
+    authority_district = factory.SelfAttribute("target.district")
+    kind = FindingKind.FALSE
+    description = "项目预算与实际服务内容明显不符。"
+    status = FindingStatus.OPEN
+    opened_by = factory.SubFactory(UserFactory, role=Role.MONITOR)
+
+
+class CreditRecordFactory(factory.django.DjangoModelFactory):
+    """失信记录 of an organization, from a confirmed and closed finding on its offer."""
+
+    class Meta:
+        model = CreditRecord
+
+    organization = factory.SubFactory(SocialOrganizationFactory)
+    finding = factory.SubFactory(
+        FindingFactory,
+        target=factory.SubFactory(OfferingFactory, organization=factory.SelfAttribute("...organization")),
+        target_type=TargetType.OFFERING,
+        unit=None,
+        organization=factory.SelfAttribute("..organization"),
+        authority_district=factory.SelfAttribute("..organization.registration_district"),
+        status=FindingStatus.CLOSED,
+        result=FindingResult.CONFIRMED,
+    )
+    recorded_on = factory.LazyFunction(timezone.localdate)
+    record = "服务项目简介夸大服务能力，经核查属实。"
+    created_by = factory.SubFactory(UserFactory, role=Role.CITY_ADMIN)
+
+
+class ReminderLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReminderLog
+
+    key = factory.Sequence(lambda n: f"award:{n}")
+    sent_on = factory.LazyFunction(timezone.localdate)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(UserFactory)
+    kind = NotificationKind.REMINDER
+    title = factory.Sequence(lambda n: f"督办提醒{n}")
+    body = "请及时填报成交信息。"
+
+
+class ImportBatchFactory(factory.django.DjangoModelFactory):
+    """An uploaded file waiting between preview and confirm."""
+
+    class Meta:
+        model = ImportBatch
+
+    kind = "demands"
+    user = factory.SubFactory(UserFactory)
+    file = factory.django.FileField(filename="需求批量发布.xlsx", data=b"PK\x03\x04")
+    original_name = "需求批量发布.xlsx"
+    report = factory.LazyFunction(
+        lambda: {"total": 0, "error_rows": 0, "new": 0, "update": 0, "unchanged": 0, "rows": []}
+    )

@@ -5,7 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from accounts import permissions
-from accounts.models import PurchaserUnit, SocialOrganization, User
+from accounts.models import PurchaserUnit, SocialOrganization
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_a_users_district_follows_its_unit_or_organization(hp_purchaser, xh_org_
 
 
 def test_district_admin_manages_purchaser_and_organization_accounts_only(hp_admin, hp_purchaser, huangpu):
-    other_admin = User.objects.create(username="hp_admin2", role="district_admin", district=huangpu)
+    other_admin = UserFactory(username="hp_admin2", role="district_admin", district=huangpu)
     assert permissions.can_manage_user(hp_admin, hp_purchaser)
     assert not permissions.can_manage_user(hp_admin, other_admin)
     assert set(permissions.assignable_roles(hp_admin)) == {"purchaser", "organization"}

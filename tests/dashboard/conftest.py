@@ -33,11 +33,18 @@ from django.utils import timezone
 
 from accounts.models import SocialOrganization, UnitLevel
 from demands.models import Demand
-from directory.models import Application, AppStatus, Edition, EditionStatus
+from directory.models import AppStatus, Edition, EditionStatus
 from offerings.models import Offering
 from portal.models import Category
-from tests.factories import DemandFactory, PurchaserUnitFactory, SocialOrganizationFactory
-from tests.offerings.helpers import XUHUI_CODE, OfferingFactory
+from tests.factories import (
+    XUHUI_CODE,
+    ApplicationFactory,
+    DemandFactory,
+    EditionFactory,
+    OfferingFactory,
+    PurchaserUnitFactory,
+    SocialOrganizationFactory,
+)
 
 THIS_YEAR = timezone.localdate().year
 EXTERNAL = "财政政府购买服务管理平台"
@@ -75,26 +82,11 @@ def awarded(unit, org, amount, status="awarded", **kw):
 
 
 def edition(year=THIS_YEAR, status=EditionStatus.PUBLISHED):
-    return Edition.objects.create(
-        year=year,
-        starts_on=datetime.date(year, 1, 1),
-        deadline=datetime.date(year, 3, 31),
-        requirements="在民政部门登记、未列入严重失信名单的社会组织。",
-        status=status,
-        published_at=timezone.now() if status == EditionStatus.PUBLISHED else None,
-    )
+    return EditionFactory(year=year, status=status)
 
 
 def member(ed, org, evidence, status=AppStatus.APPROVED):
-    app = Application.objects.create(
-        edition=ed,
-        organization=org,
-        status=status,
-        review_district=org.registration_district,
-        decided_at=timezone.now(),
-    )
-    app.evidence.set(evidence)
-    return app
+    return ApplicationFactory(edition=ed, organization=org, status=status, evidence=evidence)
 
 
 @dataclass

@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import UnitLevel
-from tests.factories import PurchaserUnitFactory, SocialOrganizationFactory, StreetFactory
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import OfferingFactory, PurchaserUnitFactory, SocialOrganizationFactory, StreetFactory
 
 from .conftest import THIS_YEAR, awarded, cat, demand, edition, member
 

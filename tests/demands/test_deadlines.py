@@ -83,18 +83,20 @@ def test_an_annual_project_published_before_its_year_is_on_time(hp_unit):
 
 # --- added project: within 20 days of budget approval ----------------------------------------------------
 
+APPROVED = datetime.date(YEAR, 6, 10)
+
+
+def added_project(unit, published_at):
+    """A 追加 project of YEAR whose budget was approved on 10 June."""
+    return DemandFactory(
+        unit=unit, year=YEAR, plan_type="added", budget_approved_on=APPROVED, published_at=published_at
+    )
+
 
 @pytest.mark.parametrize(("after", "on_time"), [(0, True), (19, True), (20, True), (21, False), (60, False)])
 def test_an_added_project_is_due_within_20_days_of_its_budget_approval(hp_unit, after, on_time):
     """R-DEM-5: day 20 after the 预算批复日期 is on time, day 21 is late."""
-    approved = datetime.date(YEAR, 6, 10)
-    demand = DemandFactory(
-        unit=hp_unit,
-        year=YEAR,
-        plan_type="added",
-        budget_approved_on=approved,
-        published_at=at(approved + days(after)),
-    )
+    demand = added_project(hp_unit, published_at=at(APPROVED + days(after)))
     assert demand.publish_deadline == datetime.date(YEAR, 6, 30)
     assert demand.published_on_time is on_time
     expected = "按时发布" if on_time else f"逾期发布（应于 {YEAR}-06-30 前）"
@@ -103,14 +105,7 @@ def test_an_added_project_is_due_within_20_days_of_its_budget_approval(hp_unit, 
 
 def test_an_added_project_published_late_in_the_evening_of_day_20_is_on_time(hp_unit):
     """R-DEM-5, R-GEN-1: the day counts in Shanghai time."""
-    approved = datetime.date(YEAR, 6, 10)
-    demand = DemandFactory(
-        unit=hp_unit,
-        year=YEAR,
-        plan_type="added",
-        budget_approved_on=approved,
-        published_at=at(approved + days(20), 23, 30),
-    )
+    demand = added_project(hp_unit, published_at=at(APPROVED + days(20), 23, 30))
     assert demand.published_on_time is True
 
 

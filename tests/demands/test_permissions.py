@@ -17,6 +17,7 @@ from accounts.models import Role
 from demands import services
 from demands.models import Demand, Status
 from tests.factories import DemandFactory, UserFactory
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 
@@ -35,19 +36,6 @@ LOGIN_URL = reverse("account_login")
 
 
 @pytest.fixture
-def as_role(request, client):
-    """as_role("hp_admin") → a client logged in as that role's user ("visitor": anonymous)."""
-
-    def _as(role):
-        client.logout()
-        if role != "visitor":
-            client.force_login(request.getfixturevalue(role))
-        return client
-
-    return _as
-
-
-@pytest.fixture
 def demands(hp_unit, xh_unit):
     return {
         "hp_draft": DemandFactory(
@@ -59,10 +47,6 @@ def demands(hp_unit, xh_unit):
         ),
         "xh_published": DemandFactory(unit=xh_unit, title="徐汇区已发布：青少年成长服务"),
     }
-
-
-def text(response):
-    return response.content.decode()
 
 
 def row(demand):

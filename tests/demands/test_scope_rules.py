@@ -19,6 +19,7 @@ from django.utils.html import escape
 
 from demands.models import Demand, Status
 from portal.models import Category, PurchaseType
+from tests.demands import lifecycle_helpers
 from tests.factories import DemandFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,30 +29,7 @@ NEW = "/demands/new/"
 
 def demand_form(place, **overrides):
     """A complete, valid 发布需求 form for a 街镇 of the purchaser's district, published at once."""
-    today = timezone.localdate()
-    data = {
-        "action": "publish",
-        "title": "南京东路街道独居老人关爱服务项目",
-        "budget": "380000",
-        "category": str(Category.objects.get(code="0101").pk),
-        "purchase_type": str(PurchaseType.objects.get(code="basic_public").pk),
-        "orientation": "priority",
-        "service_targets": "辖区内80周岁以上独居老人",
-        "district": str(place.district_id),
-        "street": str(place.pk),
-        "period_start": (today + datetime.timedelta(days=30)).isoformat(),
-        "period_end": (today + datetime.timedelta(days=394)).isoformat(),
-        "year": str(today.year),
-        "plan_type": "annual",
-        "budget_approved_on": "",
-        "qualification": "在民政部门登记的社会组织，具有3年以上为老服务经验",
-        "other_info": "",
-        "contact_person": "王老师",
-        "contact_phone": "021-63210000",
-        "contact_email": "wang@example.gov.cn",
-    }
-    data.update(overrides)
-    return data
+    return lifecycle_helpers.demand_form(place, **{"action": "publish", **overrides})
 
 
 def has_chinese(message):

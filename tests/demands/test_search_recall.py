@@ -18,6 +18,7 @@ from demands.models import Demand, Status
 from portal import search
 from portal.models import Category, PurchaseType
 from tests.factories import DemandFactory, PurchaserUnitFactory, district
+from tests.html import select, text_of
 
 FILLER = search.FILLER
 IS_POSTGRES = connection.vendor == "postgresql"
@@ -409,8 +410,9 @@ def _listed_ids(client, params):
         response = client.get(reverse("demands:list"), {**params, "size": 50, "page": page})
         assert response.status_code == 200
         html = response.content.decode()
-        ids |= {int(pk) for pk in re.findall(r'href="/demands/(\d+)/"', html)}
-        count = int(re.search(r"共找到 <strong>(\d+)</strong> 个需求", html)[1])
+        hrefs = (re.fullmatch(r"/demands/(\d+)/", a.get("href")) for a in select(html, "a[href]"))
+        ids |= {int(match[1]) for match in hrefs if match}
+        count = int(re.search(r"共找到 (\d+) 个需求", text_of(html))[1])
         if page * 50 >= count:
             return ids, count
         page += 1

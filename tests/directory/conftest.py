@@ -8,30 +8,25 @@
 - `snapshot()`: everything the directory stores, to compare before and after a refused request.
 """
 
-import datetime
-import re
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from django.contrib.messages import get_messages
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Role
-from accounts.services import organization_list_serious
 from directory import services
 from directory.models import Application, Edition, EditionStatus, PurchaserRecommendation, ReviewStep
 from portal.models import Category
-from tests.factories import UserFactory
-from tests.offerings.helpers import OfferingFactory
+from tests import helpers as _helpers
+from tests import html as _html
+from tests.factories import EditionFactory, OfferingFactory, UserFactory
+from tests.helpers import PDF_BYTES, days, media_files, today, upload
 
-PDF_BYTES = (
-    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
-)
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
-EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program"
+# Moved to tests/helpers.py and tests/html.py; kept here for tests written against the old path.
+EXE_BYTES = _helpers.EXE_BYTES
+PNG_BYTES = _helpers.PNG_BYTES
+chinese = _helpers.chinese
+form_errors = _helpers.form_errors
+messages_of = _helpers.messages_of
+text = _html.text
 
 APPLY = "/directory/apply/"
 MINE = "/directory/mine/"
@@ -40,37 +35,6 @@ EDITION_CHANGELIST = "/admin/directory/edition/"
 
 
 # --- small readers ---------------------------------------------------------------------------------
-
-
-def text(response):
-    return response.content.decode()
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def form_errors(response):
-    """Every error of the page's form, as one list of strings (non-field errors first)."""
-    assert response.status_code == 200, response.status_code
-    form = response.context["form"]
-    errors = list(form.non_field_errors())
-    for name, field_errors in form.errors.items():
-        if name != "__all__":
-            errors.extend(field_errors)
-    return errors
-
-
-def chinese(message):
-    return bool(re.search(r"[\u4e00-\u9fff]", message))
-
-
-def today():
-    return timezone.localdate()
-
-
-def days(n):
-    return today() + datetime.timedelta(days=n)
 
 
 def review_url(application):
@@ -83,12 +47,6 @@ def form_file_url(application):
 
 def edition_url(edition):
     return reverse("directory:edition", args=[edition.year])
-
-
-def media_files():
-    """Every file stored under MEDIA_ROOT (a fresh folder per test)."""
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
 def snapshot():
@@ -108,10 +66,6 @@ def snapshot():
 # --- uploads ---------------------------------------------------------------------------------------
 
 
-def upload(name, content, content_type="application/octet-stream"):
-    return SimpleUploadedFile(name, content, content_type=content_type)
-
-
 def pdf_upload(name="购买主体推荐意见表.pdf", content=PDF_BYTES):
     return upload(name, content, "application/pdf")
 
@@ -120,13 +74,13 @@ def pdf_upload(name="购买主体推荐意见表.pdf", content=PDF_BYTES):
 
 
 def make_edition(year=None, *, starts_on=None, deadline=None, status=EditionStatus.COLLECTING):
-    return Edition.objects.create(
+    return EditionFactory(
+        collecting=True,
         year=year or today().year,
         starts_on=starts_on or days(-10),
         deadline=deadline or days(20),
-        requirements="在民政部门登记、未列入严重失信名单的社会组织，选择1至2个已发布的服务项目作为佐证。",
-        notice_url="https://mzj.sh.gov.cn/notice/directory",
         status=status,
+        published_at=None,
     )
 
 
@@ -142,31 +96,6 @@ def edition(db):
 @pytest.fixture
 def city_org_user(city_org):
     return UserFactory(username="city_org", role=Role.ORGANIZATION, organization=city_org)
-
-
-@pytest.fixture
-def as_user(client, request):
-    """as_user("hp_admin") → the client logged in as that fixture's user; "visitor" → logged out."""
-
-    def _as(name):
-        client.logout()
-        if name != "visitor":
-            client.force_login(request.getfixturevalue(name))
-        return client
-
-    return _as
-
-
-@pytest.fixture
-def list_serious(hp_admin):
-    """Put an organization on the 严重失信名单 through the accounts service (R-SUB-3)."""
-
-    def _list(organization, by=None):
-        return organization_list_serious(
-            organization=organization, by=by or hp_admin, listed_on=today(), reason="虚假申报项目材料"
-        )
-
-    return _list
 
 
 # --- offers ----------------------------------------------------------------------------------------

@@ -13,7 +13,8 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 
-from tests.directory.conftest import PDF_BYTES, PNG_BYTES, apply, form_file_url, submitted, upload
+from tests.directory.conftest import apply, form_file_url, submitted
+from tests.helpers import PDF_BYTES, PNG_BYTES, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,8 @@ def body(response):
 
 
 @pytest.mark.parametrize("user", ["hp_org_user", "hp_admin", "city_admin"])
-def test_the_organization_its_district_and_the_city_download_the_form(as_user, user, hp_app):
-    response = as_user(user).get(form_file_url(hp_app))
+def test_the_organization_its_district_and_the_city_download_the_form(as_role, user, hp_app):
+    response = as_role(user).get(form_file_url(hp_app))
     assert response.status_code == 200
     assert body(response) == PDF_BYTES
     assert response["Content-Type"] == "application/pdf"
@@ -43,26 +44,26 @@ def test_the_organization_its_district_and_the_city_download_the_form(as_user, u
 
 
 @pytest.mark.parametrize("user", ["xh_org_user", "city_org_user", "hp_purchaser", "monitor", "xh_admin"])
-def test_everyone_else_gets_404(as_user, user, hp_app):
-    assert as_user(user).get(form_file_url(hp_app)).status_code == 404
+def test_everyone_else_gets_404(as_role, user, hp_app):
+    assert as_role(user).get(form_file_url(hp_app)).status_code == 404
 
 
-def test_a_visitor_is_sent_to_log_in(as_user, hp_app):
-    response = as_user("visitor").get(form_file_url(hp_app))
+def test_a_visitor_is_sent_to_log_in(as_role, hp_app):
+    response = as_role("visitor").get(form_file_url(hp_app))
     assert response.status_code == 302
     assert response.url.startswith(resolve_url(settings.LOGIN_URL))
 
 
 @pytest.mark.parametrize("user, status", [("city_admin", 200), ("hp_admin", 404), ("xh_admin", 404)])
-def test_a_city_registered_organizations_form_is_the_citys_alone(as_user, city_app, user, status):
-    assert as_user(user).get(form_file_url(city_app)).status_code == status
+def test_a_city_registered_organizations_form_is_the_citys_alone(as_role, city_app, user, status):
+    assert as_role(user).get(form_file_url(city_app)).status_code == status
 
 
-def test_an_unknown_application_answers_404(as_user, city_admin):
-    assert as_user("city_admin").get("/directory/applications/999999/form/").status_code == 404
+def test_an_unknown_application_answers_404(as_role, city_admin):
+    assert as_role("city_admin").get("/directory/applications/999999/form/").status_code == 404
 
 
-def test_the_form_is_stored_privately_and_not_served_from_media_or_static(as_user, hp_app):
+def test_the_form_is_stored_privately_and_not_served_from_media_or_static(as_role, hp_app):
     """R-ACC-4: no public URL reaches the file, whoever asks."""
     name = hp_app.recommendation_form.name
     stored = Path(hp_app.recommendation_form.path).resolve()
@@ -72,7 +73,7 @@ def test_the_form_is_stored_privately_and_not_served_from_media_or_static(as_use
         assert not stored.is_relative_to(Path(root).resolve())
     assert Path(name).stem != "购买主体推荐意见表" and Path(name).suffix == ".pdf"
     for user in ("visitor", "hp_org_user", "city_admin"):
-        client = as_user(user)
+        client = as_role(user)
         assert client.get(settings.MEDIA_URL + name).status_code == 404, user
         assert client.get(settings.STATIC_URL + name).status_code == 404, user
 

@@ -28,25 +28,21 @@ from directory.models import Application, AppStatus, Edition, EditionStatus, Rev
 from tests.directory.conftest import (
     APPLY,
     MINE,
-    PDF_BYTES,
     REVIEW_LIST,
     admin_action,
     advance,
     apply,
     city_decide,
-    days,
     district_pass,
     edition_url,
-    form_errors,
     form_file_url,
-    messages_of,
     pdf_upload,
     review_url,
     submitted,
-    text,
-    today,
 )
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import OfferingFactory
+from tests.helpers import PDF_BYTES, days, form_errors, messages_of, today
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +78,7 @@ def downloaded(response):
 
 
 def test_one_year_of_the_directory_from_opening_to_publication(
-    as_user,
+    as_role,
     city_admin,
     hp_admin,
     xh_admin,
@@ -102,7 +98,7 @@ def test_one_year_of_the_directory_from_opening_to_publication(
 ):
     """R-DIR-1…4: open, apply (three routes), return and resubmit, pass, decide, publish, read, export."""
     # R-DIR-1: the city opens the edition and starts collecting.
-    client = as_user("city_admin")
+    client = as_role("city_admin")
     edition = open_edition_in_admin(client)
     assert edition.status == EditionStatus.PREPARING
     assert edition.display_title == f"{today().year}年度上海市承接政府购买服务社会组织推荐目录"
@@ -112,14 +108,14 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     assert edition.status == EditionStatus.COLLECTING and edition.accepting
 
     # R-DIR-2: three organizations apply, each with 1–2 of its published offers and a stamped PDF.
-    client = as_user("hp_org_user")
+    client = as_role("hp_org_user")
     assert client.get(APPLY).status_code == 200
     response = apply(client, hp_offers[:1], statement="初次自荐")
     assert response.status_code == 302 and response.url == MINE
     assert any("黄浦区民政局" in m for m in messages_of(response))
-    response = apply(as_user("xh_org_user"), xh_offers)
+    response = apply(as_role("xh_org_user"), xh_offers)
     assert response.status_code == 302
-    response = apply(as_user("city_org_user"), city_offers)
+    response = apply(as_role("city_org_user"), city_offers)
     assert response.status_code == 302
     assert any("上海市民政局" in m for m in messages_of(response))
 
@@ -134,13 +130,13 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     assert set(xh_app.evidence.all()) == set(xh_offers)
 
     # Review lists are scoped: each district sees its own, the city sees the one that came straight to it.
-    client = as_user("hp_admin")
+    client = as_role("hp_admin")
     assert [a.pk for a in client.get(REVIEW_LIST).context["applications"]] == [hp_app.pk]
-    assert as_user("xh_admin").get(review_url(hp_app)).status_code == 404
-    assert [a.pk for a in as_user("city_admin").get(REVIEW_LIST).context["applications"]] == [city_app.pk]
+    assert as_role("xh_admin").get(review_url(hp_app)).status_code == 404
+    assert [a.pk for a in as_role("city_admin").get(REVIEW_LIST).context["applications"]] == [city_app.pk]
 
     # The 黄浦区 administrator returns hp_org's application: a reason is required.
-    client = as_user("hp_admin")
+    client = as_role("hp_admin")
     response = review(client, hp_app, "return", "")
     assert "退回必须填写意见。" in form_errors(response)
     hp_app.refresh_from_db()
@@ -152,7 +148,7 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     assert hp_app.status == AppStatus.RETURNED
 
     # hp_org sees the reason, corrects (second offer, new statement, new scan) and resubmits.
-    client = as_user("hp_org_user")
+    client = as_role("hp_org_user")
     page = text(client.get(MINE))
     assert reason in page and "已退回修改" in page
     assert reason in text(client.get(APPLY))
@@ -174,14 +170,14 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     assert hp_app.form_original_name == "盖章推荐意见表.pdf"
 
     # The districts pass theirs; they go on to the city.
-    assert review(as_user("hp_admin"), hp_app, "pass", "材料齐全，同意报送。").status_code == 302
-    assert review(as_user("xh_admin"), xh_app, "pass", "").status_code == 302
+    assert review(as_role("hp_admin"), hp_app, "pass", "材料齐全，同意报送。").status_code == 302
+    assert review(as_role("xh_admin"), xh_app, "pass", "").status_code == 302
     for app in (hp_app, xh_app):
         app.refresh_from_db()
         assert app.status == AppStatus.CITY
 
     # The city sees all three, with counts per district.
-    client = as_user("city_admin")
+    client = as_role("city_admin")
     response = client.get(REVIEW_LIST)
     assert {a.pk for a in response.context["applications"]} == {hp_app.pk, xh_app.pk, city_app.pk}
     per_district = {row["review_district__name"]: row for row in response.context["per_district"]}
@@ -245,11 +241,11 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     assert edition.history.latest().history_user == city_admin
 
     # The organization reads the outcome on its own page.
-    page = text(as_user("city_org_user").get(MINE))
+    page = text(as_role("city_org_user").get(MINE))
     assert "未入选" in page and "佐证项目尚未实施，暂不列入。" in page
 
     # R-DIR-4: the public page lists exactly the two approved organizations and their evidence.
-    client = as_user("visitor")
+    client = as_role("visitor")
     assert edition_url(edition) in text(client.get(reverse("directory:list")))
     response = client.get(edition_url(edition))
     assert response.status_code == 200
@@ -294,20 +290,20 @@ def test_one_year_of_the_directory_from_opening_to_publication(
 
     # The stamped form: the organization, its reviewing district and the city may download it.
     for name in ("hp_org_user", "hp_admin", "city_admin"):
-        response = as_user(name).get(form_file_url(hp_app))
+        response = as_role(name).get(form_file_url(hp_app))
         assert response.status_code == 200, name
         assert downloaded(response) == corrected
         assert response["Cache-Control"] == "private, no-store"
     for name in ("xh_org_user", "city_org_user", "hp_purchaser", "monitor", "xh_admin"):
-        assert as_user(name).get(form_file_url(hp_app)).status_code == 404, name
-    response = as_user("visitor").get(form_file_url(hp_app))
+        assert as_role(name).get(form_file_url(hp_app)).status_code == 404, name
+    response = as_role("visitor").get(form_file_url(hp_app))
     assert response.status_code in (302, 404)
     if response.status_code == 302:
         assert response.url.startswith(resolve_url(settings.LOGIN_URL))
     # city_org's form is the city's alone among the administrators.
-    assert as_user("city_admin").get(form_file_url(city_app)).status_code == 200
-    assert as_user("hp_admin").get(form_file_url(city_app)).status_code == 404
-    assert downloaded(as_user("xh_admin").get(form_file_url(xh_app))) == PDF_BYTES
+    assert as_role("city_admin").get(form_file_url(city_app)).status_code == 200
+    assert as_role("hp_admin").get(form_file_url(city_app)).status_code == 404
+    assert downloaded(as_role("xh_admin").get(form_file_url(xh_app))) == PDF_BYTES
 
     # The file is stored privately: not under STATIC, not served from MEDIA_URL.
     stored = Path(hp_app.recommendation_form.path).resolve()
@@ -316,14 +312,14 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     assert not any(stored.is_relative_to(root.resolve()) for root in static_roots)
     assert not hp_app.recommendation_form.name.startswith(settings.STATIC_URL.strip("/"))
     for name in ("visitor", "hp_org_user", "city_admin"):
-        client = as_user(name)
+        client = as_role(name)
         assert client.get(settings.MEDIA_URL + hp_app.recommendation_form.name).status_code == 404, name
         assert client.get(settings.STATIC_URL + hp_app.recommendation_form.name).status_code == 404, name
     assert not Path(hp_app.recommendation_form.name).name.startswith("盖章")  # stored under a random name
 
 
 def test_a_new_offer_of_a_member_is_marked_too_but_not_before_publication(
-    as_user, city_admin, hp_admin, hp_org_user, hp_org, hp_offers, xh_org, edition
+    as_role, city_admin, hp_admin, hp_org_user, hp_org, hp_offers, xh_org, edition
 ):
     """R-DIR-4: badges come from the published directory only, and cover the member's later offers."""
     app = submitted(hp_org_user, hp_offers[:1])
@@ -331,7 +327,7 @@ def test_a_new_offer_of_a_member_is_marked_too_but_not_before_publication(
     advance(edition, city_admin, EditionStatus.REVIEWING)
     city_decide(app, city_admin)
     other = OfferingFactory(organization=xh_org, title="启明助残外展服务")
-    client = as_user("visitor")
+    client = as_role("visitor")
     # Approved but not yet published: no badge, no filter hit.
     response = client.get("/offerings/", {"size": "50"})
     assert not any(getattr(o, "is_member", False) for o in response.context["page"].object_list)

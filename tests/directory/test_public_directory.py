@@ -15,17 +15,9 @@ import openpyxl
 import pytest
 
 from directory.models import EditionStatus
-from tests.directory.conftest import (
-    advance,
-    city_decide,
-    district_pass,
-    edition_url,
-    make_edition,
-    submitted,
-    text,
-)
-from tests.factories import DemandFactory
-from tests.offerings.helpers import OfferingFactory
+from tests.directory.conftest import advance, city_decide, district_pass, edition_url, make_edition, submitted
+from tests.factories import DemandFactory, OfferingFactory
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 

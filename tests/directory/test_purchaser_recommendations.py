@@ -15,8 +15,10 @@ import pytest
 from directory import services
 from directory.models import PurchaserRecommendation
 from portal.errors import ServiceError
-from tests.directory.conftest import chinese, form_errors, messages_of, review_url, snapshot, submitted, text
+from tests.directory.conftest import review_url, snapshot, submitted
 from tests.factories import DemandFactory
+from tests.helpers import chinese, form_errors, messages_of
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,14 @@ def evaluated(unit, organization, grade="good", score=85, **extra):
     }
     fields.update(extra)
     return DemandFactory(**fields)
+
+
+def assert_not_found_and_unchanged(client, demand):
+    """The recommendation page and its POST answer 404 and nothing is stored (R-ACC-5)."""
+    before = snapshot()
+    assert client.get(recommend_url(demand)).status_code == 404
+    assert client.post(recommend_url(demand), {"reason": REASON}).status_code == 404
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("grade, score", [("good", 85), ("excellent", 95)])
@@ -107,12 +117,7 @@ def test_a_demand_not_yet_evaluated_cannot_be_the_ground_for_a_recommendation(
 
 def test_another_units_demand_answers_404(login, hp_purchaser, xh_unit, xh_org):
     """R-ACC-5: 黄浦区's purchaser cannot recommend on 徐汇区's demand, nor learn about it."""
-    demand = evaluated(xh_unit, xh_org)
-    client = login(hp_purchaser)
-    before = snapshot()
-    assert client.get(recommend_url(demand)).status_code == 404
-    assert client.post(recommend_url(demand), {"reason": REASON}).status_code == 404
-    assert snapshot() == before
+    assert_not_found_and_unchanged(login(hp_purchaser), evaluated(xh_unit, xh_org))
 
 
 def test_an_organization_is_recommended_only_once_per_demand(login, hp_purchaser, hp_unit, hp_org):
@@ -152,31 +157,26 @@ def test_a_recommendation_needs_a_reason(login, hp_purchaser, hp_unit, hp_org):
 
 
 @pytest.mark.parametrize("user", ["hp_org_user", "hp_admin", "city_admin", "monitor"])
-def test_people_who_are_not_purchasers_cannot_recommend(as_user, user, hp_unit, hp_org):
-    demand = evaluated(hp_unit, hp_org)
-    client = as_user(user)
-    before = snapshot()
-    assert client.get(recommend_url(demand)).status_code == 404
-    assert client.post(recommend_url(demand), {"reason": REASON}).status_code == 404
-    assert snapshot() == before
+def test_people_who_are_not_purchasers_cannot_recommend(as_role, user, hp_unit, hp_org):
+    assert_not_found_and_unchanged(as_role(user), evaluated(hp_unit, hp_org))
 
 
-def test_a_visitor_is_sent_to_log_in(as_user, hp_unit, hp_org):
+def test_a_visitor_is_sent_to_log_in(as_role, hp_unit, hp_org):
     demand = evaluated(hp_unit, hp_org)
     before = snapshot()
-    assert as_user("visitor").post(recommend_url(demand), {"reason": REASON}).status_code == 302
+    assert as_role("visitor").post(recommend_url(demand), {"reason": REASON}).status_code == 302
     assert snapshot() == before
 
 
 def test_reviewers_see_the_recommendation_on_the_review_page(
-    as_user, hp_purchaser, hp_unit, hp_org, hp_org_user, hp_offers, hp_admin, city_admin, edition
+    as_role, hp_purchaser, hp_unit, hp_org, hp_org_user, hp_offers, hp_admin, city_admin, edition
 ):
     """R-DIR-5: the district and the city see who recommended the organization, for which demand, and why."""
     demand = evaluated(hp_unit, hp_org)
     services.recommend(demand=demand, by=hp_purchaser, reason=REASON)
     app = submitted(hp_org_user, hp_offers[:1])
     for name in ("hp_admin", "city_admin"):
-        response = as_user(name).get(review_url(app))
+        response = as_role(name).get(review_url(app))
         assert response.status_code == 200
         assert [r.demand for r in response.context["recommendations"]] == [demand]
         page = text(response)

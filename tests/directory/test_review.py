@@ -22,17 +22,15 @@ from tests.directory.conftest import (
     admin_action,
     advance,
     apply,
-    chinese,
     city_decide,
     district_pass,
-    form_errors,
     form_file_url,
-    messages_of,
     review_url,
     snapshot,
     submitted,
-    text,
 )
+from tests.helpers import chinese, form_errors, messages_of
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 
@@ -100,18 +98,18 @@ def test_the_city_lists_every_application_with_counts_per_district(
 
 
 def test_drafts_are_not_visible_to_reviewers(
-    login, as_user, hp_org_user, hp_org, hp_offers, hp_admin, city_admin, edition
+    login, as_role, hp_org_user, hp_org, hp_offers, hp_admin, city_admin, edition
 ):
     """R-DIR-2: a draft is the organization's until it submits it."""
     apply(login(hp_org_user), hp_offers[:1], action="save")
     app = hp_org.directory_applications.get()
     assert app.status == AppStatus.DRAFT
     for name in ("hp_admin", "city_admin"):
-        client = as_user(name)
+        client = as_role(name)
         assert listed(client, "all") == set()
         assert client.get(review_url(app)).status_code == 404
         assert client.get(form_file_url(app)).status_code == 404
-    assert as_user("hp_org_user").get(form_file_url(app)).status_code == 200
+    assert as_role("hp_org_user").get(form_file_url(app)).status_code == 200
 
 
 @pytest.mark.parametrize("decision", ["pass", "return"])
@@ -142,9 +140,9 @@ def test_a_district_administrator_cannot_review_an_application_that_went_to_the_
 
 
 @pytest.mark.parametrize("user", ["hp_org_user", "hp_purchaser", "monitor"])
-def test_people_who_are_not_administrators_cannot_open_the_review_pages(as_user, user, three_applications):
+def test_people_who_are_not_administrators_cannot_open_the_review_pages(as_role, user, three_applications):
     hp_app = three_applications[0]
-    client = as_user(user)
+    client = as_role(user)
     before = snapshot()
     assert client.get(REVIEW_LIST).status_code in (403, 404)
     assert client.get(review_url(hp_app)).status_code in (403, 404)
@@ -152,8 +150,8 @@ def test_people_who_are_not_administrators_cannot_open_the_review_pages(as_user,
     assert snapshot() == before
 
 
-def test_a_visitor_is_sent_to_log_in(as_user, three_applications):
-    client = as_user("visitor")
+def test_a_visitor_is_sent_to_log_in(as_role, three_applications):
+    client = as_role("visitor")
     assert client.get(REVIEW_LIST).status_code == 302
     assert review(client, three_applications[0], "pass").status_code == 302
 
@@ -337,9 +335,9 @@ def test_the_edition_moves_only_forward_and_only_by_the_city(login, city_admin, 
         advance(edition, city_admin, EditionStatus.COLLECTING)
 
 
-def test_the_public_pages_of_an_unpublished_edition_do_not_exist(as_user, edition):
+def test_the_public_pages_of_an_unpublished_edition_do_not_exist(as_role, edition):
     """R-DIR-4: only a published edition is public."""
-    client = as_user("visitor")
+    client = as_role("visitor")
     assert client.get(f"/directory/{edition.year}/").status_code == 404
     assert client.get(f"/directory/{edition.year}/export.xlsx").status_code == 404
 

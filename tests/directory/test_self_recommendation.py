@@ -18,26 +18,19 @@ from offerings.services import offering_withdraw
 from portal.errors import ServiceError
 from tests.directory.conftest import (
     APPLY,
-    EXE_BYTES,
     MINE,
-    PDF_BYTES,
-    PNG_BYTES,
     advance,
     apply,
-    chinese,
     city_decide,
-    days,
     district_pass,
-    form_errors,
     make_edition,
-    media_files,
     pdf_upload,
     snapshot,
     submitted,
-    text,
-    upload,
 )
 from tests.directory.conftest import offer as make_offer
+from tests.helpers import EXE_BYTES, PDF_BYTES, PNG_BYTES, chinese, days, form_errors, media_files, upload
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 
@@ -130,9 +123,9 @@ def test_an_organization_without_an_open_edition_sees_that_collection_is_closed(
 
 
 @pytest.mark.parametrize("user", ["visitor", "hp_purchaser", "hp_admin", "monitor"])
-def test_only_organizations_open_the_self_recommendation_pages(as_user, user, hp_offers, edition):
+def test_only_organizations_open_the_self_recommendation_pages(as_role, user, hp_offers, edition):
     """R-ROLE-4: 自荐 is the organization's; others are sent to log in or refused."""
-    client = as_user(user)
+    client = as_role(user)
     before = snapshot()
     for url in (APPLY, MINE):
         assert client.get(url).status_code in ((302,) if user == "visitor" else (403, 404))

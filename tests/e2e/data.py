@@ -1,29 +1,18 @@
 """Records the admin journeys start from, made through the services as the earlier steps would."""
 
-import datetime
-
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from openpyxl import load_workbook
 
 from directory import services
-from directory.models import Edition, EditionStatus
 from portal.models import Category
-from tests.offerings.helpers import OfferingFactory
-
-PDF_BYTES = (
-    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
-)
+from tests.factories import EditionFactory, OfferingFactory
+from tests.helpers import PDF_BYTES
 
 
 def collecting_edition():
-    today = timezone.localdate()
-    return Edition.objects.create(
-        year=today.year,
-        starts_on=today - datetime.timedelta(days=10),
-        deadline=today + datetime.timedelta(days=20),
+    return EditionFactory(
+        collecting=True,
         requirements="在本市民政部门登记、未列入严重失信名单的社会组织，选择1至2个已发布的服务项目作为佐证。",
-        notice_url="https://mzj.sh.gov.cn/notice/directory",
-        status=EditionStatus.COLLECTING,
     )
 
 
@@ -46,3 +35,27 @@ def submitted_application(org_user, edition):
 
 def _category(code):
     return Category.objects.get(code=code)
+
+
+def download_template(page, tmp_path):
+    """Click 下载填写模板 on an Excel upload page; the downloaded workbook."""
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="下载填写模板").click()
+    template = tmp_path / "template.xlsx"
+    download_info.value.save_as(template)
+    return load_workbook(template)
+
+
+def fill_from_example(sheet, rows):
+    """Rows 2, 3, … of a template's sheet: its example row with the cells of each {header: value}
+    changed, as a person copies the example down and types over it. Returns {header: column}."""
+    headers = [cell.value for cell in sheet[1]]
+    column = {str(h).lstrip("*").strip(): i for i, h in enumerate(headers, start=1) if h}
+    assert {header for cells in rows for header in cells} <= set(column), headers
+    example = [cell.value for cell in sheet[2]]
+    for row, cells in enumerate(rows, start=2):
+        for index, value in enumerate(example, start=1):
+            sheet.cell(row=row, column=index, value=value)
+        for header, value in cells.items():
+            sheet.cell(row=row, column=column[header], value=value)
+    return column

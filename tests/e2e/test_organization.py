@@ -4,9 +4,9 @@ withdraws (下架) one of them, which the public no longer sees (R-OFF-2, R-OFF-
 import re
 
 import pytest
-from openpyxl import load_workbook
 
 from offerings.models import Offering
+from tests.e2e.data import download_template, fill_from_example
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -21,23 +21,12 @@ def test_organization_uploads_offers_and_withdraws_one(journey, hp_org_user, tmp
     page.get_by_role("link", name="Excel 批量上传").click()
     page.wait_for_url("**/offerings/import/")
     journey.check("Excel 批量上传")
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="下载填写模板").click()
-    template = tmp_path / "template.xlsx"
-    download_info.value.save_as(template)
-
-    workbook = load_workbook(template)
-    sheet = workbook.worksheets[0]
-    headers = [cell.value for cell in sheet[1]]
-    column = {str(h).lstrip("*").strip(): i for i, h in enumerate(headers, start=1) if h}
-    example = [cell.value for cell in sheet[2]]
-    assert "项目名称" in column and "服务区域" in column, headers
+    workbook = download_template(page, tmp_path)
     areas = ["黄浦区", "黄浦区、徐汇区", "全市"]
-    for row, (title, area) in enumerate(zip(TITLES, areas, strict=True), start=2):
-        for index, value in enumerate(example, start=1):
-            sheet.cell(row=row, column=index, value=value)
-        sheet.cell(row=row, column=column["项目名称"], value=title)
-        sheet.cell(row=row, column=column["服务区域"], value=area)
+    fill_from_example(
+        workbook.worksheets[0],
+        [{"项目名称": title, "服务区域": area} for title, area in zip(TITLES, areas, strict=True)],
+    )
     upload = tmp_path / "服务项目批量上传.xlsx"
     workbook.save(upload)
 

@@ -6,9 +6,9 @@ import datetime
 import re
 
 import pytest
-from openpyxl import load_workbook
 
 from demands.models import Demand
+from tests.e2e.data import download_template, fill_from_example
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -55,23 +55,12 @@ def test_purchaser_publishes_by_form_and_by_excel(journey, hp_purchaser, tmp_pat
     page.get_by_role("link", name="Excel 批量发布").click()
     page.wait_for_url("**/demands/import/")
     journey.check("Excel 批量发布")
-    with page.expect_download() as download_info:
-        page.get_by_role("link", name="下载填写模板").click()
-    template = tmp_path / "template.xlsx"
-    download_info.value.save_as(template)
-
-    workbook = load_workbook(template)
+    workbook = download_template(page, tmp_path)
     sheet = workbook.worksheets[0]
-    headers = [cell.value for cell in sheet[1]]
-    column = {str(h).lstrip("*").strip(): i for i, h in enumerate(headers, start=1) if h}
-    example = [cell.value for cell in sheet[2]]
-    assert "项目名称" in column and "项目预算（元）" in column, headers
     titles = ["外滩街道社区助餐点运营服务", "外滩街道老年人精神关爱服务"]
-    for row, title in zip((2, 3), titles, strict=True):
-        for index, value in enumerate(example, start=1):
-            sheet.cell(row=row, column=index, value=value)
-        sheet.cell(row=row, column=column["项目名称"], value=title)
-    sheet.cell(row=3, column=column["项目预算（元）"], value="十五万元")
+    column = fill_from_example(
+        sheet, [{"项目名称": titles[0]}, {"项目名称": titles[1], "项目预算（元）": "十五万元"}]
+    )
     bad_file = tmp_path / "需求批量发布.xlsx"
     workbook.save(bad_file)
 

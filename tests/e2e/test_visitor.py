@@ -9,8 +9,7 @@ import pytest
 
 from notices.models import Message
 from portal.models import Category
-from tests.factories import DemandFactory, PurchaserUnitFactory, district
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import DemandFactory, OfferingFactory, PurchaserUnitFactory, district
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from inbox import services
 from inbox.models import Kind, Notification
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 LIST = "/inbox/"
@@ -24,10 +25,6 @@ def send(user, title="请补充需求信息：社区居家养老服务", kind=Ki
     )
     assert len(created) == 1
     return created[0]
-
-
-def text(response):
-    return response.content.decode()
 
 
 def titles_on(response):

@@ -3,7 +3,7 @@
 
 - `client` is replaced by a client that checks every HTML page it receives (status 200): a
   non-empty <title>, a skip link to #main and, except on the home page, breadcrumbs (R-GEN-4);
-- `as_user("hp_admin")`: the client logged in as that fixture's user ("visitor": logged out);
+- `as_role("hp_admin")` (tests/conftest.py) logs this client in as that role fixture's user;
 - `post_article(client, ...)`: the 新建文章 form as a publisher fills it in and posts it;
 - `published_article(user, ...)`, `published_download(user, ...)`, `published_link(user, ...)`:
   items created and published through the services (setup);
@@ -12,22 +12,20 @@
 """
 
 import io
-import re
 import zipfile
 
 import pytest
-from django.contrib.messages import get_messages
 from django.core import signing
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from notices import services
 from notices.models import Article, Download, ItemStatus, Link
+from tests import helpers as _helpers
+from tests.helpers import EXE_BYTES, PDF_BYTES, chinese, form_errors, upload
+from tests.html import inner_html, select_one, text, title
 
-PDF_BYTES = (
-    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
-)
-EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program"
+# Moved to tests/helpers.py; kept here for tests written against the old path.
+messages_of = _helpers.messages_of
 
 ARTICLE_NEW = "/notices/manage/article/new/"
 DOWNLOAD_NEW = "/notices/manage/download/new/"
@@ -45,8 +43,7 @@ def frame_problems(response, path):
     """What the page lacks of the site frame: a <title>, a skip link to #main, breadcrumbs."""
     html = response.content.decode()
     problems = []
-    title = re.search(r"<title>(.*?)</title>", html, re.S)
-    if not title or not title.group(1).strip():
+    if not title(html):
         problems.append("no <title>")
     if 'href="#main"' not in html or 'id="main"' not in html:
         problems.append("no skip link to #main")
@@ -78,43 +75,7 @@ def client():
     return FramedClient()
 
 
-@pytest.fixture
-def as_user(client, request):
-    """as_user("hp_admin") → the client logged in as that fixture's user; "visitor" → logged out."""
-
-    def _as(name):
-        client.logout()
-        if name != "visitor":
-            client.force_login(request.getfixturevalue(name))
-        return client
-
-    return _as
-
-
 # --- small readers -----------------------------------------------------------------------------------
-
-
-def text(response):
-    return response.content.decode()
-
-
-def chinese(message):
-    return bool(re.search(r"[\u4e00-\u9fff]", message))
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
-def form_errors(response):
-    """Every error of the page's form, as one list of strings (non-field errors first)."""
-    assert response.status_code == 200, response.status_code
-    form = response.context["form"]
-    errors = list(form.non_field_errors())
-    for name, field_errors in form.errors.items():
-        if name != "__all__":
-            errors.extend(field_errors)
-    return errors
 
 
 def assert_refused_in_chinese(response, *fragments):
@@ -130,16 +91,10 @@ def assert_refused_in_chinese(response, *fragments):
 
 def article_body_html(response):
     """The rendered body of an article detail page."""
-    match = re.search(r'<div class="article-body">(.*?)</div>', text(response), re.S)
-    assert match, "no article body on the page"
-    return match.group(1)
+    return inner_html(select_one(response, "div.article-body"))
 
 
 # --- uploads -----------------------------------------------------------------------------------------
-
-
-def upload(name, content, content_type="application/octet-stream"):
-    return SimpleUploadedFile(name, content, content_type=content_type)
 
 
 def pdf_upload(name="政府购买服务指导目录.pdf", content=PDF_BYTES):

@@ -11,10 +11,11 @@ import pytest
 from django.conf import settings
 
 from notices.models import Article, Attachment
+from tests.helpers import PDF_BYTES, upload
+from tests.html import text
 
 from .conftest import (
     LOGIN,
-    PDF_BYTES,
     action_url,
     article_data,
     article_url,
@@ -25,8 +26,6 @@ from .conftest import (
     pdf_upload,
     post_article,
     published_article,
-    text,
-    upload,
     xlsx_upload,
 )
 
@@ -56,8 +55,8 @@ def body_of(response):
 
 
 @pytest.fixture
-def article_with_pdf(as_user, city_admin):
-    response = post_article(as_user("city_admin"), title="指导目录发布通知", upload=pdf_upload(PDF_NAME))
+def article_with_pdf(as_role, city_admin):
+    response = post_article(as_role("city_admin"), title="指导目录发布通知", upload=pdf_upload(PDF_NAME))
     assert response.status_code == 302, response.context["form"].errors if response.context else None
     return Article.objects.get()
 
@@ -71,11 +70,11 @@ def test_an_attachment_is_saved_with_its_chinese_name(article_with_pdf):
 
 
 def test_a_logged_in_user_downloads_the_attachment_with_its_type_and_chinese_name(
-    article_with_pdf, as_user, hp_org_user
+    article_with_pdf, as_role, hp_org_user
 ):
     """R-ACC-4: logged-in users download; Content-Type by content, Content-Disposition keeps the name."""
     attachment = article_with_pdf.attachments.get()
-    client = as_user("hp_org_user")
+    client = as_role("hp_org_user")
     page = text(client.get(article_url(article_with_pdf)))
     assert attachment_url(attachment) in page and PDF_NAME in page
 
@@ -87,10 +86,10 @@ def test_a_logged_in_user_downloads_the_attachment_with_its_type_and_chinese_nam
     assert body_of(response) == PDF_BYTES
 
 
-def test_a_visitor_is_sent_to_login_for_an_attachment(article_with_pdf, as_user):
+def test_a_visitor_is_sent_to_login_for_an_attachment(article_with_pdf, as_role):
     """R-ACC-4: the article is public, its attachment is not; the page invites the visitor to log in."""
     attachment = article_with_pdf.attachments.get()
-    client = as_user("visitor")
+    client = as_role("visitor")
     page = text(client.get(article_url(article_with_pdf)))
     assert "登录</a>后可下载" in page
     assert attachment_url(attachment) not in page
@@ -100,28 +99,28 @@ def test_a_visitor_is_sent_to_login_for_an_attachment(article_with_pdf, as_user)
 
 
 def test_the_attachment_of_a_withdrawn_article_is_not_found_for_other_users(
-    article_with_pdf, as_user, city_admin, hp_org_user
+    article_with_pdf, as_role, city_admin, hp_org_user
 ):
     """R-NOT-1: withdrawing an article withdraws its attachments too (the publisher still gets them)."""
     attachment = article_with_pdf.attachments.get()
-    as_user("city_admin").post(action_url("article", article_with_pdf, "withdraw"))
-    assert as_user("hp_org_user").get(attachment_url(attachment)).status_code == 404
-    assert as_user("city_admin").get(attachment_url(attachment)).status_code == 200
+    as_role("city_admin").post(action_url("article", article_with_pdf, "withdraw"))
+    assert as_role("hp_org_user").get(attachment_url(attachment)).status_code == 404
+    assert as_role("city_admin").get(attachment_url(attachment)).status_code == 200
 
 
-def test_an_executable_renamed_pdf_is_refused_and_nothing_is_saved(as_user, city_admin):
+def test_an_executable_renamed_pdf_is_refused_and_nothing_is_saved(as_role, city_admin):
     """R-GEN-3: the type is judged by content; a Windows program named .pdf gets a Chinese message."""
-    response = post_article(as_user("city_admin"), title="附件测试", upload=exe_upload("通知附件.pdf"))
+    response = post_article(as_role("city_admin"), title="附件测试", upload=exe_upload("通知附件.pdf"))
     assert_refused_in_chinese(response, "PDF", "改扩展名无效")
     assert Article.objects.count() == 0 and Attachment.objects.count() == 0
     assert stored_files() == []
 
 
-def test_an_executable_added_to_an_existing_article_leaves_it_unchanged(as_user, city_admin):
+def test_an_executable_added_to_an_existing_article_leaves_it_unchanged(as_role, city_admin):
     """R-GEN-3: nothing is half-saved: neither the edit nor the attachment."""
     article = published_article(city_admin, "已有公告", body="<p>原文。</p>")
     history = article.history.count()
-    response = as_user("city_admin").post(
+    response = as_role("city_admin").post(
         edit_url("article", article),
         {**article_data(title="已有公告（改）", action="save"), "upload": exe_upload()},
     )
@@ -138,35 +137,35 @@ def test_an_executable_added_to_an_existing_article_leaves_it_unchanged(as_user,
         (xlsx_upload, ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     ],
 )
-def test_word_and_excel_attachments_are_accepted(as_user, city_admin, make_upload, extension, content_type):
+def test_word_and_excel_attachments_are_accepted(as_role, city_admin, make_upload, extension, content_type):
     """R-NOT-1: .docx and .xlsx made by real tools are accepted and served with their Office type."""
     upload_file = make_upload()
     content = upload_file.read()
     upload_file.seek(0)
-    response = post_article(as_user("city_admin"), title="申报材料", upload=upload_file)
+    response = post_article(as_role("city_admin"), title="申报材料", upload=upload_file)
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     assert attachment.extension == extension and attachment.original_name == upload_file.name
-    response = as_user("city_admin").get(attachment_url(attachment))
+    response = as_role("city_admin").get(attachment_url(attachment))
     assert response.status_code == 200 and response["Content-Type"] == content_type
     assert disposition_name(response) == upload_file.name
     assert body_of(response) == content
 
 
-def test_a_zip_that_is_not_an_office_file_is_refused(as_user, city_admin):
+def test_a_zip_that_is_not_an_office_file_is_refused(as_role, city_admin):
     """R-GEN-3: a plain zip renamed .docx is refused in Chinese."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("readme.txt", "hello")
     response = post_article(
-        as_user("city_admin"), title="压缩包", upload=upload("申报表.docx", buffer.getvalue())
+        as_role("city_admin"), title="压缩包", upload=upload("申报表.docx", buffer.getvalue())
     )
     assert_refused_in_chinese(response, "改扩展名无效")
     assert Article.objects.count() == 0
 
 
-def test_an_empty_file_is_refused(as_user, city_admin):
+def test_an_empty_file_is_refused(as_role, city_admin):
     """R-GEN-3: an empty upload gets a Chinese message (Django's own or the app's)."""
-    response = post_article(as_user("city_admin"), title="空附件", upload=upload("空.pdf", b""))
+    response = post_article(as_role("city_admin"), title="空附件", upload=upload("空.pdf", b""))
     assert_refused_in_chinese(response)
     assert Article.objects.count() == 0

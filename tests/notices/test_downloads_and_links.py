@@ -9,11 +9,12 @@ import pytest
 from django.conf import settings
 
 from notices.models import Download, ItemStatus, Link, PublisherKind
+from tests.helpers import PDF_BYTES
+from tests.html import text
 
 from .conftest import (
     DOWNLOAD_NEW,
     LINK_NEW,
-    PDF_BYTES,
     action_url,
     assert_refused_in_chinese,
     edit_url,
@@ -21,7 +22,6 @@ from .conftest import (
     pdf_upload,
     published_download,
     published_link,
-    text,
     xlsx_upload,
 )
 
@@ -60,10 +60,10 @@ def titles_on(client, path, **params):
 # --- 资料下载 -----------------------------------------------------------------------------------------
 
 
-def test_the_city_uploads_a_download_which_is_listed_and_downloads_publicly(as_user, city_admin):
+def test_the_city_uploads_a_download_which_is_listed_and_downloads_publicly(as_role, city_admin):
     """R-NOT-1: an uploaded template is published, listed on /downloads/ and downloadable by anyone
     with a Content-Disposition carrying its Chinese name (filename*=UTF-8'')."""
-    response = as_user("city_admin").post(
+    response = as_role("city_admin").post(
         DOWNLOAD_NEW, {**download_data(), "upload": pdf_upload(TEMPLATE_NAME)}
     )
     assert response.status_code == 302
@@ -72,7 +72,7 @@ def test_the_city_uploads_a_download_which_is_listed_and_downloads_publicly(as_u
     assert item.publisher_name == "上海市民政局"
     assert item.original_name == TEMPLATE_NAME and item.extension == ".pdf" and item.size == len(PDF_BYTES)
 
-    visitor = as_user("visitor")
+    visitor = as_role("visitor")
     page = text(visitor.get("/downloads/"))
     assert "政府购买服务项目申报表" in page and download_url(item) in page and "模板" in page
 
@@ -103,14 +103,14 @@ def test_an_excel_download_keeps_its_office_type(client, hp_admin):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def test_a_withdrawn_download_answers_404_with_a_chinese_page(as_user, city_admin):
+def test_a_withdrawn_download_answers_404_with_a_chinese_page(as_role, city_admin):
     """R-NOT-1, R-GEN-3: once withdrawn, the file URL says in Chinese that it is gone; the list drops it."""
     item = published_download(city_admin, "旧版申报表")
-    as_user("city_admin").post(action_url("download", item, "withdraw"))
+    as_role("city_admin").post(action_url("download", item, "withdraw"))
     item.refresh_from_db()
     assert item.status == ItemStatus.WITHDRAWN
 
-    visitor = as_user("visitor")
+    visitor = as_role("visitor")
     response = visitor.get(download_url(item))
     assert response.status_code == 404
     assert "text/html" in response["Content-Type"]
@@ -120,29 +120,29 @@ def test_a_withdrawn_download_answers_404_with_a_chinese_page(as_user, city_admi
     assert "旧版申报表" not in titles_on(visitor, "/downloads/")
     assert visitor.get("/downloads/999999/file/").status_code == 404
     # The publisher still gets its own withdrawn file.
-    assert as_user("city_admin").get(download_url(item)).status_code == 200
+    assert as_role("city_admin").get(download_url(item)).status_code == 200
 
 
-def test_a_new_download_without_a_file_is_refused(as_user, city_admin):
+def test_a_new_download_without_a_file_is_refused(as_role, city_admin):
     """R-GEN-3: creating a download needs a file; Chinese message, nothing saved."""
-    response = as_user("city_admin").post(DOWNLOAD_NEW, download_data())
+    response = as_role("city_admin").post(DOWNLOAD_NEW, download_data())
     assert_refused_in_chinese(response, "请选择要上传的文件")
     assert Download.objects.count() == 0
 
 
-def test_a_download_that_is_an_executable_is_refused(as_user, city_admin):
+def test_a_download_that_is_an_executable_is_refused(as_role, city_admin):
     """R-GEN-3: judged by content; nothing saved, no file written."""
-    response = as_user("city_admin").post(
+    response = as_role("city_admin").post(
         DOWNLOAD_NEW, {**download_data(), "upload": exe_upload("申报表.pdf")}
     )
     assert_refused_in_chinese(response, "改扩展名无效")
     assert Download.objects.count() == 0 and stored_files() == []
 
 
-def test_a_download_edited_without_a_new_file_keeps_its_file(as_user, city_admin):
+def test_a_download_edited_without_a_new_file_keeps_its_file(as_role, city_admin):
     """R-NOT-1: editing the title does not need the file again."""
     item = published_download(city_admin, "申报表")
-    response = as_user("city_admin").post(
+    response = as_role("city_admin").post(
         edit_url("download", item), download_data(title="申报表（2026版）", action="save")
     )
     assert response.status_code == 302
@@ -150,10 +150,10 @@ def test_a_download_edited_without_a_new_file_keeps_its_file(as_user, city_admin
     assert item.title == "申报表（2026版）" and item.original_name == "申报表.pdf"
 
 
-def test_a_district_admin_cannot_withdraw_the_citys_download(as_user, city_admin, hp_admin):
+def test_a_district_admin_cannot_withdraw_the_citys_download(as_role, city_admin, hp_admin):
     """R-NOT-1, R-ACC-5: publishers change only their own downloads."""
     item = published_download(city_admin, "市级申报表")
-    assert as_user("hp_admin").post(action_url("download", item, "withdraw")).status_code == 404
+    assert as_role("hp_admin").post(action_url("download", item, "withdraw")).status_code == 404
     item.refresh_from_db()
     assert item.status == ItemStatus.PUBLISHED
 
@@ -161,28 +161,28 @@ def test_a_district_admin_cannot_withdraw_the_citys_download(as_user, city_admin
 # --- 友情链接 -----------------------------------------------------------------------------------------
 
 
-def test_a_link_is_created_and_listed(as_user, city_admin):
+def test_a_link_is_created_and_listed(as_role, city_admin):
     """R-NOT-1: the city adds a 友情链接; it shows on /links/ with safe rel."""
-    response = as_user("city_admin").post(
+    response = as_role("city_admin").post(
         LINK_NEW,
         {"title": "上海市民政局", "url": "https://mzj.sh.gov.cn/", "sort_order": "1", "action": "publish"},
     )
     assert response.status_code == 302
     link = Link.objects.get()
     assert link.status == ItemStatus.PUBLISHED and link.publisher_name == "上海市民政局"
-    page = text(as_user("visitor").get("/links/"))
+    page = text(as_role("visitor").get("/links/"))
     assert '<a href="https://mzj.sh.gov.cn/" rel="noopener noreferrer">上海市民政局</a>' in page
 
 
-def test_links_are_listed_by_sort_order_and_withdrawn_ones_are_hidden(as_user, city_admin):
+def test_links_are_listed_by_sort_order_and_withdrawn_ones_are_hidden(as_role, city_admin):
     """R-NOT-1: smaller sort_order first; withdrawn links disappear from /links/ and the home page."""
     published_link(city_admin, "中国政府网", "https://www.gov.cn/", sort_order=3)
     published_link(city_admin, "上海市民政局", "https://mzj.sh.gov.cn/", sort_order=1)
     old = published_link(city_admin, "已停用网站", "https://old.example.gov.cn/", sort_order=0)
     published_link(city_admin, "上海市人民政府", "https://www.shanghai.gov.cn/", sort_order=2)
-    as_user("city_admin").post(action_url("link", old, "withdraw"))
+    as_role("city_admin").post(action_url("link", old, "withdraw"))
 
-    visitor = as_user("visitor")
+    visitor = as_role("visitor")
     response = visitor.get("/links/")
     assert [link.title for link in response.context["links"]] == [
         "上海市民政局",
@@ -198,17 +198,17 @@ def test_links_are_listed_by_sort_order_and_withdrawn_ones_are_hidden(as_user, c
 @pytest.mark.parametrize(
     "url", ["not a url", "javascript:alert(1)", "mzj.sh.gov.cn/ space", "http://", "data:text/html,<b>x</b>"]
 )
-def test_a_bad_link_url_is_refused_in_chinese(as_user, city_admin, url):
+def test_a_bad_link_url_is_refused_in_chinese(as_role, city_admin, url):
     """R-GEN-3: a bad URL gets a Chinese message and nothing is saved."""
-    response = as_user("city_admin").post(LINK_NEW, {"title": "坏链接", "url": url, "sort_order": "1"})
+    response = as_role("city_admin").post(LINK_NEW, {"title": "坏链接", "url": url, "sort_order": "1"})
     assert_refused_in_chinese(response)
     assert "url" in response.context["form"].errors
     assert Link.objects.count() == 0
 
 
-def test_a_purchaser_adds_a_link_as_its_business_line(as_user, hp_purchaser, hp_unit):
+def test_a_purchaser_adds_a_link_as_its_business_line(as_role, hp_purchaser, hp_unit):
     """R-NOT-1: a purchaser's link carries its unit and business line."""
-    as_user("hp_purchaser").post(
+    as_role("hp_purchaser").post(
         LINK_NEW, {"title": "南京东路街道", "url": "https://www.shhuangpu.gov.cn/", "sort_order": "5"}
     )
     link = Link.objects.get()

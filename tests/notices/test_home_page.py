@@ -3,7 +3,6 @@ published items, the headline figures, the search box for demands and offers tog
 fixed number of SQL queries whatever the size of the tables."""
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest
@@ -12,13 +11,19 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import SocialOrganization
-from directory.models import Application, AppStatus, Edition, EditionStatus
+from directory.models import AppStatus, EditionStatus
 from notices import services
 from notices.models import Article, Download
-from tests.factories import DemandFactory, SocialOrganizationFactory
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import (
+    ApplicationFactory,
+    DemandFactory,
+    EditionFactory,
+    OfferingFactory,
+    SocialOrganizationFactory,
+)
+from tests.html import select, select_one, text
 
-from .conftest import action_url, published_article, published_download, published_link, text
+from .conftest import action_url, published_article, published_download, published_link
 
 pytestmark = pytest.mark.django_db
 
@@ -33,25 +38,18 @@ def ago(days):
 
 
 def edition(year, status=EditionStatus.PUBLISHED):
-    return Edition.objects.create(
-        year=year,
-        starts_on=datetime.date(year, 1, 1),
-        deadline=datetime.date(year, 3, 31),
-        requirements="在民政部门登记、未列入严重失信名单的社会组织。",
-        status=status,
-        published_at=timezone.now() if status == EditionStatus.PUBLISHED else None,
-    )
+    return EditionFactory(year=year, status=status)
 
 
 def member(edition, organization, status=AppStatus.APPROVED, decided_days_ago=1):
-    return Application.objects.create(
+    return ApplicationFactory(
         edition=edition, organization=organization, status=status, decided_at=ago(decided_days_ago)
     )
 
 
 def figures(html):
     """The four headline figures as shown: [demands, budget in 万元, organizations, members]."""
-    return re.findall(r'<div class="figure-value">([^<]*)</div>', html)
+    return [element.text or "" for element in select(html, "div.figure-value")]
 
 
 def home(client):
@@ -104,7 +102,7 @@ def test_the_three_boards_show_the_latest_demands_offers_and_directory_members(
         assert f">{heading}</a></h2>" in html, heading
 
 
-def test_the_four_modules_show_their_latest_published_items(as_user, city_admin, hp_admin):
+def test_the_four_modules_show_their_latest_published_items(as_role, city_admin, hp_admin):
     """R-NOT-2: 政策法规, 公示公告, 资料下载 and 友情链接 show what is published, newest first;
     drafts and withdrawn items are not shown."""
     today = timezone.localdate()
@@ -114,14 +112,14 @@ def test_the_four_modules_show_their_latest_published_items(as_user, city_admin,
         )
     published_article(hp_admin, "黄浦区政策解读", kind=Article.Kind.POLICY)
     withdrawn = published_article(hp_admin, "已撤回的政策", kind=Article.Kind.POLICY)
-    as_user("hp_admin").post(action_url("article", withdrawn, "withdraw"))
+    as_role("hp_admin").post(action_url("article", withdrawn, "withdraw"))
     services.item_save(
         item=Article(kind=Article.Kind.POLICY, title="草稿政策", body="<p>x</p>"), by=city_admin
     )
     download = published_download(city_admin, "项目申报表模板", category=Download.Category.TEMPLATE)
     published_link(city_admin, "上海市民政局", "https://mzj.sh.gov.cn/", sort_order=1)
 
-    html = text(home(as_user("visitor")))
+    html = text(home(as_role("visitor")))
     for i in range(2, 8):
         assert f"公示公告第{i}号" in html
     assert "公示公告第0号" not in html and "公示公告第1号" not in html
@@ -180,9 +178,9 @@ def test_the_headline_figures_of_an_empty_site_are_zero(client):
 def test_the_search_box_submits_to_the_search_page(client):
     """R-NOT-2: one box on the home page, sent to /search/ as q."""
     html = text(home(client))
-    form = re.search(r'<form method="get" action="([^"]+)" role="search"', html)
-    assert form and form.group(1) == "/search/"
-    assert 'name="q"' in html[form.start() : html.index("</form>", form.start())]
+    form = select_one(html, 'form[role="search"]')
+    assert form.get("method") == "get" and form.get("action") == "/search/"
+    assert form.cssselect('[name="q"]')
 
 
 def test_the_search_page_lists_matching_demands_and_offers_together(client, hp_unit, hp_org):

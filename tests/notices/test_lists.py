@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from notices.models import Article
+from tests.html import text
 
-from .conftest import published_article, text
+from .conftest import published_article
 
 pytestmark = pytest.mark.django_db
 

@@ -4,6 +4,7 @@ approves it with a public reply; the contact is never public; bad input is refus
 import pytest
 
 from notices.models import Message
+from tests.html import text
 
 from .conftest import (
     LOGIN,
@@ -14,7 +15,6 @@ from .conftest import (
     fresh_token,
     message_data,
     post_message,
-    text,
 )
 
 pytestmark = pytest.mark.django_db
@@ -59,10 +59,10 @@ def test_a_pending_message_is_not_public(client, left_message):
     assert SUBJECT not in page and "暂无公开的留言" in page
 
 
-def test_an_approved_message_appears_with_its_reply_and_never_its_contact(as_user, left_message, hp_admin):
+def test_an_approved_message_appears_with_its_reply_and_never_its_contact(as_role, left_message, hp_admin):
     """R-NOT-3: a district administrator approves with a reply; the message and reply are public,
     the contact never is (neither on the board nor on the status page)."""
-    client = as_user("hp_admin")
+    client = as_role("hp_admin")
     moderation = text(client.get(MODERATION))
     assert left_message.number in moderation
     assert CONTACT in text(client.get(moderate_url(left_message)))  # administrators see it
@@ -75,7 +75,7 @@ def test_an_approved_message_appears_with_its_reply_and_never_its_contact(as_use
     assert left_message.status == Message.Status.APPROVED and left_message.replied_by == hp_admin
     assert left_message.replied_at is not None
 
-    visitor = as_user("visitor")
+    visitor = as_role("visitor")
     board = text(visitor.get(MESSAGES))
     assert SUBJECT in board and "感谢建议，下一版本将增加街道筛选。" in board and "张阿姨" in board
     assert CONTACT not in board
@@ -103,29 +103,29 @@ def test_the_status_page_survives_any_number(client, number):
     assert status_page(client, number).status_code == 200
 
 
-def test_a_rejected_message_stays_hidden(as_user, left_message, city_admin):
+def test_a_rejected_message_stays_hidden(as_role, left_message, city_admin):
     """R-NOT-3: the city rejects; the message never appears; the visitor sees 不予公开 and no reply."""
-    response = as_user("city_admin").post(moderate_url(left_message), {"decision": "reject", "reply": ""})
+    response = as_role("city_admin").post(moderate_url(left_message), {"decision": "reject", "reply": ""})
     assert response.status_code == 302
     left_message.refresh_from_db()
     assert left_message.status == Message.Status.REJECTED
 
-    visitor = as_user("visitor")
+    visitor = as_role("visitor")
     assert SUBJECT not in text(visitor.get(MESSAGES))
     assert "不予公开" in text(status_page(visitor, left_message.number))
 
 
-def test_approving_without_a_reply_is_refused(as_user, left_message, hp_admin):
+def test_approving_without_a_reply_is_refused(as_role, left_message, hp_admin):
     """R-NOT-3, R-GEN-3: a public message needs a public reply; Chinese message, nothing changes."""
-    response = as_user("hp_admin").post(moderate_url(left_message), {"decision": "approve", "reply": "   "})
+    response = as_role("hp_admin").post(moderate_url(left_message), {"decision": "approve", "reply": "   "})
     assert_refused_in_chinese(response, "回复")
     left_message.refresh_from_db()
     assert left_message.status == Message.Status.PENDING and left_message.replied_by is None
 
 
-def test_a_reply_with_markup_is_refused(as_user, left_message, hp_admin):
+def test_a_reply_with_markup_is_refused(as_role, left_message, hp_admin):
     """R-GEN-3: replies are plain text."""
-    response = as_user("hp_admin").post(
+    response = as_role("hp_admin").post(
         moderate_url(left_message), {"decision": "approve", "reply": "<script>alert(1)</script>"}
     )
     assert_refused_in_chinese(response)
@@ -134,9 +134,9 @@ def test_a_reply_with_markup_is_refused(as_user, left_message, hp_admin):
 
 
 @pytest.mark.parametrize("user", ["hp_purchaser", "hp_org_user", "monitor"])
-def test_only_administrators_moderate(as_user, left_message, user):
+def test_only_administrators_moderate(as_role, left_message, user):
     """R-NOT-3, R-ACC-5: purchasers, organizations and the monitor get 403 on the moderation pages."""
-    client = as_user(user)
+    client = as_role(user)
     assert client.get(MODERATION).status_code == 403
     assert client.get(moderate_url(left_message)).status_code == 403
     response = client.post(moderate_url(left_message), {"decision": "approve", "reply": "越权回复"})

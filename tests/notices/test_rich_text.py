@@ -6,6 +6,7 @@ import re
 import pytest
 
 from notices.models import Article
+from tests.html import text
 
 from .conftest import (
     article_body_html,
@@ -15,7 +16,6 @@ from .conftest import (
     edit_url,
     post_article,
     published_article,
-    text,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +32,9 @@ RICH_BODY = (
 )
 
 
-def test_headings_paragraphs_lists_links_and_tables_survive(as_user, city_admin):
+def test_headings_paragraphs_lists_links_and_tables_survive(as_role, city_admin):
     """R-NOT-1: the allowed formatting is stored and rendered as HTML."""
-    post_article(as_user("city_admin"), kind="policy", title="政府购买服务管理办法", body=RICH_BODY)
+    post_article(as_role("city_admin"), kind="policy", title="政府购买服务管理办法", body=RICH_BODY)
     article = Article.objects.get()
     for fragment in (
         "<h2>一、适用范围</h2>",
@@ -48,7 +48,7 @@ def test_headings_paragraphs_lists_links_and_tables_survive(as_user, city_admin)
         "<table>",
     ):
         assert fragment in article.body, fragment
-    rendered = article_body_html(as_user("visitor").get(article_url(article)))
+    rendered = article_body_html(as_role("visitor").get(article_url(article)))
     assert "<h2>一、适用范围</h2>" in rendered and "<td>38</td>" in rendered
     assert re.search(r'<a href="https://mzj.sh.gov.cn/"[^>]*>上海市民政局网站</a>', rendered)
 
@@ -66,19 +66,19 @@ def test_headings_paragraphs_lists_links_and_tables_survive(as_user, city_admin)
     ],
 )
 def test_script_event_handlers_and_javascript_links_are_refused_and_nothing_is_saved(
-    as_user, city_admin, body
+    as_role, city_admin, body
 ):
     """R-NOT-1, R-GEN-3: dangerous markup is refused with a Chinese message, not silently saved."""
-    response = post_article(as_user("city_admin"), title="含脚本的公告", body=body)
+    response = post_article(as_role("city_admin"), title="含脚本的公告", body=body)
     assert_refused_in_chinese(response, "脚本")
     assert Article.objects.count() == 0
 
 
-def test_dangerous_markup_in_an_edit_leaves_the_article_unchanged(as_user, city_admin):
+def test_dangerous_markup_in_an_edit_leaves_the_article_unchanged(as_role, city_admin):
     """R-GEN-3: an edit with script is refused; the stored article and its history stay as they were."""
     article = published_article(city_admin, "平台维护公告", body="<p>周六维护。</p>")
     history = article.history.count()
-    response = as_user("city_admin").post(
+    response = as_role("city_admin").post(
         edit_url("article", article),
         article_data(title="平台维护公告（改）", body='<p>周日维护。</p><img src=x onerror="alert(1)">'),
     )
@@ -88,7 +88,7 @@ def test_dangerous_markup_in_an_edit_leaves_the_article_unchanged(as_user, city_
     assert article.history.count() == history
 
 
-def test_other_markup_is_removed_on_save_and_the_text_kept(as_user, city_admin):
+def test_other_markup_is_removed_on_save_and_the_text_kept(as_role, city_admin):
     """R-NOT-1: tags outside the allowed set (div with style, img, span, font, h1) are removed."""
     body = (
         '<div style="color:red;font-size:40px">重要提示</div>'
@@ -96,7 +96,7 @@ def test_other_markup_is_removed_on_save_and_the_text_kept(as_user, city_admin):
         '<p><span style="background:url(x)">报名截止</span><font color="red">4月30日</font></p>'
         '<p class="x" id="y" style="margin:0">段落</p>'
     )
-    post_article(as_user("city_admin"), title="格式测试", body=body)
+    post_article(as_role("city_admin"), title="格式测试", body=body)
     stored = Article.objects.get().body
     for gone in ("<div", "style", "<img", "banner.png", "<span", "<font", "class=", "id="):
         assert gone not in stored, gone
@@ -104,14 +104,14 @@ def test_other_markup_is_removed_on_save_and_the_text_kept(as_user, city_admin):
         assert kept in stored, kept
 
 
-def test_links_get_a_safe_rel_and_only_web_and_mail_schemes(as_user, city_admin):
+def test_links_get_a_safe_rel_and_only_web_and_mail_schemes(as_role, city_admin):
     """R-NOT-1: links open safely; a link to data: or other schemes loses its target."""
     body = (
         '<p><a href="https://www.gov.cn/" target="_blank">中国政府网</a>'
         '<a href="mailto:shmzj@example.gov.cn">来信</a>'
         '<a href="data:text/html;base64,PHNjcmlwdD4=">数据</a></p>'
     )
-    post_article(as_user("city_admin"), title="链接测试", body=body)
+    post_article(as_role("city_admin"), title="链接测试", body=body)
     stored = Article.objects.get().body
     assert 'href="https://www.gov.cn/"' in stored and "noopener" in stored
     assert 'href="mailto:shmzj@example.gov.cn"' in stored
@@ -137,9 +137,9 @@ def assert_no_script(html):
         '<p title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">引号</p>',
     ],
 )
-def test_tricky_markup_is_either_refused_or_rendered_without_script(as_user, city_admin, body):
+def test_tricky_markup_is_either_refused_or_rendered_without_script(as_role, city_admin, body):
     """R-NOT-1: whatever a publisher types, the public page never carries script."""
-    response = post_article(as_user("city_admin"), title="绕过测试", body=body)
+    response = post_article(as_role("city_admin"), title="绕过测试", body=body)
     if response.status_code == 200:
         assert_refused_in_chinese(response)
         assert Article.objects.count() == 0
@@ -147,7 +147,7 @@ def test_tricky_markup_is_either_refused_or_rendered_without_script(as_user, cit
     assert response.status_code == 302
     article = Article.objects.get()
     assert_no_script(article.body)
-    assert_no_script(article_body_html(as_user("visitor").get(article_url(article))))
+    assert_no_script(article_body_html(as_role("visitor").get(article_url(article))))
 
 
 def test_a_body_stored_without_the_service_is_still_rendered_without_script(client, city_admin):
@@ -162,11 +162,11 @@ def test_a_body_stored_without_the_service_is_still_rendered_without_script(clie
     assert_no_script(rendered)
 
 
-def test_the_article_title_is_escaped(as_user, city_admin):
+def test_the_article_title_is_escaped(as_role, city_admin):
     """R-NOT-1: the title is plain text wherever it appears."""
-    post_article(as_user("city_admin"), title="<b>加粗标题</b><script>x</script>")
+    post_article(as_role("city_admin"), title="<b>加粗标题</b><script>x</script>")
     article = Article.objects.get()
-    visitor = as_user("visitor")
+    visitor = as_role("visitor")
     for page in (article_url(article), "/announcements/", "/"):
         html = text(visitor.get(page))
         assert "&lt;b&gt;加粗标题" in html and "<script>x</script>" not in html

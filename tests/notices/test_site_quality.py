@@ -8,14 +8,9 @@ from django.http import HttpResponse
 from django.urls import path as url_path
 
 from notices.models import Message
+from tests.html import text
 
-from .conftest import (
-    frame_problems,
-    post_message,
-    published_article,
-    published_download,
-    text,
-)
+from .conftest import frame_problems, post_message, published_article, published_download
 
 pytestmark = pytest.mark.django_db
 
@@ -43,12 +38,12 @@ def test_every_public_page_has_a_title_a_skip_link_and_breadcrumbs(client, path)
         assert '<ol class="breadcrumb">' in text(response)
 
 
-def test_detail_confirmation_manage_and_moderation_pages_have_the_frame(as_user, city_admin, hp_admin):
+def test_detail_confirmation_manage_and_moderation_pages_have_the_frame(as_role, city_admin, hp_admin):
     """R-GEN-4: an article page, the 留言已提交 page, the manage and moderation pages too."""
     article = published_article(city_admin, "带框架的公告")
     published_download(city_admin, "带框架的资料")
 
-    visitor = as_user("visitor")
+    visitor = as_role("visitor")
     assert post_message(visitor).status_code == 302
     message = Message.objects.get()
     for path in (f"/announcements/{article.pk}/", "/messages/done/"):
@@ -56,7 +51,7 @@ def test_detail_confirmation_manage_and_moderation_pages_have_the_frame(as_user,
         assert response.status_code == 200, path
         assert frame_problems(response, path) == [], path
 
-    admin = as_user("hp_admin")
+    admin = as_role("hp_admin")
     for path in (
         "/notices/manage/",
         "/notices/manage/article/new/?kind=policy",
@@ -93,10 +88,10 @@ def test_the_checking_client_fails_a_page_without_the_frame(client, settings):
         pytest.param("hp_org_user", "/notices/manage/", 403, id="refused-manage-page-403"),
     ],
 )
-def test_error_pages_are_chinese_and_keep_the_site_frame(as_user, user, path, status):
+def test_error_pages_are_chinese_and_keep_the_site_frame(as_role, user, path, status):
     """R-GEN-3, R-GEN-4: a page that does not exist (404) and a refused page (403) explain in Chinese
     inside the site frame (title, skip link, hotline), not a bare English "Not Found"."""
-    response = as_user(user).get(path)
+    response = as_role(user).get(path)
     assert response.status_code == status
     html = text(response)
     assert '<html lang="zh-Hans">' in html, html[:300]

@@ -3,17 +3,19 @@
 Files are written cell by cell with openpyxl, exactly as typed (no formula guard, no parsing):
 what a person could save from Excel or WPS."""
 
+import datetime
 import io
 import re
-from html.parser import HTMLParser
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from offerings import importing
+from offerings.models import Offering
+from tests.import_preview import ImportPreview
+from tests.xlsx import XLSX_TYPE
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET = "数据"
 
 
@@ -94,77 +96,18 @@ def sheet_rows(content):
     return headers, [dict(zip(headers, r, strict=False)) for r in rows[1:]]
 
 
-class _PreviewParser(HTMLParser):
-    """The rows of the preview table (cells as text, error items) and every button."""
+class Preview(ImportPreview):
+    """The preview page of 服务项目批量上传: counts, the rows listed, each row's messages."""
 
-    def __init__(self):
-        super().__init__()
-        self.rows, self.buttons = [], []
-        self._in_tbody = False
-        self._row = self._cell = self._li = self._button = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "tbody":
-            self._in_tbody = True
-        elif tag == "tr" and self._in_tbody:
-            self._row = {"cells": [], "errors": []}
-        elif tag == "td" and self._row is not None:
-            self._cell = []
-        elif tag == "li" and self._cell is not None:
-            self._li = []
-        elif tag == "button":
-            self._button = []
-
-    def handle_endtag(self, tag):
-        if tag == "tbody":
-            self._in_tbody = False
-        elif tag == "tr" and self._row is not None:
-            self.rows.append(self._row)
-            self._row = None
-        elif tag == "td" and self._cell is not None:
-            self._row["cells"].append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "li" and self._li is not None:
-            self._row["errors"].append("".join(self._li).strip())
-            self._li = None
-        elif tag == "button" and self._button is not None:
-            self.buttons.append(" ".join("".join(self._button).split()))
-            self._button = None
-
-    def handle_data(self, data):
-        for part in (self._cell, self._li, self._button):
-            if part is not None:
-                part.append(data)
-
-
-class Preview:
-    """The preview page as a person reads it: counts, the rows listed, each row's messages."""
+    confirm_label = "确认保存"
 
     def __init__(self, response):
-        assert response.status_code == 200, response.status_code
-        self.html = response.content.decode()
-        parser = _PreviewParser()
-        parser.feed(self.html)
-        self.buttons = parser.buttons
-        self.rows = {}
-        for row in parser.rows:
-            match = re.fullmatch(r"第 ?(\d+) ?行", row["cells"][0])
-            assert match, row
-            self.rows[int(match[1])] = {
-                "title": row["cells"][1],
-                "result": row["cells"][2],
-                "errors": row["errors"],
-            }
-        self.text = " ".join(re.sub(r"<[^>]+>", " ", self.html).split())
-        self.total = self._count("共")
-        self.new = self._count("新增")
-        self.update = self._count("更新")
-        self.unchanged = self._count("无变化")
-        self.error_rows = self._count("有问题")
-
-    def _count(self, label):
-        match = re.search(rf"{label} (\d+) 行", self.text)
-        return int(match[1]) if match else 0
+        super().__init__(response)
+        self.total = self.count("共")
+        self.new = self.count("新增")
+        self.update = self.count("更新")
+        self.unchanged = self.count("无变化")
+        self.error_rows = self.count("有问题")
 
     @property
     def counts(self):
@@ -177,20 +120,35 @@ class Preview:
         }
 
     @property
-    def can_confirm(self):
-        return any("确认保存" in b for b in self.buttons)
-
-    @property
     def rows_with_errors(self):
         return sorted(n for n, r in self.rows.items() if r["errors"])
 
-    def errors(self, number):
-        return self.rows[number]["errors"]
 
-    def error_for(self, number, header):
-        """The message shown for `header` in Excel row `number` (None when that cell passed)."""
-        for item in self.errors(number):
-            label, sep, message = item.partition("：")
-            if sep and label == header:
-                return message
-        return None
+TEMPLATE_NAME = "社会组织服务项目批量上传模板.xlsx"
+
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def purchased(**overrides):
+    """The 曾被政府购买 cells of a row, filled in completely."""
+    cells = {
+        "previously_purchased": "是",
+        "purchaser_name": "黄浦区民政局",
+        "purchase_amount": 150000,
+        "implementation_place": "黄浦区南京东路街道",
+        "implementation_start": datetime.date(2024, 1, 1),
+        "implementation_end": datetime.date(2024, 12, 31),
+    }
+    cells.update(overrides)
+    return cells
+
+
+def assert_chinese_without_python(message):
+    assert CHINESE.search(message), message
+    for word in ("Traceback", "Error", "Exception", "None", "invalid", "NoneType"):
+        assert word not in message, message
+
+
+def offer_count():
+    return Offering.objects.count()

@@ -1,35 +1,15 @@
 """Helpers shared by the offering tests: a factory, the 发布服务项目 form as a user fills it in,
 and small readers of pages and history."""
 
-import factory
-from django.utils import timezone
-
-from offerings.models import Offering, Status
+from offerings.models import Offering
 from portal.models import Category
-from tests.factories import SocialOrganizationFactory
+from tests import factories as _factories
+from tests import html as _html
+from tests.factories import HUANGPU_CODE, XUHUI_CODE
 
-HUANGPU_CODE = "310101"
-XUHUI_CODE = "310104"
-
-
-class OfferingFactory(factory.django.DjangoModelFactory):
-    """A published 黄浦区 offer unless told otherwise (written straight to the database, no history)."""
-
-    class Meta:
-        model = Offering
-
-    organization = factory.SubFactory(SocialOrganizationFactory)
-    title = factory.Sequence(lambda n: f"社区长者助餐服务{n}")
-    category = factory.LazyFunction(lambda: Category.objects.get(code="0103"))
-    summary = "为社区60周岁以上老人提供助餐、送餐服务，配备营养师，每日供应午餐。"
-    service_targets = "社区60周岁以上老人"
-    citywide = False
-    service_district_codes = HUANGPU_CODE
-    contact_person = "李女士"
-    contact_phone = "021-54001234"
-    contact_email = "li@example.org"
-    status = Status.PUBLISHED
-    published_at = factory.LazyFunction(timezone.now)
+# Moved to tests/factories.py and tests/html.py; kept here for tests written against the old path.
+OfferingFactory = _factories.OfferingFactory
+text = _html.text
 
 
 def offering_form(**overrides):
@@ -90,10 +70,6 @@ def edit_form(offering, **overrides):
         data["previously_purchased"] = "on"
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
-
-
-def text(response):
-    return response.content.decode()
 
 
 def public_titles(client, **params):

@@ -9,30 +9,23 @@ Requirements pinned here:
 """
 
 import pytest
-from django.contrib.messages import get_messages
 
 from accounts.models import SocialOrganization
 from offerings.models import Offering, Status
 from portal.models import ImportBatch
+from tests.factories import OfferingFactory
+from tests.helpers import messages_of
+from tests.html import text
 from tests.offerings.excel_helpers import good_rows, upload, upload_and_follow
-from tests.offerings.helpers import OfferingFactory, offering_form, public_titles, snapshot, text
+from tests.offerings.helpers import offering_form, public_titles, snapshot
 
 pytestmark = pytest.mark.django_db
 
 LISTED_WORDS = ("严重失信名单", "列入严重失信名单")
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 def told_why(message):
     return "严重失信名单" in message
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 @pytest.fixture

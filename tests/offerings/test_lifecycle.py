@@ -11,26 +11,23 @@ Requirements pinned here:
 """
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest
-from django.contrib.messages import get_messages
 
 from offerings import services
 from offerings.models import Offering, Status
 from portal.errors import ServiceError
+from tests.factories import HUANGPU_CODE, XUHUI_CODE, OfferingFactory
+from tests.helpers import chinese, messages_of
+from tests.html import text
 from tests.offerings.helpers import (
-    HUANGPU_CODE,
-    XUHUI_CODE,
-    OfferingFactory,
     edit_form,
     history_of,
     offering_form,
     public_titles,
     purchase_fields,
     snapshot,
-    text,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +43,6 @@ def action_url(offering, action):
     return f"/offerings/{offering.pk}/{action}/"
 
 
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
-
-
 def create(client, action="publish", **overrides):
     return client.post(NEW, {**offering_form(**overrides), "action": action})
 
@@ -57,10 +50,6 @@ def create(client, action="publish", **overrides):
 def form_errors(response):
     assert response.status_code == 200, response.status_code
     return response.context["form"].errors
-
-
-def chinese(message):
-    return bool(re.search(r"[\u4e00-\u9fff]", message))
 
 
 # --- creating by the form ------------------------------------------------------------------------------

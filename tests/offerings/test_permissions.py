@@ -14,9 +14,10 @@ from django.urls import reverse
 
 from offerings.models import Offering, Status
 from portal.models import ImportBatch
-from tests.factories import SocialOrganizationFactory
+from tests.factories import OfferingFactory, SocialOrganizationFactory
+from tests.html import text
 from tests.offerings.excel_helpers import good_rows, sheet_rows, upload
-from tests.offerings.helpers import OfferingFactory, edit_form, offering_form, snapshot, text
+from tests.offerings.helpers import edit_form, offering_form, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +34,6 @@ ROLES = [
 ]
 OWNERS = {"hp_org_user", "hp_colleague"}
 LOGIN_URL = reverse("account_login")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

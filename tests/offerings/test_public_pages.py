@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from offerings.models import Status
 from portal.models import Category, District
-from tests.factories import SocialOrganizationFactory
-from tests.offerings.helpers import HUANGPU_CODE, XUHUI_CODE, OfferingFactory, text
+from tests.factories import HUANGPU_CODE, XUHUI_CODE, OfferingFactory, SocialOrganizationFactory
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 

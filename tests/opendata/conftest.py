@@ -11,12 +11,18 @@ from django.utils import timezone
 
 from accounts.models import Role, SocialOrganization
 from accounts.services import organization_list_serious
-from directory.models import Application, AppStatus, Edition, EditionStatus
+from directory.models import AppStatus, EditionStatus
 from offerings.models import Offering
 from offerings.models import Status as OfferStatus
 from portal.models import Category, District
-from tests.factories import DemandFactory, SocialOrganizationFactory, UserFactory
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import (
+    ApplicationFactory,
+    DemandFactory,
+    EditionFactory,
+    OfferingFactory,
+    SocialOrganizationFactory,
+    UserFactory,
+)
 
 THIS_YEAR = timezone.localdate().year
 LAST_YEAR = THIS_YEAR - 1
@@ -77,6 +83,29 @@ def get_json(client, url, params=None, status=200):
 
 def ids(data):
     return [item["id"] for item in data["results"]]
+
+
+def pks(world, *names):
+    return {world[n].pk for n in names}
+
+
+def listing_ids(client, url, params):
+    """The ids on one page (of 50) of the public listing at `url`, in its order."""
+    response = client.get(url, {"size": "50", **params})
+    assert response.status_code == 200
+    return [record.pk for record in response.context["page"].object_list]
+
+
+def organization_json(organization, **extra):
+    """What the API says of a 黄浦区 social organization (never its contact details)."""
+    return {
+        "name": organization.name,
+        "uscc": organization.uscc,
+        "org_type": "service_agency",
+        "org_type_display": "社会服务机构（民办非企业单位）",
+        "registration_authority": "黄浦区民政局",
+        **extra,
+    }
 
 
 class World(dict):
@@ -253,25 +282,17 @@ def world(hp_unit, xh_unit, city_unit, hp_org, xh_org, city_org, hp_admin, huang
     )
 
     def edition(year, status):
-        return Edition.objects.create(
-            year=year,
-            starts_on=datetime.date(year, 1, 1),
-            deadline=datetime.date(year, 3, 31),
-            requirements="在民政部门登记、未列入严重失信名单的社会组织。",
-            status=status,
-            published_at=timezone.now() if status == EditionStatus.PUBLISHED else None,
-        )
+        return EditionFactory(year=year, status=status)
 
     def member(edition, organization, evidence, status=AppStatus.APPROVED):
-        application = Application.objects.create(
+        return ApplicationFactory(
             edition=edition,
             organization=organization,
             status=status,
-            statement="自荐说明：内部材料",
+            evidence=evidence,
             decided_at=ago(1),
+            statement="自荐说明：内部材料",
         )
-        application.evidence.set(evidence)
-        return application
 
     w.update(
         ed_last=edition(LAST_YEAR, EditionStatus.PUBLISHED),

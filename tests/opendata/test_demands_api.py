@@ -16,22 +16,23 @@ from django.utils import timezone
 from demands.models import Demand, public_q
 from tests.factories import DemandFactory, SocialOrganizationFactory
 
-from .conftest import LAST_YEAR, PRIVATE_DEMANDS, PUBLIC_DEMANDS, THIS_YEAR, ago, district, get_json, ids
+from .conftest import (
+    LAST_YEAR,
+    PRIVATE_DEMANDS,
+    PUBLIC_DEMANDS,
+    THIS_YEAR,
+    ago,
+    district,
+    get_json,
+    ids,
+    listing_ids,
+    pks,
+)
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/demands/"
 LIST = "/demands/"
-
-
-def listing_ids(client, params):
-    response = client.get(LIST, {"size": "50", **params})
-    assert response.status_code == 200
-    return [d.pk for d in response.context["page"].object_list]
-
-
-def pks(world, *names):
-    return {world[n].pk for n in names}
 
 
 def test_the_api_lists_every_public_demand_newest_first_and_nothing_else(client, world):
@@ -47,10 +48,10 @@ def test_the_api_lists_every_public_demand_newest_first_and_nothing_else(client,
 def test_without_a_status_the_api_also_lists_the_demands_cancelled_after_publication(client, world):
     """The listing hides cancelled demands by default; the API keeps them so that copies learn of it."""
     api = set(ids(get_json(client, API, {"page_size": "100"})))
-    assert api == set(listing_ids(client, {})) | {world.d_cancelled.pk}
+    assert api == set(listing_ids(client, LIST, {})) | {world.d_cancelled.pk}
     # Several statuses at once: the listing's default is the demands not cancelled.
     not_cancelled = get_json(client, API, {"status": "published,awarded,evaluated", "page_size": "50"})
-    assert ids(not_cancelled) == listing_ids(client, {})
+    assert ids(not_cancelled) == listing_ids(client, LIST, {})
 
 
 @pytest.mark.parametrize(
@@ -83,7 +84,7 @@ def test_the_api_returns_the_same_demands_in_the_same_order_as_the_listing(clien
     listing_params = dict(params)
     if "district" in params:
         listing_params["district"] = str(district(params["district"]).pk)
-    expected = listing_ids(client, listing_params)
+    expected = listing_ids(client, LIST, listing_params)
     assert ids(get_json(client, API, {**params, "page_size": "50"})) == expected
     if "district" not in params and "status" in params and "sort" not in params:
         assert expected, "the case should match something"

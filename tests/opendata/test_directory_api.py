@@ -4,11 +4,10 @@ application, and a member on the 严重失信名单 hidden while it is listed.""
 
 import pytest
 
-from directory.models import Application, AppStatus
-from tests.factories import SocialOrganizationFactory
-from tests.offerings.helpers import OfferingFactory
+from directory.models import AppStatus
+from tests.factories import ApplicationFactory, OfferingFactory, SocialOrganizationFactory
 
-from .conftest import LAST_YEAR, THIS_YEAR, district, get_json
+from .conftest import LAST_YEAR, THIS_YEAR, district, get_json, organization_json
 
 pytestmark = pytest.mark.django_db
 
@@ -69,14 +68,7 @@ def test_a_member_carries_its_organization_and_evidence_but_not_its_statement(cl
     (member,) = data["results"]
     assert member["year"] == THIS_YEAR
     assert member["edition_url"] == f"http://testserver/directory/{THIS_YEAR}/"
-    assert member["organization"] == {
-        "name": hp_org.name,
-        "uscc": hp_org.uscc,
-        "org_type": "service_agency",
-        "org_type_display": "社会服务机构（民办非企业单位）",
-        "registration_authority": "黄浦区民政局",
-        "district": {"code": "310101", "name": "黄浦区"},
-    }
+    assert member["organization"] == organization_json(hp_org, district={"code": "310101", "name": "黄浦区"})
     assert [e["title"] for e in member["evidence"]] == ["乐龄长者助餐服务", "乐龄居家照护服务"]
     assert member["evidence"][0]["url"] == f"http://testserver/offerings/{world.o_hp_meals.pk}/"
     assert "自荐说明" not in str(data)
@@ -97,10 +89,12 @@ def test_a_list_request_runs_the_same_number_of_queries_whatever_the_page_size(
 ):
     for i in range(30):
         org = SocialOrganizationFactory()
-        application = Application.objects.create(
-            edition=world.ed_this, organization=org, status=AppStatus.APPROVED
+        ApplicationFactory(
+            edition=world.ed_this,
+            organization=org,
+            status=AppStatus.APPROVED,
+            evidence=[OfferingFactory(organization=org, title=f"批量佐证{i}")],
         )
-        application.evidence.set([OfferingFactory(organization=org, title=f"批量佐证{i}")])
     with django_assert_num_queries(LIST_QUERIES):
         data = get_json(client, API, {"page_size": size})
     assert len(data["results"]) == int(size)

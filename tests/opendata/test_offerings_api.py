@@ -8,10 +8,19 @@ import pytest
 from django.utils import timezone
 
 from accounts.services import organization_delist_serious
-from tests.factories import SocialOrganizationFactory
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import OfferingFactory, SocialOrganizationFactory
 
-from .conftest import PRIVATE_OFFERS, PUBLIC_OFFERS, ago, district, get_json, ids
+from .conftest import (
+    PRIVATE_OFFERS,
+    PUBLIC_OFFERS,
+    ago,
+    district,
+    get_json,
+    ids,
+    listing_ids,
+    organization_json,
+    pks,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,20 +28,10 @@ API = "/api/v1/offerings/"
 LIST = "/offerings/"
 
 
-def listing_ids(client, params):
-    response = client.get(LIST, {"size": "50", **params})
-    assert response.status_code == 200
-    return [o.pk for o in response.context["page"].object_list]
-
-
-def pks(world, *names):
-    return {world[n].pk for n in names}
-
-
 def test_the_api_lists_published_offers_of_eligible_organizations_newest_first(client, world):
     data = get_json(client, API)
     assert set(ids(data)) == pks(world, *PUBLIC_OFFERS)
-    assert ids(data) == listing_ids(client, {})
+    assert ids(data) == listing_ids(client, LIST, {})
     assert not pks(world, *PRIVATE_OFFERS) & set(ids(data))
 
 
@@ -61,7 +60,7 @@ def test_the_api_returns_the_same_offers_in_the_same_order_as_the_listing(
 ):
     if "district" in listing_params:
         listing_params = {**listing_params, "district": str(district(listing_params["district"]).pk)}
-    assert ids(get_json(client, API, params)) == listing_ids(client, listing_params)
+    assert ids(get_json(client, API, params)) == listing_ids(client, LIST, listing_params)
 
 
 def test_directory_member_false_gives_the_others(client, world):
@@ -75,14 +74,7 @@ def test_an_offer_shows_what_its_public_page_shows(client, world, hp_org):
     data = get_json(client, f"{API}{world.o_hp_citywide.pk}/")
     assert data["title"] == "乐龄居家照护服务"
     assert data["url"] == f"http://testserver/offerings/{world.o_hp_citywide.pk}/"
-    assert data["organization"] == {
-        "name": hp_org.name,
-        "uscc": hp_org.uscc,
-        "org_type": "service_agency",
-        "org_type_display": "社会服务机构（民办非企业单位）",
-        "registration_authority": "黄浦区民政局",
-        "directory_member": True,
-    }
+    assert data["organization"] == organization_json(hp_org, directory_member=True)
     assert data["service_area"] == {"citywide": True, "districts": [], "label": "全市"}
     assert data["previously_purchased"] is True
     assert data["purchase"]["purchaser_name"] == "黄浦区民政局"

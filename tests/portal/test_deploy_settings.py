@@ -37,24 +37,18 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+def cache_backend(redis_url):
+    """The default cache backend the settings choose in a fresh process with REDIS_URL set so."""
+    code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings", "REDIS_URL": redis_url}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    return result.stdout.strip(), result.stderr
+
+
 def test_rate_limits_use_the_database_cache_by_default_and_redis_when_configured():
-    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
-    env = {"DJANGO_SETTINGS_MODULE": "portal.settings"}
-    default = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + code],
-        cwd=ROOT,
-        env={**os.environ, **env, "REDIS_URL": ""},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert default.stdout.strip() == "django.core.cache.backends.db.DatabaseCache", default.stderr
-    redis = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + code],
-        cwd=ROOT,
-        env={**os.environ, **env, "REDIS_URL": "redis://127.0.0.1:6379/1"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert redis.stdout.strip() == "portal.cache_backends.ResilientRedisCache", redis.stderr
+    backend, stderr = cache_backend("")
+    assert backend == "django.core.cache.backends.db.DatabaseCache", stderr
+    backend, stderr = cache_backend("redis://127.0.0.1:6379/1")
+    assert backend == "portal.cache_backends.ResilientRedisCache", stderr

@@ -1,14 +1,14 @@
 """The main navigation marks the page the visitor is on (aria-current), and only that one."""
 
-import re
-
 import pytest
+
+from tests.html import select
 
 pytestmark = pytest.mark.django_db
 
 
 def current_items(html):
-    return re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', html)
+    return [(a.get("href"), a.text) for a in select(html, 'a[aria-current="page"]')]
 
 
 def test_the_public_overview_is_marked_on_its_own_page(client):

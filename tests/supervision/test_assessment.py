@@ -14,8 +14,7 @@ from openpyxl import load_workbook
 
 from portal.models import District
 from supervision import findings
-from tests.factories import DemandFactory, PurchaserUnitFactory, SocialOrganizationFactory
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import DemandFactory, OfferingFactory, PurchaserUnitFactory, SocialOrganizationFactory
 
 pytestmark = pytest.mark.django_db
 URL = "/supervision/assessment/"

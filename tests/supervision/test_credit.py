@@ -13,7 +13,7 @@ from accounts.models import SeriousDishonestyEntry
 from accounts.services import organization_list_serious
 from supervision import findings
 from supervision.models import CreditRecord
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import OfferingFactory
 
 pytestmark = pytest.mark.django_db
 LIST = "/supervision/credit/"

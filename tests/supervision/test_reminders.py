@@ -16,8 +16,8 @@ from demands.models import Demand
 from inbox.models import Kind, Notification
 from offerings.models import Offering
 from supervision import reminders
-from tests.factories import DemandFactory, PurchaserUnitFactory, UserFactory
-from tests.offerings.helpers import OfferingFactory
+from tests.factories import DemandFactory, OfferingFactory, PurchaserUnitFactory, UserFactory
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 INCOMPLETE = "/supervision/incomplete/"
@@ -29,10 +29,6 @@ def days(n, today=None):
 
 def remind_url(kind, record):
     return f"/supervision/remind/{kind}/{record.pk}/"
-
-
-def text(response):
-    return response.content.decode()
 
 
 def reminders_of(user):

@@ -1,0 +1,82 @@
+"""Small readers and makers shared by the tests of every app: messages and form errors of a response,
+dates relative to today, the files a user uploads, the files stored under MEDIA_ROOT."""
+
+import datetime
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from portal.models import Category
+
+PDF_BYTES = (
+    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+)
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 32
+EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program"
+
+
+# --- what a response says ----------------------------------------------------------------------------
+
+
+def messages_of(response):
+    """The flash messages of the request, as strings."""
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def form_errors(response):
+    """Every error of the page's form, as one list of strings (non-field errors first)."""
+    assert response.status_code == 200, response.status_code
+    form = response.context["form"]
+    errors = list(form.non_field_errors())
+    for name, field_errors in form.errors.items():
+        if name != "__all__":
+            errors.extend(field_errors)
+    return errors
+
+
+def chinese(message):
+    """True when the message contains Chinese characters."""
+    return bool(re.search(r"[\u4e00-\u9fff]", message))
+
+
+# --- dates -------------------------------------------------------------------------------------------
+
+
+def today():
+    return timezone.localdate()
+
+
+def days(n, base=None):
+    """The date n days from today (or from `base`)."""
+    return (base or today()) + datetime.timedelta(days=n)
+
+
+def ago(n):
+    """The moment n days ago."""
+    return timezone.now() - datetime.timedelta(days=n)
+
+
+# --- reference data and files ------------------------------------------------------------------------
+
+
+def category(code):
+    return Category.objects.get(code=code)
+
+
+def upload(name, content, content_type="application/octet-stream"):
+    """A file as a user picks it in a form."""
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def pdf_upload(name="附件.pdf", content=PDF_BYTES):
+    return upload(name, content, "application/pdf")
+
+
+def media_files():
+    """Every file stored under MEDIA_ROOT (a fresh folder per test)."""
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []

@@ -1,0 +1,38 @@
+"""The factories of tests/factories.py make complete, valid records: one for every model of the
+project, each passing the model's own validation (so a test that starts from one starts from a state
+the application itself could have stored)."""
+
+import pytest
+from django.apps import apps
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_APPS = {"accounts", "demands", "directory", "inbox", "notices", "offerings", "portal", "supervision"}
+FACTORIES = [
+    getattr(factories, name)
+    for name in dir(factories)
+    if name.endswith("Factory") and not getattr(getattr(factories, name)._meta, "abstract", False)
+]
+
+
+def project_models():
+    return {
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS and not model.__name__.startswith("Historical")
+    }
+
+
+def test_every_model_of_the_project_has_a_factory():
+    covered = {factory._meta.get_model_class() for factory in FACTORIES}
+    assert project_models() - covered == set()
+
+
+@pytest.mark.parametrize("factory", FACTORIES, ids=lambda f: f.__name__)
+def test_a_factory_makes_a_record_that_passes_the_models_validation(factory):
+    record = factory()
+    record.full_clean()
+    model = factory._meta.get_model_class()
+    assert model.objects.filter(pk=record.pk).exists()
