@@ -1,7 +1,7 @@
 """The life of a demand: 草稿 → 已发布 → 调整 → 已取消 or 已确定承接方 → 已评价.
 
 Requirements pinned here:
-- R-DEM-4: the allowed status transitions are one table (`demands.services.ALLOWED`); adjusting a
+- R-DEM-4: the allowed status transitions are one table (`demands.services.ACTIONS`); adjusting a
   published demand and cancelling one need a reason; cancelled demands are never deleted and show
   their reason; award records organization, amount and date; evaluation records grade, score,
   summary and date.
@@ -166,7 +166,7 @@ ALL_PAIRS = list(itertools.product(Status, Status))
 
 def test_the_transition_table_is_the_lifecycle_of_r_dem_4():
     """R-DEM-4: the one table of allowed transitions says exactly what the requirement says."""
-    assert {k: set(v) for k, v in services.ALLOWED.items()} == EXPECTED_TRANSITIONS
+    assert services.TABLE.targets() == EXPECTED_TRANSITIONS
 
 
 def move(demand, to, by, org):
@@ -198,7 +198,7 @@ def test_each_transition_is_allowed_or_refused_as_the_table_says(source, target,
     demand = demand_in(source, hp_purchaser.purchaser_unit, hp_org)
     before = snapshot(demand)
 
-    if target in services.ALLOWED[source]:
+    if target in services.TABLE.targets()[source]:
         move(demand, target, hp_purchaser, hp_org)
         demand.refresh_from_db()
         assert demand.status == target

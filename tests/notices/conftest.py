@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from notices import services
-from notices.models import Article, Download, ItemStatus, Link
+from notices.models import Article, Download, Link
 
 PDF_BYTES = (
     b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
@@ -229,7 +229,7 @@ def article_url(article):
 
 
 def publish(item, by):
-    return services.item_transition(item=item, by=by, to=ItemStatus.PUBLISHED)
+    return services.item_transition(item=item, by=by, action="publish")
 
 
 def published_article(user, title, kind=Article.Kind.NOTICE, body="<p>正文。</p>", publish_date=None):
