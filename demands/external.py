@@ -22,7 +22,6 @@ import copy
 import datetime
 import json
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,11 +33,13 @@ from django.utils import timezone
 
 from accounts.models import PurchaserUnit, SocialOrganization
 from accounts.validators import is_valid_uscc, normalize_uscc
-from portal import excel
+from portal import excel, transitions
+from portal.errors import ServiceError
 from portal.excel import Column, ExcelError
-from portal.models import Category, District, PurchaseType, Street
+from portal.import_widgets import ReferenceData, norm
 from supervision import confidentiality
 
+from . import services
 from .models import PLATFORM_SOURCE, Demand, Grade, Orientation, PlanType, Status
 
 DOC = "docs/external-import.md"
@@ -141,15 +142,6 @@ AWARD_KEYS = ("awarded_org", "awarded_org_uscc", "award_amount", "awarded_on")
 EVAL_KEYS = ("eval_grade", "eval_score", "eval_summary", "evaluated_on")
 CANCEL_KEYS = ("cancel_reason", "cancelled_on")
 IMPORT_STATUSES = (Status.PUBLISHED, Status.AWARDED, Status.EVALUATED, Status.CANCELLED)
-# An update may move a project forward only, as the platform's own lifecycle does (services.ALLOWED).
-NEXT_STATUSES = {
-    Status.DRAFT: set(IMPORT_STATUSES),
-    Status.PUBLISHED: set(IMPORT_STATUSES),
-    Status.AWARDED: {Status.AWARDED, Status.EVALUATED},
-    Status.EVALUATED: {Status.EVALUATED},
-    Status.CANCELLED: {Status.CANCELLED},
-}
-
 # What an import sets, in the order changes are listed; "unchanged" means all of these are equal.
 COMPARED = (
     *Demand.EDITABLE_FIELDS,
@@ -189,10 +181,7 @@ def columns():
     return result
 
 
-def _norm(text):
-    """For matching names and codes: full-/half-width alike, no spaces, no case."""
-    text = unicodedata.normalize("NFKC", excel.clean_text(text))
-    return re.sub(r"\s+", "", text).casefold()
+_norm = norm  # names and codes are matched as every import matches them (portal.import_widgets)
 
 
 def _choice_table(choices):
@@ -478,72 +467,12 @@ def parse_datetime(value):
     return moment
 
 
-class _Lookups:
-    """The platform's reference data and subjects, keyed the ways a file may name them."""
+class _Lookups(ReferenceData):
+    """The platform's reference data (the one lookup every import uses) and its subjects."""
 
     def __init__(self):
-        self.categories_by_key = {}
-        self.categories_by_name = {}
-        self.top_categories = set()
-        for c in Category.objects.select_related("parent"):
-            if c.parent_id is None:
-                self.top_categories.add(_norm(c.name))
-                self.categories_by_key[_norm(c.code)] = c
-            else:
-                self.categories_by_key[_norm(c.code)] = c
-                self.categories_by_key[_norm(f"{c.parent.name}/{c.name}")] = c
-                self.categories_by_name.setdefault(_norm(c.name), []).append(c)
-        self.districts = {}
-        for d in District.objects.all():
-            self.districts[_norm(d.name)] = d
-            self.districts[_norm(d.code)] = d
-        self.streets = {(s.district_id, _norm(s.name)): s for s in Street.objects.filter(is_active=True)}
-        self.purchase_types = {}
-        for p in PurchaseType.objects.all():
-            self.purchase_types[_norm(p.name)] = p
-            self.purchase_types[_norm(p.code)] = p
         self._units = None
         self._orgs = None
-
-    def category(self, value):
-        key = _norm(value)
-        found = self.categories_by_key.get(key)
-        if found is None:
-            same_name = self.categories_by_name.get(key, [])
-            if len(same_name) > 1:
-                raise ValueError(
-                    f"“{value}”对应本平台多个二级类别，请写成“一级类别/二级类别”，例如“{same_name[0].parent.name}/{same_name[0].name}”"
-                )
-            found = same_name[0] if same_name else None
-        if found is None and key not in self.top_categories:
-            raise ValueError(
-                f"“{value}”无法对应本平台的项目类别：请填写“一级类别/二级类别”（如“养老服务/居家养老服务”）、"
-                "二级类别名称或类别代码（如 0101）"
-            )
-        if found is None or found.parent_id is None:
-            raise ValueError(f"“{value}”是一级类别，请填写具体的二级类别，如“养老服务/居家养老服务”")
-        if not found.is_active:
-            raise ValueError(f"项目类别“{value}”在本平台已停用")
-        return found
-
-    def district(self, value):
-        found = self.districts.get(_norm(value))
-        if found is None:
-            raise ValueError(f"“{value}”不是上海市的区：请填写区名（如“黄浦区”）或六位区划代码（如 310101）")
-        return found
-
-    def street(self, value, district):
-        found = self.streets.get((district.pk, _norm(value)))
-        if found is None:
-            raise ValueError(f"“{value}”不是本平台登记的{district.name}街镇，请核对名称")
-        return found
-
-    def purchase_type(self, value):
-        found = self.purchase_types.get(_norm(value))
-        if found is None:
-            names = "、".join(dict.fromkeys(p.name for p in self.purchase_types.values()))
-            raise ValueError(f"“{value}”不是本平台的购买服务类型，可填：{names}")
-        return found
 
     @staticmethod
     def _index(rows):
@@ -756,18 +685,22 @@ class ExternalImport:
 
         self._lifecycle(v, new, status, current, errors, lookups)
 
-        if current is not None and status is not None and status not in NEXT_STATUSES[current.status]:
-            errors["status"] = (
-                f"本平台记录的状态是“{current.get_status_display()}”，不能改为“{Status(status).label}”"
-                "（状态只能向前推进，已取消和已评价的项目不再变更）"
-            )
+        action = services.import_action(status) if status is not None else None
+        if current is not None and action is not None:
+            try:
+                transitions.check(services.IMPORT_TABLE, current, action)
+            except ServiceError as exc:
+                errors["status"] = exc.message
 
         if current is None:
             demand = Demand(source=self.source, external_id=o.external_id)
         else:
             demand = copy.copy(current)  # its own field cache: `current` keeps the stored values
+        del new["status"]  # set by the data link's own transitions below, or refused
         for name, value in new.items():
             setattr(demand, name, value)
+        if action is not None and "status" not in errors:
+            transitions.apply(services.IMPORT_TABLE, demand, action, by=None, save=False)
         self._model_errors(demand, errors)
 
         o.problems = [

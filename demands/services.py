@@ -40,6 +40,33 @@ TABLE = transitions.Table(
 )
 
 
+# The data link (R-INT-1): a project kept on another platform arrives in the status it has there
+# and then moves forward only, as a demand published here does; cancelled and evaluated are final.
+_BEFORE_AWARD = {NEW, Status.DRAFT, Status.PUBLISHED}
+IMPORT_ACTIONS = {
+    "import_published": (_BEFORE_AWARD, Status.PUBLISHED),
+    "import_awarded": (_BEFORE_AWARD | {Status.AWARDED}, Status.AWARDED),
+    "import_evaluated": (_BEFORE_AWARD | {Status.AWARDED, Status.EVALUATED}, Status.EVALUATED),
+    "import_cancelled": (_BEFORE_AWARD | {Status.CANCELLED}, Status.CANCELLED),
+}
+IMPORT_TABLE = transitions.Table(
+    states=tuple(Status),
+    noun="需求",
+    actions=IMPORT_ACTIONS,
+    labels={action: f"改为“{Status(to).label}”" for action, (_, to) in IMPORT_ACTIONS.items()},
+    messages={
+        action: "本平台记录的状态是“{status}”，" + f"不能改为“{Status(to).label}”"
+        "（状态只能向前推进，已取消和已评价的项目不再变更）"
+        for action, (_, to) in IMPORT_ACTIONS.items()
+    },
+)
+
+
+def import_action(status):
+    """The data link's action that brings a record to `status`."""
+    return IMPORT_TABLE.action_to(status)
+
+
 def _check(demand, action, by):
     if not permissions.can_edit_demand(by, demand):
         raise PermissionDenied
