@@ -61,76 +61,65 @@ class ImportFileError(Exception):
 # The format
 
 
-@dataclass(frozen=True)
-class Spec:
-    key: str  # the JSON key, stable ASCII
-    header: str  # the .xlsx header (also accepted as a JSON key)
-    kind: str = "text"  # as portal.excel.Column: "text" | "amount" | "date" | "int"
-    required: bool = False
-    max_length: int | None = 200
-    aliases: tuple[str, ...] = ()  # other headers accepted (the 批量发布 template's wording)
-    help: str = ""
-
-    @property
-    def column(self):
-        return Column(
-            self.key, self.header, kind=self.kind, required=self.required, max_length=self.max_length
-        )
+def _field(key, header, kind="text", *, max_length=200, **options):
+    """A field of the format: the one column description every import uses (portal.excel.Column);
+    `key` is the JSON key (stable ASCII), `header` the .xlsx header (also accepted as a JSON key)."""
+    return Column(key, header, kind, max_length=max_length, **options)
 
 
 FIELDS = (
-    Spec(
+    _field(
         "external_id", "外部编号", required=True, max_length=60, help="来源系统中的项目编号，同一来源内唯一"
     ),
-    Spec("title", "项目名称", required=True, max_length=100),
-    Spec("budget", "项目预算（元）", "amount", required=True, help="以元为单位，须低于政府采购限额"),
-    Spec(
+    _field("title", "项目名称", required=True, max_length=100),
+    _field("budget", "项目预算（元）", "amount", required=True, help="以元为单位，须低于政府采购限额"),
+    _field(
         "category",
         "项目类别",
         required=True,
         help="二级类别：“一级/二级”名称（养老服务/居家养老服务）、二级类别名称或类别代码（0101）",
     ),
-    Spec("purchase_type", "购买服务类型", required=True, help="名称（基本公共服务）或代码（basic_public）"),
-    Spec("orientation", "面向社会组织方式", help="优先面向社会组织（默认）或 不限制社会组织参与"),
-    Spec("service_targets", "服务对象", required=True, max_length=200),
-    Spec(
+    _field("purchase_type", "购买服务类型", required=True, help="名称（基本公共服务）或代码（basic_public）"),
+    _field("orientation", "面向社会组织方式", help="优先面向社会组织（默认）或 不限制社会组织参与"),
+    _field("service_targets", "服务对象", required=True, max_length=200),
+    _field(
         "district",
         "服务区域",
         required=True,
         aliases=("服务区域（区）",),
         help="区名（黄浦区）或区划代码（310101）",
     ),
-    Spec("street", "街镇", aliases=("服务街镇",), help="可不填；填写时须是所填区的街镇"),
-    Spec("period_start", "实施开始日期", "date", required=True),
-    Spec("period_end", "实施结束日期", "date", required=True),
-    Spec("year", "年度", "int", required=True),
-    Spec("plan_type", "项目性质", help="年度计划项目（默认）或 年度新增项目"),
-    Spec("budget_approved_on", "预算批复日期", "date", help="年度新增项目必填"),
-    Spec(
+    _field("street", "街镇", aliases=("服务街镇",), help="可不填；填写时须是所填区的街镇"),
+    _field("period_start", "实施开始日期", "date", required=True),
+    _field("period_end", "实施结束日期", "date", required=True),
+    _field("year", "年度", "int", required=True),
+    _field("plan_type", "项目性质", help="年度计划项目（默认）或 年度新增项目"),
+    _field("budget_approved_on", "预算批复日期", "date", help="年度新增项目必填"),
+    _field(
         "qualification",
         "资质和条件要求",
         required=True,
         max_length=2000,
         aliases=("对社会组织的资质和条件要求",),
     ),
-    Spec("other_info", "其他信息", max_length=2000),
-    Spec("contact_person", "联系人", required=True, max_length=40),
-    Spec("contact_phone", "联系电话", required=True, max_length=40),
-    Spec("contact_email", "联系邮箱", max_length=254),
-    Spec("unit", "购买主体", max_length=100, help="本平台已开通的购买主体：单位名称或统一社会信用代码"),
-    Spec("unit_uscc", "购买主体统一社会信用代码", max_length=30),
-    Spec("status", "状态", help="已发布（默认）、已确定承接方、已评价、已取消"),
-    Spec("published_at", "发布时间", help="来源系统的发布时间；不填时新记录取导入时间"),
-    Spec("awarded_org", "承接社会组织", max_length=100, help="名称或统一社会信用代码"),
-    Spec("awarded_org_uscc", "承接社会组织统一社会信用代码", max_length=30),
-    Spec("award_amount", "成交金额（元）", "amount"),
-    Spec("awarded_on", "确定承接日期", "date"),
-    Spec("eval_grade", "绩效评价等级", help="优秀、良好、合格、不合格"),
-    Spec("eval_score", "绩效评价得分", help="0～100，最多两位小数"),
-    Spec("eval_summary", "评价摘要", max_length=2000),
-    Spec("evaluated_on", "评价日期", "date"),
-    Spec("cancel_reason", "取消原因", max_length=2000),
-    Spec("cancelled_on", "取消日期", "date", help="不填时取首次导入为“已取消”的时间"),
+    _field("other_info", "其他信息", max_length=2000),
+    _field("contact_person", "联系人", required=True, max_length=40),
+    _field("contact_phone", "联系电话", required=True, max_length=40),
+    _field("contact_email", "联系邮箱", max_length=254),
+    _field("unit", "购买主体", max_length=100, help="本平台已开通的购买主体：单位名称或统一社会信用代码"),
+    _field("unit_uscc", "购买主体统一社会信用代码", max_length=30),
+    _field("status", "状态", help="已发布（默认）、已确定承接方、已评价、已取消"),
+    _field("published_at", "发布时间", help="来源系统的发布时间；不填时新记录取导入时间"),
+    _field("awarded_org", "承接社会组织", max_length=100, help="名称或统一社会信用代码"),
+    _field("awarded_org_uscc", "承接社会组织统一社会信用代码", max_length=30),
+    _field("award_amount", "成交金额（元）", "amount"),
+    _field("awarded_on", "确定承接日期", "date"),
+    _field("eval_grade", "绩效评价等级", help="优秀、良好、合格、不合格"),
+    _field("eval_score", "绩效评价得分", help="0～100，最多两位小数"),
+    _field("eval_summary", "评价摘要", max_length=2000),
+    _field("evaluated_on", "评价日期", "date"),
+    _field("cancel_reason", "取消原因", max_length=2000),
+    _field("cancelled_on", "取消日期", "date", help="不填时取首次导入为“已取消”的时间"),
 )
 SPECS = {spec.key: spec for spec in FIELDS}
 FIELD_ORDER = {key: index for index, key in enumerate(SPECS)}
@@ -174,9 +163,7 @@ def columns():
     """The .xlsx columns for `portal.excel.read_sheet`: each field, its accepted other headers, 序号."""
     result = []
     for spec in FIELDS:
-        result.append(spec.column)
-        for alias in spec.aliases:
-            result.append(Column(spec.key, alias, kind=spec.kind, max_length=spec.max_length))
+        result += [spec, *spec.under_aliases()]
     result += [Column(_IGNORED_KEY, header, max_length=None) for header in IGNORED]
     return result
 
@@ -376,7 +363,7 @@ def _parse_json_value(spec, value):
         raise ValueError("应为文字或数字，不能是 true/false")
     if spec.kind == "date" and not isinstance(value, str | type(None)):
         raise ValueError('日期请写成文字，例如 "2026-03-01"')
-    return excel.parse_cell(spec.column, value)
+    return excel.parse_cell(spec, value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1018,4 +1005,4 @@ def xlsx_from_json(json_path):
     data = json.loads(Path(json_path).read_text(encoding="utf-8-sig"), parse_float=Decimal)
     projects = data["projects"] if isinstance(data, dict) else data
     used = [spec for spec in FIELDS if spec.required or any(p.get(spec.key) is not None for p in projects)]
-    return excel.write_rows([spec.column for spec in used], projects, sheet_title="项目")
+    return excel.write_rows([spec for spec in used], projects, sheet_title="项目")

@@ -10,6 +10,7 @@ Every message meant for the user is Chinese text without any Python exception te
 `error_messages()` to get "第3行“项目预算（元）”：…" lines).
 """
 
+import dataclasses
 import datetime
 import io
 import logging
@@ -103,11 +104,17 @@ class Column:
     example: object = ""  # value in the template's example row
     width: int = 18  # column width in the template
     help: str = ""  # one line shown in the template's instruction sheet
+    aliases: tuple[str, ...] = ()  # other headers (or JSON keys) accepted for the same column
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"Column {self.key!r}: unknown kind {self.kind!r}, expected one of {KINDS}")
         object.__setattr__(self, "choices", tuple(self.choices))
+        object.__setattr__(self, "aliases", tuple(self.aliases))
+
+    def under_aliases(self):
+        """The same column under each of its other headers (optional there), for `read_sheet`."""
+        return [dataclasses.replace(self, header=alias, required=False, aliases=()) for alias in self.aliases]
 
 
 @dataclass
