@@ -12,10 +12,13 @@ How a run goes:
    subjects (购买主体, 承接社会组织) by exact name or code only: an unmapped value is reported with
    the record's row/number, the field and the value, never guessed. Then it passes `Demand.clean()`
    (第四条 scope rules, confidentiality) like a demand typed on the site.
-3. A record with any problem is skipped (reported); the other records are created or updated in
-   one transaction, keyed by (source, external id). A record equal to what is stored is left alone,
-   so a second run of the same file writes nothing and adds no history. A record published on
-   this platform (source 本平台) is never touched.
+3. The plan is written through a django-import-export resource (`external_resource.py`), like the
+   two Excel imports: keyed by (source, external id), in one transaction, a dry run writing
+   nothing. A record with any problem is an invalid row (reported, not written); a record equal to
+   what is stored is skipped, so a second run of the same file writes nothing and adds no history.
+   A record published on this platform (source 本平台) is never touched.
+
+The file's format and reading are in `external_file.py`, the report in `external_report.py`.
 """
 
 import copy
@@ -33,7 +36,7 @@ from portal.errors import ServiceError
 from portal.import_widgets import ReferenceData
 from supervision import confidentiality
 
-from . import services
+from . import external_resource, services
 from .external_file import (  # noqa: F401 (FIELDS, SPECS, xlsx_from_json: the command's and tests' names)
     AWARD_KEYS,
     CANCEL_KEYS,
@@ -478,23 +481,21 @@ class ExternalImport:
 
     # ---- writing ---------------------------------------------------------------------------
 
-    def apply(self, outcomes):
-        for o in outcomes:
-            demand = o.demand
-            if o.action == CREATE:
-                demand._change_reason = f"数据对接导入{self.reason_suffix}"
-            elif o.action == UPDATE:
-                demand._change_reason = f"数据对接更新{self.reason_suffix}"
-                if any(name in Demand.EDITABLE_FIELDS for name, _, _ in o.changes):
-                    demand.adjusted_at = self.now
-            else:
-                continue
-            if demand.status in (Status.AWARDED, Status.EVALUATED) and demand.awarded_at is None:
-                demand.awarded_at = self.now
-            if demand.status == Status.EVALUATED and demand.evaluated_at is None:
-                demand.evaluated_at = self.now
-            demand._history_user = None
-            demand.save()
+    def save(self, o):
+        """Write one planned record (called by the resource for a new or changed one)."""
+        demand = o.demand
+        if o.action == CREATE:
+            demand._change_reason = f"数据对接导入{self.reason_suffix}"
+        else:
+            demand._change_reason = f"数据对接更新{self.reason_suffix}"
+            if any(name in Demand.EDITABLE_FIELDS for name, _, _ in o.changes):
+                demand.adjusted_at = self.now
+        if demand.status in (Status.AWARDED, Status.EVALUATED) and demand.awarded_at is None:
+            demand.awarded_at = self.now
+        if demand.status == Status.EVALUATED and demand.evaluated_at is None:
+            demand.evaluated_at = self.now
+        demand._history_user = None
+        demand.save()
 
 
 def _choices(key):
@@ -518,15 +519,12 @@ def run(path, *, source, dry_run=False, now=None):
     path = Path(path)
     importer = ExternalImport(source=source, file_name=path.name, now=now)
     records = read_file(path)
-    if dry_run:
-        outcomes = importer.plan(records)
-    else:
-        try:
-            with transaction.atomic():
-                outcomes = importer.plan(records, lock=True)
-                importer.apply(outcomes)
-        except IntegrityError:
-            raise ImportFileError(
-                "写入时与数据库中的记录冲突（可能另一个导入正在同时运行），本次没有写入任何记录，请稍后重新运行。"
-            ) from None
-    return Report(importer.source, path.name, outcomes, dry_run)
+    try:
+        with transaction.atomic():
+            outcomes = importer.plan(records, lock=not dry_run)
+            counts = external_resource.write(importer, outcomes, dry_run=dry_run)
+    except IntegrityError:
+        raise ImportFileError(
+            "写入时与数据库中的记录冲突（可能另一个导入正在同时运行），本次没有写入任何记录，请稍后重新运行。"
+        ) from None
+    return Report(importer.source, path.name, outcomes, dry_run, counts)

@@ -60,6 +60,7 @@ class Report:
     file_name: str
     outcomes: list
     dry_run: bool
+    counts: dict | None = None  # by action, as django-import-export counted the rows it wrote or skipped
 
     def of(self, action):
         return [o for o in self.outcomes if o.action == action]
@@ -69,7 +70,9 @@ class Report:
         return self.of(REJECTED)
 
     def summary(self):
-        counts = {action: len(self.of(action)) for action in (CREATE, UPDATE, UNCHANGED, REJECTED)}
+        counts = self.counts or {
+            action: len(self.of(action)) for action in (CREATE, UPDATE, UNCHANGED, REJECTED)
+        }
         verb = "将" if self.dry_run else ""
         return (
             f"{verb}新增 {counts[CREATE]} 条，{verb}更新 {counts[UPDATE]} 条，未变化 {counts[UNCHANGED]} 条，"
