@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from portal import transitions
 from portal.errors import ServiceError
 
 from . import permissions
@@ -46,19 +47,35 @@ def application_submit(*, application):
     return application
 
 
-def _locked_pending(application, by):
+# action → (from-states, to-state) of an account application (R-ACC-2): reviewed once.
+_Status = AccountApplication.Status
+ACTIONS = {
+    "approve": ({_Status.PENDING}, _Status.APPROVED),
+    "reject": ({_Status.PENDING}, _Status.REJECTED),
+}
+_REVIEWED = "申请 {obj.number} 已经处理（{status}），不能重复审核。"
+TABLE = transitions.Table(
+    states=tuple(_Status),
+    noun="申请",
+    actions=ACTIONS,
+    labels={"approve": "通过", "reject": "不予通过"},
+    messages={"approve": _REVIEWED, "reject": _REVIEWED},
+    validate=False,
+)
+
+
+def _locked_pending(application, by, action):
     app = AccountApplication.objects.select_for_update().get(pk=application.pk)
     if not permissions.can_review_application(by, app):
         raise PermissionDenied
-    if app.status != AccountApplication.Status.PENDING:
-        raise ServiceError(f"申请 {app.number} 已经处理（{app.get_status_display()}），不能重复审核。")
+    transitions.check(TABLE, app, action)
     return app
 
 
 @transaction.atomic
 def application_approve(*, application, by, username=None):
     """Approve: find or create the unit or organization, create the account. Returns (user, password)."""
-    app = _locked_pending(application, by)
+    app = _locked_pending(application, by, "approve")
     username = (username or app.username).strip()
     if User.objects.filter(username__iexact=username).exists():
         raise ServiceError(f"用户名“{username}”已被占用，请在审核时另填一个用户名。")
@@ -119,11 +136,10 @@ def application_approve(*, application, by, username=None):
     user.set_password(password)
     _by(user, by).save()
 
-    app.status = AccountApplication.Status.APPROVED
     app.reviewed_by = by
     app.reviewed_at = timezone.now()
     app.created_user = user
-    _by(app, by).save()
+    transitions.apply(TABLE, app, "approve", by=by)
     return user, password
 
 
@@ -132,13 +148,11 @@ def application_reject(*, application, by, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("请填写不予通过的原因，申请人查询时可以看到。")
-    app = _locked_pending(application, by)
-    app.status = AccountApplication.Status.REJECTED
+    app = _locked_pending(application, by, "reject")
     app.reviewed_by = by
     app.reviewed_at = timezone.now()
     app.review_reason = reason
-    _by(app, by).save()
-    return app
+    return transitions.apply(TABLE, app, "reject", by=by)
 
 
 @transaction.atomic

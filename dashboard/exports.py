@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from demands.models import Status as DemandStatus
 from portal.models import District
-
-from .xlsx import Column, Sheet, file_response
+from portal.xlsx import Column, Sheet, file_response
 
 CHUNK = 2000
 

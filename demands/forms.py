@@ -83,8 +83,9 @@ class AwardForm(forms.Form):
 
 class EvaluateForm(forms.Form):
     grade = forms.ChoiceField(label="绩效评价等级", choices=[("", "（请选择）")] + list(Grade.choices))
-    score = forms.DecimalField(
-        label="绩效评价得分", min_value=0, max_value=100, decimal_places=2, max_digits=5
+    # The range 0–100 is the model's rule (eval_score's validators); the form field reuses them.
+    score = Demand._meta.get_field("eval_score").formfield(
+        required=True, validators=Demand._meta.get_field("eval_score").validators
     )
     summary = forms.CharField(label="评价摘要", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     evaluated_on = forms.DateField(label="评价日期", widget=DATE)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from import_export.fields import Field
 
+from portal import transitions
 from portal.excel import Column
 from portal.import_widgets import (
     CategoryWidget,
@@ -21,6 +22,7 @@ from portal.imports import ImportResource, ImportSpec
 from portal.models import Category, District, PurchaseType
 
 from .models import Demand, Orientation, PlanType, Status
+from .services import TABLE
 
 
 def columns():
@@ -185,8 +187,8 @@ class DemandResource(ImportResource):
     def import_instance(self, instance, row, **kwargs):
         instance.unit = self.user.purchaser_unit
         instance.created_by = self.user
-        instance.status = Status.PUBLISHED
         instance.published_at = self.now
+        transitions.apply(TABLE, instance, "publish", by=self.user, reason=self.change_reason, save=False)
         super().import_instance(instance, row, **kwargs)
 
     def before_bulk_create(self, instance):

@@ -1,54 +1,80 @@
 """Every write on a demand. Keyword-only arguments, one transaction and one history record
 each (R-GEN-2). The allowed status transitions are the one table below (R-DEM-4)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import permissions
+from portal import transitions
 from portal.errors import ServiceError
+from portal.transitions import NEW
 
 from .models import Demand, Grade, Status
 
-# from-status → the statuses it may move to. Adjusting a published demand keeps it published.
-ALLOWED = {
-    Status.DRAFT: {Status.DRAFT, Status.PUBLISHED, Status.CANCELLED},
-    Status.PUBLISHED: {Status.PUBLISHED, Status.CANCELLED, Status.AWARDED},
-    Status.AWARDED: {Status.EVALUATED},
-    Status.EVALUATED: set(),
-    Status.CANCELLED: set(),
+# action → (from-states, to-state): the lifecycle of R-DEM-4. NEW is a demand not saved yet;
+# adjusting a published demand keeps it published.
+ACTIONS = {
+    "create": ({NEW}, Status.DRAFT),
+    "publish": ({NEW, Status.DRAFT}, Status.PUBLISHED),
+    "edit_draft": ({Status.DRAFT}, Status.DRAFT),
+    "adjust": ({Status.PUBLISHED}, Status.PUBLISHED),
+    "cancel": ({Status.DRAFT, Status.PUBLISHED}, Status.CANCELLED),
+    "award": ({Status.PUBLISHED}, Status.AWARDED),
+    "evaluate": ({Status.AWARDED}, Status.EVALUATED),
 }
+TABLE = transitions.Table(
+    states=tuple(Status),
+    noun="需求",
+    actions=ACTIONS,
+    labels={
+        "create": "保存为草稿",
+        "publish": "发布",
+        "edit_draft": "修改草稿",
+        "adjust": "调整",
+        "cancel": "取消",
+        "award": "补录承接方",
+        "evaluate": "补录绩效评价",
+    },
+    notes={Status.CANCELLED: "已取消的需求不能再作任何变更。"},
+)
 
-ACTION_NAMES = {
-    Status.DRAFT: "修改草稿",
-    Status.PUBLISHED: "发布或调整",
-    Status.CANCELLED: "取消",
-    Status.AWARDED: "补录承接方",
-    Status.EVALUATED: "补录绩效评价",
+
+# The data link (R-INT-1): a project kept on another platform arrives in the status it has there
+# and then moves forward only, as a demand published here does; cancelled and evaluated are final.
+_BEFORE_AWARD = {NEW, Status.DRAFT, Status.PUBLISHED}
+IMPORT_ACTIONS = {
+    "import_published": (_BEFORE_AWARD, Status.PUBLISHED),
+    "import_awarded": (_BEFORE_AWARD | {Status.AWARDED}, Status.AWARDED),
+    "import_evaluated": (_BEFORE_AWARD | {Status.AWARDED, Status.EVALUATED}, Status.EVALUATED),
+    "import_cancelled": (_BEFORE_AWARD | {Status.CANCELLED}, Status.CANCELLED),
 }
+IMPORT_TABLE = transitions.Table(
+    states=tuple(Status),
+    noun="需求",
+    actions=IMPORT_ACTIONS,
+    labels={action: f"改为“{Status(to).label}”" for action, (_, to) in IMPORT_ACTIONS.items()},
+    messages={
+        action: "本平台记录的状态是“{status}”，" + f"不能改为“{Status(to).label}”"
+        "（状态只能向前推进，已取消和已评价的项目不再变更）"
+        for action, (_, to) in IMPORT_ACTIONS.items()
+    },
+)
 
 
-def can_transition(demand, to):
-    return to in ALLOWED[demand.status]
+def import_action(status):
+    """The data link's action that brings a record to `status`."""
+    return IMPORT_TABLE.action_to(status)
 
 
-def _check(demand, to, by):
+def _check(demand, action, by):
     if not permissions.can_edit_demand(by, demand):
         raise PermissionDenied
-    if not can_transition(demand, to):
-        raise ServiceError(
-            f"“{demand.get_status_display()}”的需求不能{ACTION_NAMES[to]}。"
-            + ("已取消的需求不能再作任何变更。" if demand.status == Status.CANCELLED else "")
-        )
+    transitions.check(TABLE, demand, action)
 
 
-def _save(demand, by, reason=""):
-    demand._history_user = by
-    if reason:
-        demand._change_reason = reason
-    demand.full_clean()
-    demand.save()
-    return demand
+def _apply(demand, action, by, reason, current=None):
+    return transitions.apply(TABLE, demand, action, by=by, reason=reason, current=current)
 
 
 def _locked(demand):
@@ -69,32 +95,25 @@ def demand_create(*, demand, by, publish=False):
         raise PermissionDenied
     demand.unit = by.purchaser_unit
     demand.created_by = by
-    demand.status = Status.DRAFT
     if publish:
-        demand.status = Status.PUBLISHED
         demand.published_at = timezone.now()
-    return _save(demand, by, "发布" if publish else "创建草稿")
+        return _apply(demand, "publish", by, "发布")
+    return _apply(demand, "create", by, "创建草稿")
 
 
 @transaction.atomic
 def demand_update_draft(*, demand, by):
     current = _locked(demand)
-    _check(current, Status.DRAFT, by)
-    if current.status != Status.DRAFT:
-        raise ServiceError("已发布的需求请使用“调整”，并填写调整原因。")
-    demand.status = Status.DRAFT
-    return _save(demand, by, "修改草稿")
+    _check(current, "edit_draft", by)
+    return _apply(demand, "edit_draft", by, "修改草稿", current)
 
 
 @transaction.atomic
 def demand_publish(*, demand, by):
     current = _locked(demand)
-    _check(current, Status.PUBLISHED, by)
-    if current.status != Status.DRAFT:
-        raise ServiceError("该需求已经发布。")
-    current.status = Status.PUBLISHED
+    _check(current, "publish", by)
     current.published_at = timezone.now()
-    return _save(current, by, "发布")
+    return _apply(current, "publish", by, "发布")
 
 
 @transaction.atomic
@@ -102,30 +121,26 @@ def demand_adjust(*, demand, by, reason):
     """Edit a published demand (第四条(三): 调整); the reason is kept in its history."""
     reason = _require_reason(reason, "调整已发布的需求")
     current = _locked(demand)
-    _check(current, Status.PUBLISHED, by)
-    if current.status != Status.PUBLISHED:
-        raise ServiceError("只有“已发布”的需求可以调整。")
-    demand.status = Status.PUBLISHED
+    _check(current, "adjust", by)
     demand.published_at = current.published_at
     demand.adjusted_at = timezone.now()
-    return _save(demand, by, f"调整：{reason}")
+    return _apply(demand, "adjust", by, f"调整：{reason}", current)
 
 
 @transaction.atomic
 def demand_cancel(*, demand, by, reason):
     reason = _require_reason(reason, "取消需求")
     current = _locked(demand)
-    _check(current, Status.CANCELLED, by)
-    current.status = Status.CANCELLED
+    _check(current, "cancel", by)
     current.cancelled_at = timezone.now()
     current.cancel_reason = reason
-    return _save(current, by, f"取消：{reason}")
+    return _apply(current, "cancel", by, f"取消：{reason}")
 
 
 @transaction.atomic
 def demand_award(*, demand, by, organization, amount, awarded_on):
     current = _locked(demand)
-    _check(current, Status.AWARDED, by)
+    _check(current, "award", by)
     if organization is None:
         raise ServiceError("请选择承接的社会组织。")
     organization.refresh_from_db()
@@ -143,22 +158,22 @@ def demand_award(*, demand, by, organization, amount, awarded_on):
         raise ServiceError("确定承接日期不能晚于今天。")
     if current.published_on and awarded_on < current.published_on:
         raise ServiceError(f"确定承接日期不能早于需求发布日期（{current.published_on:%Y-%m-%d}）。")
-    current.status = Status.AWARDED
     current.awarded_org = organization
     current.award_amount = amount
     current.awarded_on = awarded_on
     current.awarded_at = timezone.now()
-    return _save(current, by, f"确定承接方：{organization.name}")
+    return _apply(current, "award", by, f"确定承接方：{organization.name}")
 
 
 @transaction.atomic
 def demand_evaluate(*, demand, by, grade, score, summary, evaluated_on):
+    """The score's range is the model's rule (eval_score's validators), checked by full_clean."""
     current = _locked(demand)
-    _check(current, Status.EVALUATED, by)
+    _check(current, "evaluate", by)
     if grade not in Grade.values:
         raise ServiceError("请选择绩效评价等级：优秀、良好、合格或不合格。")
-    if score is None or not (0 <= score <= 100):
-        raise ServiceError("绩效评价得分应在 0～100 之间。")
+    if score is None:
+        raise ServiceError("请填写绩效评价得分。")
     summary = (summary or "").strip()
     if not summary:
         raise ServiceError("请填写评价摘要。")
@@ -166,13 +181,9 @@ def demand_evaluate(*, demand, by, grade, score, summary, evaluated_on):
         raise ServiceError("评价日期不能晚于今天。")
     if current.awarded_on and evaluated_on < current.awarded_on:
         raise ServiceError(f"评价日期不能早于确定承接日期（{current.awarded_on:%Y-%m-%d}）。")
-    current.status = Status.EVALUATED
     current.eval_grade = grade
     current.eval_score = score
     current.eval_summary = summary
     current.evaluated_on = evaluated_on
     current.evaluated_at = timezone.now()
-    try:
-        return _save(current, by, f"绩效评价：{current.get_eval_grade_display()}")
-    except ValidationError as exc:
-        raise ServiceError("；".join(exc.messages)) from exc
+    return _apply(current, "evaluate", by, f"绩效评价：{current.get_eval_grade_display()}")

@@ -77,8 +77,7 @@ def demand_detail(request, pk):
             "demand": demand,
             "can_edit": permissions.can_edit_demand(request.user, demand),
             "history": history,
-            "allowed": services.ALLOWED[demand.status],
-            "Status": Status,
+            "actions": services.TABLE.available(demand.status),
             "completeness_missing": demand.missing_information() if request.user.is_authenticated else [],
         },
     )
@@ -155,10 +154,11 @@ def demand_create(request):
 @require_http_methods(["GET", "POST"])
 def demand_edit(request, pk):
     demand = _own_demand(request, pk)
-    if demand.status not in (Status.DRAFT, Status.PUBLISHED):
+    actions = services.TABLE.available(demand.status)
+    if not actions & {"edit_draft", "adjust"}:
         messages.error(request, f"“{demand.get_status_display()}”的需求不能修改。")
         return redirect("demands:detail", pk=pk)
-    adjusting = demand.status == Status.PUBLISHED
+    adjusting = "adjust" in actions
     form_class = AdjustForm if adjusting else DemandForm
     form = form_class(request.POST or None, instance=demand)
     if request.method == "POST" and form.is_valid():

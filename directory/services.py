@@ -9,7 +9,9 @@ from accounts import permissions
 from demands.models import Grade
 from demands.models import Status as DemandStatus
 from offerings.models import Status as OfferingStatus
+from portal import transitions
 from portal.errors import ServiceError
+from portal.transitions import NEW
 from portal.uploads import check_document
 from supervision import confidentiality
 
@@ -22,20 +24,64 @@ from .models import (
     ReviewStep,
 )
 
-EDITION_ALLOWED = {
-    EditionStatus.PREPARING: {EditionStatus.COLLECTING},
-    EditionStatus.COLLECTING: {EditionStatus.REVIEWING},
-    EditionStatus.REVIEWING: {EditionStatus.PUBLISHED},
-    EditionStatus.PUBLISHED: set(),
+# action → (from-states, to-state) of an edition (R-DIR-1): it only moves forward.
+EDITION_ACTIONS = {
+    "collect": ({EditionStatus.PREPARING}, EditionStatus.COLLECTING),
+    "review": ({EditionStatus.COLLECTING}, EditionStatus.REVIEWING),
+    "publish": ({EditionStatus.REVIEWING}, EditionStatus.PUBLISHED),
 }
-ALLOWED = {
-    AppStatus.DRAFT: {AppStatus.DISTRICT, AppStatus.CITY},
-    AppStatus.RETURNED: {AppStatus.DISTRICT, AppStatus.CITY},
-    AppStatus.DISTRICT: {AppStatus.CITY, AppStatus.RETURNED},
-    AppStatus.CITY: {AppStatus.APPROVED, AppStatus.REJECTED},
-    AppStatus.APPROVED: set(),
-    AppStatus.REJECTED: set(),
+EDITION_TABLE = transitions.Table(
+    states=tuple(EditionStatus),
+    noun="目录",
+    actions=EDITION_ACTIONS,
+    labels={action: f"改为“{EditionStatus(to).label}”" for action, (_, to) in EDITION_ACTIONS.items()},
+    messages={
+        action: "“{status}”的目录不能" + f"改为“{EditionStatus(to).label}”。"
+        for action, (_, to) in EDITION_ACTIONS.items()
+    },
+    validate=False,
+)
+# action → (from-states, to-state) of a self-recommendation (R-DIR-2, R-DIR-3). "save" edits a draft
+# or a returned application and keeps its status.
+_EDITABLE = {AppStatus.DRAFT, AppStatus.RETURNED}
+_AT_DISTRICT = "该申请不在区民政局审核环节。"
+_AT_CITY = "该申请不在市民政局审核环节。"
+_SUBMITTED = "申请已提交，审核期间不能修改。"
+ACTIONS = {
+    "create": ({NEW}, AppStatus.DRAFT),
+    "save": (_EDITABLE, None),
+    "submit_to_district": (_EDITABLE, AppStatus.DISTRICT),
+    "submit_to_city": (_EDITABLE, AppStatus.CITY),
+    "pass": ({AppStatus.DISTRICT}, AppStatus.CITY),
+    "return": ({AppStatus.DISTRICT}, AppStatus.RETURNED),
+    "approve": ({AppStatus.CITY}, AppStatus.APPROVED),
+    "reject": ({AppStatus.CITY}, AppStatus.REJECTED),
 }
+TABLE = transitions.Table(
+    states=tuple(AppStatus),
+    noun="申请",
+    actions=ACTIONS,
+    labels={
+        "create": "创建",
+        "save": "修改",
+        "submit_to_district": "提交区民政局审核",
+        "submit_to_city": "提交市民政局审核",
+        "pass": "通过区审核",
+        "return": "退回修改",
+        "approve": "入选",
+        "reject": "不予入选",
+    },
+    messages={
+        "save": _SUBMITTED,
+        "submit_to_district": _SUBMITTED,
+        "submit_to_city": _SUBMITTED,
+        "pass": _AT_DISTRICT,
+        "return": _AT_DISTRICT,
+        "approve": _AT_CITY,
+        "reject": _AT_CITY,
+    },
+    validate=False,
+)
 MAX_EVIDENCE = 2
 
 
@@ -45,34 +91,27 @@ def _history(obj, by, reason):
     return obj
 
 
-def _move(application, to):
-    if to not in ALLOWED[application.status]:
-        raise ServiceError(f"“{application.get_status_display()}”的申请不能进行这一步操作。")
-    application.status = to
-
-
 @transaction.atomic
 def edition_advance(*, edition, by, to):
     if not permissions.is_city_admin(by):
         raise PermissionDenied
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
-    if to not in EDITION_ALLOWED[edition.status]:
-        raise ServiceError(f"“{edition.get_status_display()}”的目录不能改为“{EditionStatus(to).label}”。")
-    if to == EditionStatus.PUBLISHED:
+    action = EDITION_TABLE.action_to(to)
+    transitions.check(EDITION_TABLE, edition, action)
+    if action == "publish":
         waiting = edition.applications.filter(status__in=(AppStatus.DISTRICT, AppStatus.CITY)).count()
         if waiting:
             raise ServiceError(f"还有 {waiting} 份申请等待区或市审核，审核完毕后才能发布目录。")
         edition.published_at = timezone.now()
-    edition.status = to
-    _history(edition, by, f"状态改为{EditionStatus(to).label}").save()
-    return edition
+    return transitions.apply(
+        EDITION_TABLE, edition, action, by=by, reason=f"状态改为{EditionStatus(to).label}"
+    )
 
 
 def _check_editable(application, by):
     if not (permissions.is_organization_user(by) and application.organization_id == by.organization_id):
         raise PermissionDenied
-    if application.status not in (AppStatus.DRAFT, AppStatus.RETURNED):
-        raise ServiceError("申请已提交，审核期间不能修改。")
+    transitions.check(TABLE, application, "save")
     if not application.edition.accepting:
         raise ServiceError(
             f"{application.edition.display_title}不在征集期内（截止日期 {application.edition.deadline:%Y-%m-%d}），不能修改或提交。"
@@ -109,10 +148,8 @@ def application_save(*, edition, by, evidence, statement="", upload=None):
         raise PermissionDenied
     application = Application.objects.filter(edition=edition, organization=by.organization).first()
     if application is None:
-        application = _history(
-            Application(edition=edition, organization=by.organization, created_by=by), by, "创建"
-        )
-        application.save()
+        application = Application(edition=edition, organization=by.organization, created_by=by)
+        transitions.apply(TABLE, application, "create", by=by, reason="创建")
     application = (
         Application.objects.select_for_update()
         .select_related("edition", "organization")
@@ -132,7 +169,7 @@ def application_save(*, edition, by, evidence, statement="", upload=None):
     reason = confidentiality.problem(application.statement)
     if reason:
         raise ServiceError(f"“自荐说明”{reason}")
-    _history(application, by, "保存").save()
+    transitions.apply(TABLE, application, "save", by=by, reason="保存")
     application.evidence.set(evidence)
     return application
 
@@ -149,9 +186,9 @@ def application_submit(*, application, by):
     if not application.recommendation_form:
         raise ServiceError("请上传盖章的《购买主体推荐意见表》（PDF、JPG 或 PNG）。")
     application.review_district_id = application.organization.registration_district_id
-    _move(application, AppStatus.DISTRICT if application.review_district_id else AppStatus.CITY)
     application.submitted_at = timezone.now()
-    _history(application, by, "提交").save()
+    action = "submit_to_district" if application.review_district_id else "submit_to_city"
+    transitions.apply(TABLE, application, action, by=by, reason="提交")
     ReviewStep.objects.create(application=application, action=ReviewStep.Action.SUBMIT, by=by)
     return application
 
@@ -177,11 +214,15 @@ def district_review(*, application, by, passed, opinion):
     application = _locked_for_review(application)
     if not (permissions.is_district_admin(by) and application.review_district_id == by.district_id):
         raise PermissionDenied
-    if application.status != AppStatus.DISTRICT:
-        raise ServiceError("该申请不在区民政局审核环节。")
+    transitions.check(TABLE, application, "pass" if passed else "return")
     opinion = _opinion(opinion, not passed, "退回")
-    _move(application, AppStatus.CITY if passed else AppStatus.RETURNED)
-    _history(application, by, "区审核通过" if passed else f"退回：{opinion}").save()
+    transitions.apply(
+        TABLE,
+        application,
+        "pass" if passed else "return",
+        by=by,
+        reason="区审核通过" if passed else f"退回：{opinion}",
+    )
     action = ReviewStep.Action.PASS if passed else ReviewStep.Action.RETURN
     ReviewStep.objects.create(application=application, action=action, opinion=opinion, by=by)
     return application
@@ -193,14 +234,15 @@ def city_review(*, application, by, approved, opinion):
     application = _locked_for_review(application)
     if not permissions.is_city_admin(by):
         raise PermissionDenied
-    if application.status != AppStatus.CITY:
-        raise ServiceError("该申请不在市民政局审核环节。")
-    if application.edition.status == "published":
+    action = "approve" if approved else "reject"
+    transitions.check(TABLE, application, action)
+    if application.edition.status == EditionStatus.PUBLISHED:
         raise ServiceError("该年度目录已经发布。")
     opinion = _opinion(opinion, True, "审核")
-    _move(application, AppStatus.APPROVED if approved else AppStatus.REJECTED)
     application.decided_at = timezone.now()
-    _history(application, by, f"{'入选' if approved else '未入选'}：{opinion}").save()
+    transitions.apply(
+        TABLE, application, action, by=by, reason=f"{'入选' if approved else '未入选'}：{opinion}"
+    )
     action = ReviewStep.Action.APPROVE if approved else ReviewStep.Action.REJECT
     ReviewStep.objects.create(application=application, action=action, opinion=opinion, by=by)
     return application

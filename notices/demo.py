@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import Role, User
+from portal import transitions
 
-from .models import Article, Download, ItemStatus, Link, Message
+from . import services
+from .models import Article, Download, Link, Message
 
 MEASURES_SUMMARY = """<p>《上海市政府购买社会组织服务供需对接平台管理和使用办法（试行）》由上海市民政局制定并负责解释，自公布之日起施行，试行两年。以下是要点摘要：</p>
 <h2>平台做什么</h2>
@@ -60,11 +62,9 @@ def _publish(item, user, days_ago):
     for key, value in permissions.publisher_for(user).items():
         setattr(item, key, value)
     item.created_by = user
-    item.status = ItemStatus.PUBLISHED
     item.publish_date = timezone.localdate() - datetime.timedelta(days=days_ago)
-    item._history_user = user
-    item.save()
-    return item
+    transitions.apply(services.TABLE, item, "create", by=user, reason="保存")
+    return transitions.apply(services.TABLE, item, "publish", by=user, reason="发布")
 
 
 def seed():

@@ -8,16 +8,44 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import permissions
+from portal import transitions
 from portal.errors import ServiceError
+from portal.transitions import NEW
 from portal.uploads import check_attachment
 
 from .models import Attachment, ItemStatus, Message
 
-ALLOWED = {
-    ItemStatus.DRAFT: {ItemStatus.PUBLISHED},
-    ItemStatus.PUBLISHED: {ItemStatus.WITHDRAWN},
-    ItemStatus.WITHDRAWN: {ItemStatus.PUBLISHED},
+# action → (from-states, to-state) of a module item (R-NOT-1): a withdrawn item may be published again.
+ACTIONS = {
+    "create": ({NEW}, ItemStatus.DRAFT),
+    "save": ({ItemStatus.DRAFT, ItemStatus.PUBLISHED, ItemStatus.WITHDRAWN}, None),
+    "publish": ({ItemStatus.DRAFT, ItemStatus.WITHDRAWN}, ItemStatus.PUBLISHED),
+    "withdraw": ({ItemStatus.PUBLISHED}, ItemStatus.WITHDRAWN),
 }
+TABLE = transitions.Table(
+    states=tuple(ItemStatus),
+    noun="内容",
+    actions=ACTIONS,
+    labels={"create": "创建", "save": "保存", "publish": "改为“已发布”", "withdraw": "改为“已撤回”"},
+    messages={
+        "publish": "“{status}”的内容不能改为“已发布”。",
+        "withdraw": "“{status}”的内容不能改为“已撤回”。",
+    },
+    validate=False,
+)
+# A message of the 留言区 (R-NOT-3) is moderated once and may be moderated again.
+_ANY_MESSAGE = set(Message.Status)
+MESSAGE_ACTIONS = {
+    "approve": (_ANY_MESSAGE, Message.Status.APPROVED),
+    "reject": (_ANY_MESSAGE, Message.Status.REJECTED),
+}
+MESSAGE_TABLE = transitions.Table(
+    states=tuple(Message.Status),
+    noun="留言",
+    actions=MESSAGE_ACTIONS,
+    labels={"approve": "公开", "reject": "不予公开"},
+    validate=False,
+)
 
 SAFE_TAGS = {
     "h2",
@@ -71,12 +99,6 @@ def sanitize(html):
     )
 
 
-def _history(obj, by, reason):
-    obj._history_user = by
-    obj._change_reason = reason
-    return obj
-
-
 @transaction.atomic
 def item_save(*, item, by, upload=None):
     """Create or edit a module item as its publisher; the city may edit anyone's."""
@@ -87,7 +109,6 @@ def item_save(*, item, by, upload=None):
         for key, value in publisher.items():
             setattr(item, key, value)
         item.created_by = by
-        item.status = ItemStatus.DRAFT
     elif not permissions.can_edit_notice_item(by, type(item).objects.get(pk=item.pk)):
         raise PermissionDenied
     if hasattr(item, "body"):
@@ -99,7 +120,7 @@ def item_save(*, item, by, upload=None):
     if upload is not None:
         extension = check_attachment(upload)
         if hasattr(item, "attachments"):
-            _history(item, by, "保存").save()
+            _save_item(item, by)
             attachment = Attachment(
                 article=item, original_name=upload.name[:200], size=upload.size, extension=extension
             )
@@ -110,22 +131,23 @@ def item_save(*, item, by, upload=None):
         item.size = upload.size
         item.extension = extension
         item.file.save(f"download{extension}", upload, save=False)
-    _history(item, by, "保存").save()
-    return item
+    return _save_item(item, by)
+
+
+def _save_item(item, by):
+    return transitions.apply(TABLE, item, "create" if item._state.adding else "save", by=by, reason="保存")
 
 
 @transaction.atomic
-def item_transition(*, item, by, to):
+def item_transition(*, item, by, action):
+    """Publish or withdraw a module item (``action`` is a key of ACTIONS)."""
     current = type(item).objects.select_for_update().get(pk=item.pk)
     if not permissions.can_edit_notice_item(by, current):
         raise PermissionDenied
-    if to not in ALLOWED[current.status]:
-        raise ServiceError(f"“{current.get_status_display()}”的内容不能改为“{ItemStatus(to).label}”。")
-    current.status = to
-    if to == ItemStatus.PUBLISHED and not current.publish_date:
+    transitions.check(TABLE, current, action)
+    if action == "publish" and not current.publish_date:
         current.publish_date = timezone.localdate()
-    _history(current, by, "发布" if to == ItemStatus.PUBLISHED else "撤回").save()
-    return current
+    return transitions.apply(TABLE, current, action, by=by, reason="发布" if action == "publish" else "撤回")
 
 
 @transaction.atomic
@@ -138,9 +160,8 @@ def message_moderate(*, message, by, approve, reply):
         raise ServiceError("公开留言时请填写回复。")
     if dangerous_markup(reply) or has_markup(reply):
         raise ServiceError("回复请使用纯文本，不能包含 HTML 标签或脚本。")
-    message.status = Message.Status.APPROVED if approve else Message.Status.REJECTED
     message.reply = reply
     message.replied_by = by
     message.replied_at = timezone.now()
-    _history(message, by, "公开并回复" if approve else "不予公开").save()
-    return message
+    action, reason = ("approve", "公开并回复") if approve else ("reject", "不予公开")
+    return transitions.apply(MESSAGE_TABLE, message, action, by=by, reason=reason)

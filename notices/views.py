@@ -230,8 +230,8 @@ def item_edit(request, model, pk=None):
             item = services.item_save(
                 item=form.save(commit=False), by=request.user, upload=form.cleaned_data.get("upload")
             )
-            if request.POST.get("action") == "publish" and item.status != ItemStatus.PUBLISHED:
-                services.item_transition(item=item, by=request.user, to=ItemStatus.PUBLISHED)
+            if request.POST.get("action") == "publish" and "publish" in services.TABLE.available(item.status):
+                services.item_transition(item=item, by=request.user, action="publish")
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
@@ -257,15 +257,14 @@ def item_action(request, model, pk, action):
     item = get_object_or_404(
         permissions.notice_items_editable_by(request.user, model_class.objects.all()), pk=pk
     )
-    to = {"publish": ItemStatus.PUBLISHED, "withdraw": ItemStatus.WITHDRAWN}.get(action)
-    if to is None:
+    if action not in ("publish", "withdraw"):
         raise Http404
     try:
-        services.item_transition(item=item, by=request.user, to=to)
+        services.item_transition(item=item, by=request.user, action=action)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已发布。" if to == ItemStatus.PUBLISHED else "已撤回，公众将看不到它。")
+        messages.success(request, "已发布。" if action == "publish" else "已撤回，公众将看不到它。")
     return redirect("notices:manage")
 
 

@@ -6,16 +6,26 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import permissions
+from portal import transitions
 from portal.errors import ServiceError
+from portal.transitions import NEW
 
 from .models import Offering, Status
 
-ALLOWED = {
-    Status.DRAFT: {Status.DRAFT, Status.PUBLISHED},
-    Status.PUBLISHED: {Status.PUBLISHED, Status.WITHDRAWN},
-    Status.WITHDRAWN: {Status.WITHDRAWN, Status.PUBLISHED},
+# action → (from-states, to-state) (R-OFF-4). NEW is an offer not saved yet; an edit (None) keeps
+# the status the offer has. Nothing goes back to draft and nothing is deleted.
+ACTIONS = {
+    "create": ({NEW}, Status.DRAFT),
+    "publish": ({NEW, Status.DRAFT, Status.WITHDRAWN}, Status.PUBLISHED),
+    "edit": ({Status.DRAFT, Status.PUBLISHED, Status.WITHDRAWN}, None),
+    "withdraw": ({Status.PUBLISHED}, Status.WITHDRAWN),
 }
-ACTION_NAMES = {Status.DRAFT: "修改", Status.PUBLISHED: "发布", Status.WITHDRAWN: "下架"}
+TABLE = transitions.Table(
+    states=tuple(Status),
+    noun="服务项目",
+    actions=ACTIONS,
+    labels={"create": "保存为草稿", "publish": "发布", "edit": "修改", "withdraw": "下架"},
+)
 
 
 def ineligibility_message(organization):
@@ -26,23 +36,14 @@ def ineligibility_message(organization):
     )
 
 
-def _check(offering, to, by):
+def _check(offering, action, by):
     if not permissions.can_edit_offering(by, offering):
         raise PermissionDenied
-    if to not in ALLOWED[offering.status]:
-        raise ServiceError(f"“{offering.get_status_display()}”的服务项目不能{ACTION_NAMES[to]}。")
-    if to == Status.PUBLISHED:
+    transitions.check(TABLE, offering, action)
+    if TABLE.target(action) == Status.PUBLISHED:
         offering.organization.refresh_from_db()
         if not offering.organization.is_eligible:
             raise ServiceError(ineligibility_message(offering.organization))
-
-
-def _save(offering, by, reason):
-    offering._history_user = by
-    offering._change_reason = reason
-    offering.full_clean()
-    offering.save()
-    return offering
 
 
 @transaction.atomic
@@ -51,44 +52,36 @@ def offering_create(*, offering, by, publish=False):
         raise PermissionDenied
     offering.organization = by.organization
     offering.created_by = by
-    offering.status = Status.DRAFT
     if publish:
-        _check(offering, Status.PUBLISHED, by)
-        offering.status = Status.PUBLISHED
+        _check(offering, "publish", by)
         offering.published_at = timezone.now()
-    return _save(offering, by, "发布" if publish else "创建草稿")
+        return transitions.apply(TABLE, offering, "publish", by=by, reason="发布")
+    return transitions.apply(TABLE, offering, "create", by=by, reason="创建草稿")
 
 
 @transaction.atomic
 def offering_update(*, offering, by):
     """Edit a draft, a published or a withdrawn offer; its status stays as it is."""
     current = Offering.objects.select_for_update().get(pk=offering.pk)
-    _check(current, current.status, by)
-    offering.status = current.status
+    _check(current, "edit", by)
     offering.published_at = current.published_at
-    return _save(offering, by, "修改")
+    return transitions.apply(TABLE, offering, "edit", by=by, reason="修改", current=current)
 
 
 @transaction.atomic
 def offering_publish(*, offering, by):
     """Publish a draft, or republish a withdrawn offer."""
     current = Offering.objects.select_for_update().select_related("organization").get(pk=offering.pk)
-    if current.status == Status.PUBLISHED:
-        raise ServiceError("该服务项目已经发布。")
     republish = current.status == Status.WITHDRAWN
-    _check(current, Status.PUBLISHED, by)
-    current.status = Status.PUBLISHED
+    _check(current, "publish", by)
     current.published_at = timezone.now()
     current.withdrawn_at = None
-    return _save(current, by, "重新发布" if republish else "发布")
+    return transitions.apply(TABLE, current, "publish", by=by, reason="重新发布" if republish else "发布")
 
 
 @transaction.atomic
 def offering_withdraw(*, offering, by):
     current = Offering.objects.select_for_update().get(pk=offering.pk)
-    if current.status != Status.PUBLISHED:
-        raise ServiceError("只有“已发布”的服务项目可以下架。")
-    _check(current, Status.WITHDRAWN, by)
-    current.status = Status.WITHDRAWN
+    _check(current, "withdraw", by)
     current.withdrawn_at = timezone.now()
-    return _save(current, by, "下架")
+    return transitions.apply(TABLE, current, "withdraw", by=by, reason="下架")

@@ -10,6 +10,7 @@ Every message meant for the user is Chinese text without any Python exception te
 `error_messages()` to get "第3行“项目预算（元）”：…" lines).
 """
 
+import dataclasses
 import datetime
 import io
 import logging
@@ -24,12 +25,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+
+from portal import xlsx
+from portal.xlsx import AMOUNT_FORMAT, DATE_FORMAT, FORMULA_START, neutralize  # noqa: F401 (re-exported)
 
 logger = logging.getLogger(__name__)
 
@@ -103,11 +104,17 @@ class Column:
     example: object = ""  # value in the template's example row
     width: int = 18  # column width in the template
     help: str = ""  # one line shown in the template's instruction sheet
+    aliases: tuple[str, ...] = ()  # other headers (or JSON keys) accepted for the same column
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"Column {self.key!r}: unknown kind {self.kind!r}, expected one of {KINDS}")
         object.__setattr__(self, "choices", tuple(self.choices))
+        object.__setattr__(self, "aliases", tuple(self.aliases))
+
+    def under_aliases(self):
+        """The same column under each of its other headers (optional there), for `read_sheet`."""
+        return [dataclasses.replace(self, header=alias, required=False, aliases=()) for alias in self.aliases]
 
 
 @dataclass
@@ -217,14 +224,13 @@ def _check_xlsx(fileobj):
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 _SPACES = str.maketrans({"\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " "})
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "-", "\uff0d": "-"})
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _EXCEL_ERRORS = {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!"}
 
 
 def _unneutralize(text):
     """Undo `neutralize`: "'=1+1" written by an export reads back as "=1+1"."""
-    if text.startswith("'") and text.lstrip("'").startswith(_FORMULA_START):
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START):
         return text[1:]
     return text
 
@@ -616,230 +622,50 @@ def _read_rows(ws, columns):
 
 
 # --------------------------------------------------------------------------------------------
-# Writing
+# Writing: templates in portal.excel_template, exports through the one writer (portal.xlsx)
 
-AMOUNT_FORMAT = "#,##0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-INT_FORMAT = "0"
-TEXT_FORMAT = "@"
-_EXCEL_MAX_CELL_CHARS = 32_767
-_HEADER_FONT = Font(bold=True)
-_REQUIRED_HEADER_FONT = Font(bold=True, color="C00000")
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_EXPORT_KINDS = {"amount": "amount", "date": "date", "int": "year"}  # text, choice and bool: text
 
 
-def neutralize(value):
-    """Formula-injection guard for exports: a string starting with = + - @ tab or CR gets a "'"
-    in front, so a spreadsheet never treats it as a formula.  Other values pass unchanged."""
-    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _header_text(column):
+def header_text(column):
     return f"*{column.header}" if column.required else column.header
 
 
-def _safe_text(value):
-    return neutralize(ILLEGAL_CHARACTERS_RE.sub("", value))[:_EXCEL_MAX_CELL_CHARS]
-
-
-def _cell_payload(column, value):
-    """(value, number_format) to write for one cell; strings always go through `neutralize`."""
+def _export_value(column, value):
+    """A cell as the writer takes it: text typed into a number or date column is parsed (or kept as
+    text when it does not parse), 是/否 for yes/no columns, anything else in a text column as text."""
     if value is None or value == "":
-        return None, None
+        return None
     kind = column.kind
     if kind in ("amount", "date", "int", "bool") and isinstance(value, str):
         try:
             value = parse_cell(column, value)
         except ValueError:
-            return _safe_text(value), None
-        if value is None:
-            return None, None
-    if kind == "bool" and (isinstance(value, bool) or (isinstance(value, int) and value in (0, 1))):
-        return ("是" if value else "否"), None
-    if kind == "amount" and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return value, AMOUNT_FORMAT
-    if kind == "date" and isinstance(value, datetime.date):
-        if isinstance(value, datetime.datetime):
-            value = value.date()
-        return value, DATE_FORMAT
-    if kind == "int" and isinstance(value, int) and not isinstance(value, bool):
-        return value, INT_FORMAT
-    if isinstance(value, str):
-        return _safe_text(value), None
-    return _safe_text(clean_text(value)), None
+            return value
+    if kind == "bool" and (isinstance(value, bool) or value in (0, 1)):
+        return "是" if value else "否"
+    if _EXPORT_KINDS.get(kind) is None and not isinstance(value, str):
+        return clean_text(value)
+    return value
 
 
-def _style_header(cell, column):
-    cell.font = _REQUIRED_HEADER_FONT if column.required else _HEADER_FONT
-    cell.fill = _HEADER_FILL
-    cell.alignment = _HEADER_ALIGNMENT
-
-
-def _column_format(column):
-    return {
-        "amount": AMOUNT_FORMAT,
-        "date": DATE_FORMAT,
-        "int": INT_FORMAT,
-        "text": TEXT_FORMAT,
-        "choice": TEXT_FORMAT,
-    }.get(column.kind)
-
-
-def _to_bytes(workbook):
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _kind_hint(column):
-    if column.kind == "text":
-        return f"文字，不超过{column.max_length}个字" if column.max_length else "文字"
-    if column.kind == "amount":
-        return "金额，以元为单位的数字，最多两位小数，例如 150000 或 150,000.00"
-    if column.kind == "date":
-        return "日期，例如 2025-03-01"
-    if column.kind == "int":
-        return "整数，例如 2026"
-    if column.kind == "bool":
-        return "从下拉列表选择“是”或“否”"
-    if len(column.choices) <= 8:
-        return "从下拉列表选择：" + "、".join(column.choices)
-    return f"从下拉列表选择（共{len(column.choices)}项）"
-
-
-def build_template(
-    columns: Sequence[Column], *, example_rows=None, instructions=(), sheet_title=DEFAULT_SHEET_TITLE
-) -> bytes:
-    """An .xlsx template: the data sheet (first, active) with header, example rows and drop-downs,
-    a "填写说明" sheet, and a hidden "选项" sheet holding the drop-down lists."""
-    if example_rows is None:
-        example = {c.key: c.example for c in columns}
-        example_rows = [example] if any(v not in (None, "") for v in example.values()) else []
-    last_row = _max_rows() + 1
-
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = sheet_title
-    for index, column in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        dimension = ws.column_dimensions[letter]
-        dimension.width = column.width
-        if _column_format(column):
-            dimension.number_format = _column_format(column)
-        cell = ws.cell(row=1, column=index, value=_header_text(column))
-        _style_header(cell, column)
-    ws.freeze_panes = "A2"
-    ws.row_dimensions[1].height = 30
-
-    for row_number, example in enumerate(example_rows, start=2):
-        for index, column in enumerate(columns, start=1):
-            value, number_format = _cell_payload(column, example.get(column.key))
-            cell = ws.cell(row=row_number, column=index)
-            cell.value = value
-            cell.number_format = number_format or _column_format(column) or "General"
-
-    choice_columns = [(i, c) for i, c in enumerate(columns, start=1) if c.kind == "choice" and c.choices]
-    if choice_columns:
-        options = workbook.create_sheet(OPTIONS_SHEET_TITLE)
-        options.sheet_state = "hidden"
-    for list_index, (index, column) in enumerate(choice_columns, start=1):
-        list_letter = get_column_letter(list_index)
-        options.cell(row=1, column=list_index, value=_safe_text(column.header))
-        for row_number, choice in enumerate(column.choices, start=2):
-            options.cell(row=row_number, column=list_index, value=_safe_text(choice))
-        last = len(column.choices) + 1
-        validation = DataValidation(
-            type="list",
-            formula1=f"'{OPTIONS_SHEET_TITLE}'!${list_letter}$2:${list_letter}${last}",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="输入有误",
-            error=f"“{column.header}”请从下拉列表中选择。",
-        )
-        validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{last_row}")
-        ws.add_data_validation(validation)
-    for index, column in enumerate(columns, start=1):
-        if column.kind != "bool":
-            continue
-        validation = DataValidation(
-            type="list",
-            formula1='"是,否"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="输入有误",
-            error=f"“{column.header}”请选择“是”或“否”。",
-        )
-        validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{last_row}")
-        ws.add_data_validation(validation)
-
-    guide = workbook.create_sheet(INSTRUCTIONS_SHEET_TITLE, index=1)
-    guide.column_dimensions["A"].width = 28
-    guide.column_dimensions["B"].width = 10
-    guide.column_dimensions["C"].width = 48
-    guide.column_dimensions["D"].width = 48
-    lines = list(instructions)
-    if not lines:  # the caller's own lines replace these general ones
-        lines = [
-            "带 * 号的列为必填项；请不要修改、增加或删除表头。",
-            f"每个文件最多 {_max_rows()} 行数据，文件大小不超过 {_format_mb(_max_upload_bytes())} MB。",
-        ]
-        if example_rows:
-            lines.append(f"“{sheet_title}”表中第2行起为示例，请覆盖或删除示例行后再上传。")
-    guide.cell(row=1, column=1, value="填写说明").font = Font(bold=True, size=14)
-    row_number = 2
-    for line in lines:
-        guide.cell(row=row_number, column=1, value=_safe_text(str(line)))
-        row_number += 1
-    row_number += 1
-    for index, title in enumerate(("列名", "必填/选填", "填写要求", "说明"), start=1):
-        cell = guide.cell(row=row_number, column=index, value=title)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-    for column in columns:
-        row_number += 1
-        guide.cell(row=row_number, column=1, value=_safe_text(_header_text(column)))
-        guide.cell(row=row_number, column=2, value="必填" if column.required else "选填")
-        guide.cell(row=row_number, column=3, value=_safe_text(_kind_hint(column)))
-        guide.cell(row=row_number, column=4, value=_safe_text(column.help) if column.help else None)
-        for index in (3, 4):
-            guide.cell(row=row_number, column=index).alignment = Alignment(wrap_text=True, vertical="top")
-
-    workbook.active = 0
-    return _to_bytes(workbook)
+def export_sheet(columns: Sequence[Column], rows: Iterable[dict], *, sheet_title=DEFAULT_SHEET_TITLE):
+    """A sheet for `portal.xlsx` with the template's header row: it reads back through read_sheet."""
+    out = [
+        xlsx.Column(c.key, header_text(c), _EXPORT_KINDS.get(c.kind, "text"), c.width, c.required)
+        for c in columns
+    ]
+    converted = ({c.key: _export_value(c, row.get(c.key)) for c in columns} for row in rows)
+    return xlsx.Sheet(sheet_title, out, list(converted) if isinstance(rows, Sequence) else converted)
 
 
 def write_rows(columns: Sequence[Column], rows: Iterable[dict], *, sheet_title=DEFAULT_SHEET_TITLE) -> bytes:
-    """An export with the template's header row and one row per dict; reads back via read_sheet."""
-    workbook = Workbook(write_only=True)
-    ws = workbook.create_sheet(sheet_title)
-    for index, column in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A2"
-    if isinstance(rows, Sequence) and columns:
-        # Declare the sheet's size up front (write-only sheets otherwise have none), so readers
-        # such as openpyxl need not scan the whole sheet to find it.
-        dimension = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
-        ws.calculate_dimension = lambda: dimension
+    """An export of `rows` (dicts keyed by column) as .xlsx bytes, written by `portal.xlsx`."""
+    return xlsx.to_bytes([export_sheet(columns, rows, sheet_title=sheet_title)])
 
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(ws, value=_header_text(column))
-        _style_header(cell, column)
-        header.append(cell)
-    ws.append(header)
 
-    for row in rows:
-        out = []
-        for column in columns:
-            value, number_format = _cell_payload(column, row.get(column.key))
-            if number_format:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = number_format
-                out.append(cell)
-            else:
-                out.append(value)
-        ws.append(out)
-    return _to_bytes(workbook)
+def build_template(columns: Sequence[Column], **options) -> bytes:
+    """The import template of `columns` (see `portal.excel_template.build_template`)."""
+    from portal.excel_template import build_template as build
+
+    return build(columns, **options)

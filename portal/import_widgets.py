@@ -1,94 +1,157 @@
 """django-import-export widgets for reference data, with Chinese messages."""
 
+import re
+import unicodedata
+from functools import cached_property
+
 from import_export.widgets import Widget
 
 from .models import Category, District, PurchaseType, Street
 
 
-class _Lookup(Widget):
-    """A value typed (or picked from the template's drop-down) → a row, or a Chinese error."""
+def norm(text):
+    """How a file's names and codes are matched: full- and half-width alike, no spaces, no case."""
+    from .excel import clean_text
 
-    what = ""
-
-    def __init__(self):
-        super().__init__()
-        self._cache = None
-
-    def table(self):
-        raise NotImplementedError
-
-    def clean(self, value, row=None, **kwargs):
-        if value in (None, ""):
-            return None
-        if self._cache is None:
-            self._cache = self.table()
-        key = str(value).strip()
-        found = self._cache.get(key)
-        if found is None:
-            raise ValueError(f"“{key}”不是有效的{self.what}，请从下拉列表中选择。")
-        return found
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else str(value)
+    text = unicodedata.normalize("NFKC", clean_text(text))
+    return re.sub(r"\s+", "", text).casefold()
 
 
 def category_label(category):
     return f"{category.parent.name}/{category.name}"
 
 
-class CategoryWidget(_Lookup):
-    what = "项目类别"
+class ReferenceData:
+    """The one lookup of reference data (项目类别, 区, 街镇, 购买服务类型) by what a file may say: an
+    exact name or code, matched with `norm` (so “黄浦区 ”, “ＢＡＳＩＣ_PUBLIC” and “0101” are found),
+    a category also as “一级/二级” or by its 二级 name alone when that name is unique. Anything else
+    is a ValueError in Chinese, never a guess. Each table is read once, on first use."""
 
-    def table(self):
+    @cached_property
+    def _categories(self):
+        by_key, by_name, top = {}, {}, set()
+        for c in Category.objects.select_related("parent"):
+            by_key[norm(c.code)] = c
+            if c.parent_id is None:
+                top.add(norm(c.name))
+            else:
+                by_key[norm(category_label(c))] = c
+                by_name.setdefault(norm(c.name), []).append(c)
+        return by_key, by_name, top
+
+    @cached_property
+    def _districts(self):
         table = {}
-        for c in Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent"):
-            table[category_label(c)] = c
-            table[c.code] = c
+        for d in District.objects.all():
+            table[norm(d.name)] = d
+            table[norm(d.code)] = d
         return table
+
+    @cached_property
+    def _streets(self):
+        return {(s.district_id, norm(s.name)): s for s in Street.objects.filter(is_active=True)}
+
+    @cached_property
+    def _purchase_types(self):
+        table = {}
+        for p in PurchaseType.objects.all():
+            table[norm(p.name)] = p
+            table[norm(p.code)] = p
+        return table
+
+    def category(self, value):
+        by_key, by_name, top = self._categories
+        key = norm(value)
+        found = by_key.get(key)
+        if found is None:
+            same_name = by_name.get(key, [])
+            if len(same_name) > 1:
+                raise ValueError(
+                    f"“{value}”对应本平台多个二级类别，请写成“一级类别/二级类别”，例如“{category_label(same_name[0])}”"
+                )
+            found = same_name[0] if same_name else None
+        if found is None and key not in top:
+            raise ValueError(
+                f"“{value}”无法对应本平台的项目类别：请填写“一级类别/二级类别”（如“养老服务/居家养老服务”）、"
+                "二级类别名称或类别代码（如 0101）"
+            )
+        if found is None or found.parent_id is None:
+            raise ValueError(f"“{value}”是一级类别，请填写具体的二级类别，如“养老服务/居家养老服务”")
+        if not found.is_active:
+            raise ValueError(f"项目类别“{value}”在本平台已停用")
+        return found
+
+    def district(self, value):
+        found = self._districts.get(norm(value))
+        if found is None:
+            raise ValueError(f"“{value}”不是上海市的区：请填写区名（如“黄浦区”）或六位区划代码（如 310101）")
+        return found
+
+    def street(self, value, district):
+        found = self._streets.get((district.pk, norm(value)))
+        if found is None:
+            raise ValueError(f"“{value}”不是本平台登记的{district.name}街镇，请核对名称")
+        return found
+
+    def purchase_type(self, value):
+        found = self._purchase_types.get(norm(value))
+        if found is None:
+            names = "、".join(dict.fromkeys(p.name for p in self._purchase_types.values()))
+            raise ValueError(f"“{value}”不是本平台的购买服务类型，可填：{names}")
+        return found
+
+
+class _Lookup(Widget):
+    """A value typed (or picked from the template's drop-down) → a row through `ReferenceData`."""
+
+    kind = ""
+
+    def __init__(self):
+        super().__init__()
+        self.reference = ReferenceData()
+
+    def clean(self, value, row=None, **kwargs):
+        if value in (None, ""):
+            return None
+        return getattr(self.reference, self.kind)(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class CategoryWidget(_Lookup):
+    kind = "category"
 
     def render(self, value, obj=None, **kwargs):
         return category_label(value) if value else ""
 
 
 class DistrictWidget(_Lookup):
-    what = "区"
-
-    def table(self):
-        return {d.name: d for d in District.objects.all()}
+    kind = "district"
 
 
 class PurchaseTypeWidget(_Lookup):
-    what = "购买服务类型"
-
-    def table(self):
-        return {p.name: p for p in PurchaseType.objects.all()}
+    kind = "purchase_type"
 
 
 class StreetWidget(_Lookup):
     """A 街镇 by name, within the row's district column."""
 
-    what = "街镇"
-
     def __init__(self, district_key="district"):
         super().__init__()
         self.district_key = district_key
 
-    def table(self):
-        return {
-            (s.district.name, s.name): s
-            for s in Street.objects.filter(is_active=True).select_related("district")
-        }
-
     def clean(self, value, row=None, **kwargs):
         if value in (None, ""):
             return None
-        if self._cache is None:
-            self._cache = self.table()
-        district = str((row or {}).get(self.district_key) or "").strip()
-        found = self._cache.get((district, str(value).strip()))
-        if found is None:
-            raise ValueError(f"“{value}”不是{district or '所选区'}的街镇，请核对。")
-        return found
+        district = (row or {}).get(self.district_key)
+        try:
+            district = self.reference.district(district) if district not in (None, "") else None
+        except ValueError:
+            district = None
+        if district is None:
+            raise ValueError(f"“{value}”不是所选区的街镇，请先填写正确的区。")
+        return self.reference.street(value, district)
 
 
 class ChoiceWidget(Widget):

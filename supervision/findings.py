@@ -22,6 +22,7 @@ from inbox.models import Kind
 from inbox.services import notify
 from notices.models import Article, ItemStatus
 from offerings.models import Offering
+from portal import transitions
 
 from .confidentiality import personal_data_problem
 from .models import CreditRecord, Finding, FindingKind, FindingResult, FindingStatus, TargetType
@@ -219,6 +220,23 @@ def open_finding(*, by, target_type, target_id, kind, description):
     return finding
 
 
+# action → (from-states, to-state) of a finding (R-SUP-3): the publisher may answer again until the
+# monitor closes it; a closed finding is final.
+ACTIONS = {
+    "answer": ({FindingStatus.OPEN, FindingStatus.ANSWERED}, FindingStatus.ANSWERED),
+    "close": ({FindingStatus.OPEN, FindingStatus.ANSWERED}, FindingStatus.CLOSED),
+}
+TABLE = transitions.Table(
+    states=tuple(FindingStatus),
+    noun="问题",
+    actions=ACTIONS,
+    labels={"answer": "答复", "close": "办结"},
+    messages={"answer": "该问题已办结，不能再答复。", "close": "该问题已经办结，不能重复办结。"},
+    error=ValidationError,
+    validate=False,
+)
+
+
 def _locked(finding):
     return Finding.objects.select_for_update().get(pk=finding.pk)
 
@@ -232,15 +250,11 @@ def answer_finding(*, finding, by, answer):
     _check_text("answer", answer)
     with transaction.atomic():
         finding = _locked(finding)
-        if finding.is_closed:
-            raise ValidationError("该问题已办结，不能再答复。")
+        transitions.check(TABLE, finding, "answer")
         finding.answer = answer
         finding.answered_by = by
         finding.answered_at = timezone.now()
-        finding.status = FindingStatus.ANSWERED
-        finding._change_reason = "发布方答复"
-        finding._history_user = by
-        finding.save()
+        transitions.apply(TABLE, finding, "answer", by=by, reason="发布方答复")
         _send(
             finding,
             [*authority_users(finding.authority_district_id), finding.opened_by],
@@ -261,16 +275,12 @@ def close_finding(*, finding, by, result, result_text):
     _check_text("result_text", result_text)
     with transaction.atomic():
         finding = _locked(finding)
-        if finding.is_closed:
-            raise ValidationError("该问题已经办结，不能重复办结。")
+        transitions.check(TABLE, finding, "close")
         finding.result = result
         finding.result_text = result_text
         finding.closed_by = by
         finding.closed_at = timezone.now()
-        finding.status = FindingStatus.CLOSED
-        finding._change_reason = f"办结：{finding.get_result_display()}"
-        finding._history_user = by
-        finding.save()
+        transitions.apply(TABLE, finding, "close", by=by, reason=f"办结：{finding.get_result_display()}")
         record = None
         if (
             result == FindingResult.CONFIRMED

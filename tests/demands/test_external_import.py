@@ -262,7 +262,7 @@ def test_unmapped_category_district_and_unit_are_reported_and_not_guessed(world,
 
 
 def test_unmapped_values_in_an_xlsx_are_reported_by_row_number_and_column(world, tmp_path):
-    columns = [spec.column for spec in external.FIELDS]
+    columns = list(external.FIELDS)
     rows = [project(external_id="X-1"), project(external_id="X-2", district="浦东", street=None)]
     path = tmp_path / "projects.xlsx"
     path.write_bytes(write_rows(columns, rows))
@@ -491,7 +491,7 @@ def test_a_bad_file_is_a_clear_chinese_error_and_nothing_is_imported(world, tmp_
 
 
 def test_an_xlsx_missing_required_columns_is_refused_naming_them(world, tmp_path):
-    columns = [spec.column for spec in external.FIELDS if spec.key not in ("budget", "category")]
+    columns = [spec for spec in external.FIELDS if spec.key not in ("budget", "category")]
     path = tmp_path / "projects.xlsx"
     path.write_bytes(write_rows(columns, [project()]))
     out, error = run(path)

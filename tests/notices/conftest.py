@@ -19,7 +19,7 @@ from django.core import signing
 from django.test import Client
 
 from notices import services
-from notices.models import Article, Download, ItemStatus, Link
+from notices.models import Article, Download, Link
 from tests import helpers as _helpers
 from tests.helpers import EXE_BYTES, PDF_BYTES, chinese, form_errors, upload
 from tests.html import inner_html, select_one, text, title
@@ -184,7 +184,7 @@ def article_url(article):
 
 
 def publish(item, by):
-    return services.item_transition(item=item, by=by, to=ItemStatus.PUBLISHED)
+    return services.item_transition(item=item, by=by, action="publish")
 
 
 def published_article(user, title, kind=Article.Kind.NOTICE, body="<p>正文。</p>", publish_date=None):

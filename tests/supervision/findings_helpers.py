@@ -2,7 +2,7 @@
 
 from inbox.models import Kind, Notification
 from notices import services as notice_services
-from notices.models import Article, ItemStatus
+from notices.models import Article
 from supervision import findings
 from supervision.models import CreditRecord, Finding
 
@@ -29,7 +29,7 @@ def published_article(user, title):
     article = notice_services.item_save(
         item=Article(kind=Article.Kind.NOTICE, title=title, body="<p>公示内容</p>"), by=user
     )
-    return notice_services.item_transition(item=article, by=user, to=ItemStatus.PUBLISHED)
+    return notice_services.item_transition(item=article, by=user, action="publish")
 
 
 def open_by_service(monitor, target_type, target, kind="false", description="服务对象人数与实际不符"):
