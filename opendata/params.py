@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from ninja import Schema
-from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, conint
 
 from demands.filters import category_choices
 from demands.models import Status as DemandStatus
@@ -51,7 +51,7 @@ def _ascii_digits(value):
 def _number(description, *, ge, le=None, default_note=""):
     """An integer written in ASCII digits, or empty."""
     return Annotated[
-        Annotated[int, BeforeValidator(_ascii_digits), Field(ge=ge, le=le)] | EMPTY,
+        Annotated[conint(ge=ge, le=le), BeforeValidator(_ascii_digits)] | EMPTY,
         Field(description=description + default_note),
     ]
 
