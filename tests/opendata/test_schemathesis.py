@@ -24,7 +24,7 @@ ALL_CHECKS = CHECKS.get_all()
 def api_operations():
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 5, [op.label for op in operations]
+    assert len(operations) >= 7, [op.label for op in operations]
     return operations
 
 
