@@ -38,7 +38,7 @@ class OfferingFilter(django_filters.FilterSet):
         return qs.filter(previously_purchased=(value == "yes"))
 
     def filter_member(self, qs, name, value):
-        from directory.selectors import member_applications
+        from directory.selectors import member_applications  # Application.objects.members()
 
         members = member_applications().values("organization_id")
         if value == "no":  # offered by the open-data API (opendata/filters.py), not by the page

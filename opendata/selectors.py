@@ -15,6 +15,7 @@ from django.db.models import DateTimeField, F, Prefetch, Q
 from django.db.models.functions import Coalesce, Greatest
 
 from demands import selectors as demand_selectors
+from demands.models import Demand
 from directory.models import Application, AppStatus, EditionStatus
 from offerings import selectors as offering_selectors
 from offerings.models import Offering
@@ -35,12 +36,12 @@ OFFERING_RELATED = ("organization__registration_district", "category__parent")
 
 
 def public_demands():
-    return demand_selectors.public_demands().select_related(*DEMAND_RELATED)
+    return Demand.objects.public().select_related(*DEMAND_RELATED)
 
 
 def public_offerings():
     """Published offers of eligible organizations (offerings/selectors.py)."""
-    return offering_selectors.public_offerings().select_related(*OFFERING_RELATED)
+    return Offering.objects.public().select_related(*OFFERING_RELATED)
 
 
 def filtered(filterset_class, data, qs):
@@ -135,11 +136,14 @@ def offerings_query(query):
 
 def directory_members(*, with_removed=False):
     """Approved applications of every published edition, as `directory.selectors.members` gives them
-    for one edition: a member on the 严重失信名单 is hidden while it is listed, except from a
-    synchronisation read, which returns it as removed (`on_serious_list`) and without evidence."""
-    qs = Application.objects.filter(edition__status=EditionStatus.PUBLISHED, status=AppStatus.APPROVED)
-    if not with_removed:
-        qs = qs.filter(organization__on_serious_list=False)
+    for one edition (`Application.objects.published_members()`: an organization on the 严重失信名单 or
+    whose registration was revoked is not a member while that lasts). A synchronisation read also
+    returns the approved applications that stopped being members that way, as removed
+    (`Application.is_member` false) and without evidence."""
+    if with_removed:
+        qs = Application.objects.filter(edition__status=EditionStatus.PUBLISHED, status=AppStatus.APPROVED)
+    else:
+        qs = Application.objects.published_members()
     return qs.select_related(
         "edition", "organization__district", "organization__registration_district"
     ).prefetch_related(

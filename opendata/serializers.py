@@ -162,7 +162,7 @@ class Serializer:
     def member(self, application):
         org = application.organization
         edition = application.edition
-        removed = org.on_serious_list
+        removed = not application.is_member
         return {
             "id": application.pk,
             "status": "removed" if removed else "member",
