@@ -14,7 +14,7 @@ import json
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Path, Query, Router
 from ninja.errors import ValidationError
 from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
@@ -202,7 +202,7 @@ def demand_list(request, query: Query[DemandQuery]):
     operation_id="getDemand",
     summary="一个已公开的购买服务需求",
 )
-def demand_detail(request, pk: int):
+def demand_detail(request, pk: int = Path(..., description="编号（id）", examples=[1])):
     demand = selectors.public_demands().filter(pk=pk).first()
     if demand is None:
         raise Http404("未找到该需求：不存在或未公开。")
@@ -255,7 +255,7 @@ def offering_list(request, query: Query[OfferingQuery]):
     operation_id="getOffering",
     summary="一个已发布的社会组织服务项目",
 )
-def offering_detail(request, pk: int):
+def offering_detail(request, pk: int = Path(..., description="编号（id）", examples=[1])):
     offering = selectors.public_offerings().filter(pk=pk).first()
     if offering is None:
         raise Http404("未找到该服务项目：不存在、未发布、已下架，或其社会组织目前不公开。")

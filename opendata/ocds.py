@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Router
+from ninja import Path, Router
 
 from demands.models import Status
 
@@ -210,7 +210,7 @@ PACKAGE_DESCRIPTION = (
     summary="某一年度已公开需求的 OCDS 发布包",
     description=PACKAGE_DESCRIPTION + "按需求的年度；没有已公开需求的年度返回 404。",
 )
-def year_package(request, year: int):
+def year_package(request, year: int = Path(..., description="年度，如 2026", examples=[2026])):
     demands = list(selectors.public_demands().filter(year=year).order_by("published_at", "pk"))
     if not demands:  # a package holds at least one release
         raise Http404(f"{year} 年度没有已公开的需求。")
@@ -225,7 +225,7 @@ def year_package(request, year: int):
     summary="一个已公开需求的 OCDS 发布包",
     description=PACKAGE_DESCRIPTION,
 )
-def demand_package(request, pk: int):
+def demand_package(request, pk: int = Path(..., description="编号（id）", examples=[1])):
     demands = list(selectors.public_demands().filter(pk=pk))
     if not demands:
         raise Http404("未找到该需求：不存在或未公开。")

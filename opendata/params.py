@@ -48,11 +48,11 @@ def _ascii_digits(value):
     return value
 
 
-def _number(description, *, ge, le=None, default_note=""):
+def _number(description, *, ge, le=None, example):
     """An integer written in ASCII digits, or empty."""
     return Annotated[
         Annotated[conint(ge=ge, le=le), BeforeValidator(_ascii_digits)] | EMPTY,
-        Field(description=description + default_note),
+        Field(description=description, examples=[example]),
     ]
 
 
@@ -87,9 +87,11 @@ SINCE_SCHEMA = {
     ]
 }
 
-Page = _number("页码，从 1 开始；超出范围返回 404。空值即 1", ge=1)
-PageSize = _number(f"每页条数，1～{MAX_PAGE_SIZE}。空值即 {DEFAULT_PAGE_SIZE}", ge=1, le=MAX_PAGE_SIZE)
-Year = _number("年度，四位数字（1000～9999）。空值即不限", ge=1000, le=9999)
+Page = _number("页码，从 1 开始；超出范围返回 404。空值即 1", ge=1, example=1)
+PageSize = _number(
+    f"每页条数，1～{MAX_PAGE_SIZE}。空值即 {DEFAULT_PAGE_SIZE}", ge=1, le=MAX_PAGE_SIZE, example=50
+)
+Year = _number("年度，四位数字（1000～9999）。空值即不限", ge=1000, le=9999, example=2026)
 Text = Annotated[
     str,
     Field(

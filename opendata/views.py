@@ -6,6 +6,7 @@ import json
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 
 from portal.models import Category, District
 
@@ -60,6 +61,7 @@ def index(request):
             "districts": list(District.objects.order_by("code")),
             "openapi_url": reverse("opendata:v1:openapi-json"),
             "feed_url": reverse("opendata:demand_feed"),
+            "ocds_year_url": reverse("opendata:v1:ocds_year", args=[timezone.localdate().year]),
             "example_json": json.dumps(
                 {"count": 1, "page": 1, "page_size": 20, "num_pages": 1, "next": None, "previous": None},
                 ensure_ascii=False,
