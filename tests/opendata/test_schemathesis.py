@@ -9,7 +9,9 @@ run under pytest 9."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import CHECKS, load_all_checks
 from schemathesis.generation.modes import GenerationMode
@@ -21,6 +23,17 @@ load_all_checks()
 ALL_CHECKS = CHECKS.get_all()
 
 
+@pytest.fixture
+def keep_the_test_connection():
+    """As Django's test client does: a request must not close the connection holding the test's
+    transaction (PostgreSQL would lose the fixtures)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 def api_operations():
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
@@ -29,7 +42,7 @@ def api_operations():
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_the_api_keeps_to_its_description(world, mode):
+def test_the_api_keeps_to_its_description(world, keep_the_test_connection, mode):
     failures = []
     for operation in api_operations():
 
