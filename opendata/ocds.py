@@ -20,6 +20,7 @@ from ninja import Path, Router
 from demands.models import Status
 
 from . import schemas, selectors
+from .serializers import moment
 
 OCDS_VERSION = "1.1"
 # The ocid prefix: "ocds-" and six characters, to be registered with the Open Contracting Partnership
@@ -36,10 +37,6 @@ TENDER_STATUS = {
 }
 
 router = Router(tags=["开放合同数据标准（OCDS）"])
-
-
-def moment(value):
-    return None if value is None else timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 def day(value):
