@@ -105,3 +105,10 @@ def test_the_export_holds_no_contact_detail(client, world):
 
 def test_a_year_without_demands_answers_404_as_a_package_holds_at_least_one_release(client, world):
     assert "1999" in get_json(client, "/api/v1/ocds/1999.json", status=404)["error"]
+
+
+def test_the_yearly_package_costs_one_query_whatever_its_size(client, world, django_assert_num_queries):
+    client.get(f"/api/v1/ocds/{LAST_YEAR}.json")  # warm up
+    with django_assert_num_queries(1):
+        package = get_json(client, f"/api/v1/ocds/{LAST_YEAR}.json")
+    assert len(package["releases"]) >= 3
