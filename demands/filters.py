@@ -7,6 +7,19 @@ from portal.models import Category, District
 from .models import PLATFORM_SOURCE, Status
 
 
+def once(function):
+    """`function`'s result, computed the first time it is asked for and then kept: the choices of a
+    FilterSet cost their query only if the form is validated against them or rendered."""
+    kept = []
+
+    def get():
+        if not kept:
+            kept.append(function())
+        return kept[0]
+
+    return get
+
+
 def category_choices():
     """Top-level areas and their sub-areas in one list: "养老服务（全部）" then its children."""
     choices = []
@@ -40,6 +53,10 @@ def year_choices():
 
 
 class DemandFilter(django_filters.FilterSet):
+    # By default the listing shows what is still useful: not the cancelled ones. The open-data API
+    # (a subclass) lists them too, so that a consumer keeping a copy learns of a cancellation.
+    hide_cancelled_by_default = True
+
     category = django_filters.ChoiceFilter(label="项目类别", method="filter_category", empty_label="全部类别")
     district = django_filters.ModelChoiceFilter(
         label="服务区域", queryset=District.objects.all(), empty_label="全市各区"
@@ -76,8 +93,10 @@ class DemandFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["category"].extra["choices"] = category_choices()
-        self.filters["year"].extra["choices"] = year_choices()
+        self.filters["category"].extra["choices"] = once(category_choices)
+        if isinstance(self.filters["year"], django_filters.ChoiceFilter):
+            # The listing offers the years that have demands; the API (opendata/filters.py) takes any.
+            self.filters["year"].extra["choices"] = once(year_choices)
 
     def filter_category(self, qs, name, value):
         if len(value) <= 2:
@@ -92,7 +111,6 @@ class DemandFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         qs = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("status"):
-            # By default the listing shows what is still useful: not the cancelled ones.
+        if self.hide_cancelled_by_default and not self.form.cleaned_data.get("status"):
             qs = qs.exclude(status=Status.CANCELLED)
         return qs

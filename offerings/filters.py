@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from demands.filters import category_choices
+from demands.filters import category_choices, once
 from portal.models import District
 
 
@@ -23,7 +23,7 @@ class OfferingFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["category"].extra["choices"] = category_choices()
+        self.filters["category"].extra["choices"] = once(category_choices)
 
     def filter_category(self, qs, name, value):
         if len(value) <= 2:
@@ -38,6 +38,9 @@ class OfferingFilter(django_filters.FilterSet):
         return qs.filter(previously_purchased=(value == "yes"))
 
     def filter_member(self, qs, name, value):
-        from directory.selectors import member_applications
+        from directory.selectors import member_applications  # Application.objects.members()
 
-        return qs.filter(organization_id__in=member_applications().values("organization_id"))
+        members = member_applications().values("organization_id")
+        if value == "no":  # offered by the open-data API (opendata/filters.py), not by the page
+            return qs.exclude(organization_id__in=members)
+        return qs.filter(organization_id__in=members)

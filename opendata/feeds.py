@@ -18,9 +18,9 @@ from django.utils.html import escape
 from demands.models import Status
 from portal.models import Category, District
 
-from .params import BadParam, Params
+from .api import public_headers
+from .params import BadParam, category_by_code, district_by_value
 from .selectors import public_demands
-from .views import public_headers
 
 FEED_SIZE = 50
 FEED_PARAMS = ("category", "district")
@@ -80,8 +80,11 @@ class DemandFeed(Feed):
         return public_headers(response)
 
     def get_object(self, request):
-        params = Params(request, FEED_PARAMS)
-        category, district = params.category(), params.district()
+        for name in FEED_PARAMS:
+            if len(request.GET.getlist(name)) > 1:
+                raise BadParam(name, f"参数 {name} 只能出现一次。")
+        category = category_by_code(request.GET.get("category", "").strip())
+        district = district_by_value(request.GET.get("district", "").strip())
         path = feed_url(category, district)
         return FeedFilter(
             category=category, district=district, path=path, absolute=request.build_absolute_uri(path)

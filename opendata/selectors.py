@@ -1,21 +1,28 @@
-"""What the open-data endpoints and feeds publish: the same records, filtered the same way, as the
-public pages (demands and offers listings, the published directory).
+"""What the open-data endpoints and feeds publish: the same records, filtered by the same FilterSets, as
+the public pages (demands and offers listings, the published directory).
 
-Each `*_query(params)` reads the declared query parameters, raises `BadParam` on a bad value and
-returns an ordered queryset with everything the serializers touch already joined, so a page costs
-the same number of SQL queries whatever its size.
+Each `*_query(query)` takes the parsed parameters (params.py), raises `BadParam` on a value the
+FilterSet refuses and returns `(queryset, sync)`: an ordered queryset with everything the serializers
+touch already joined (a page costs the same number of SQL queries whatever its size), and whether it
+is a synchronisation read (`updated_since` or `cursor`). A synchronisation read also returns what was
+taken away since (a cancelled demand, a withdrawn offer, a member taken off the directory) with its
+status, and is ordered by `(changed_at, id)` so that a cursor (`keyset`) pages through it stably.
 """
 
-from django.db.models import Prefetch, Q
+import datetime
+
+from django.db.models import DateTimeField, F, Prefetch, Q
+from django.db.models.functions import Coalesce, Greatest
 
 from demands import selectors as demand_selectors
-from demands.models import Status as DemandStatus
-from directory import selectors as directory_selectors
-from directory.models import Application
+from demands.models import Demand
+from directory.models import Application, AppStatus, EditionStatus
 from offerings import selectors as offering_selectors
 from offerings.models import Offering
+from offerings.models import Status as OfferStatus
 
-# --- demands ------------------------------------------------------------------------------------
+from . import params as p
+from .filters import DemandApiFilter, MemberApiFilter, OfferingApiFilter
 
 DEMAND_RELATED = (
     "unit__district",
@@ -25,139 +32,143 @@ DEMAND_RELATED = (
     "purchase_type",
     "awarded_org__registration_district",
 )
-DEMAND_STATUSES = tuple(s.value for s in DemandStatus if s != DemandStatus.DRAFT)
-DEMAND_SORTS = tuple(demand_selectors.SORTS)
-UNIT_LEVELS = ("city", "district", "street")
-
-DEMAND_FILTERS = (
-    "q",
-    "category",
-    "district",
-    "year",
-    "status",
-    "level",
-    "source",
-    "budget_min",
-    "budget_max",
-    "updated_since",
-)
+OFFERING_RELATED = ("organization__registration_district", "category__parent")
 
 
 def public_demands():
-    return demand_selectors.public_demands().select_related(*DEMAND_RELATED)
-
-
-def filter_demands(qs, params):
-    """The public listing's filters (demands/filters.py), read strictly. Unlike the listing, the
-    cancelled demands are included unless `status` says otherwise: a consumer keeping a copy must
-    learn that a demand it holds was cancelled."""
-    category = params.category()
-    if category is not None:
-        qs = (
-            qs.filter(category__parent=category)
-            if category.parent_id is None
-            else qs.filter(category=category)
-        )
-    district = params.district()
-    if district is not None:
-        qs = qs.filter(district=district)
-    year = params.year()
-    if year is not None:
-        qs = qs.filter(year=year)
-    statuses = params.choices("status", DEMAND_STATUSES, "状态")
-    if statuses:
-        qs = qs.filter(status__in=statuses)
-    level = params.choice("level", UNIT_LEVELS, "购买主体层级")
-    if level:
-        qs = qs.filter(unit__level=level)
-    source = params.raw("source")
-    if source:
-        qs = qs.filter(source=source[:60])
-    budget_min = params.amount("budget_min", "预算下限")
-    if budget_min is not None:
-        qs = qs.filter(budget__gte=budget_min)
-    budget_max = params.amount("budget_max", "预算上限")
-    if budget_max is not None:
-        qs = qs.filter(budget__lte=budget_max)
-    since = params.since()
-    if since is not None:
-        qs = qs.filter(updated_at__gte=since)
-    text = params.text()
-    return demand_selectors.demands_search(qs, text), text
-
-
-def demands_query(params):
-    qs, text = filter_demands(public_demands(), params)
-    sort = params.choice("sort", DEMAND_SORTS, "排序")
-    return demand_selectors.demands_sort(qs, sort or ("relevance" if text else "newest"), text)
-
-
-# --- offers -------------------------------------------------------------------------------------
-
-OFFERING_RELATED = ("organization__registration_district", "category__parent")
-OFFERING_SORTS = tuple(offering_selectors.SORTS)
+    return Demand.objects.public().select_related(*DEMAND_RELATED)
 
 
 def public_offerings():
-    """Published offers of eligible organizations: hidden while the organization is on the
-    严重失信名单 or its registration is revoked (offerings/selectors.py)."""
-    return offering_selectors.public_offerings().select_related(*OFFERING_RELATED)
+    """Published offers of eligible organizations (offerings/selectors.py)."""
+    return Offering.objects.public().select_related(*OFFERING_RELATED)
 
 
-def offerings_query(params):
-    qs = public_offerings()
-    category = params.category()
-    if category is not None:
-        qs = (
-            qs.filter(category__parent=category)
-            if category.parent_id is None
-            else qs.filter(category=category)
-        )
-    district = params.district()
-    if district is not None:
-        # As on the listing: an offer serves a district if it names it or serves the whole city.
-        qs = qs.filter(Q(citywide=True) | Q(service_district_codes__contains=district.code))
-    purchased = params.yes_no("previously_purchased", "曾被政府购买")
-    if purchased is not None:
-        qs = qs.filter(previously_purchased=purchased)
-    member = params.yes_no("directory_member", "推荐目录成员")
-    if member is not None:
-        members = directory_selectors.member_applications().values("organization_id")
-        qs = qs.filter(organization_id__in=members) if member else qs.exclude(organization_id__in=members)
-    since = params.since()
+def filtered(filterset_class, data, qs):
+    """`qs` through the page's FilterSet; a value it refuses is a 400 naming the parameter."""
+    filterset = filterset_class({k: v for k, v in data.items() if v not in (None, "", [])}, queryset=qs)
+    if not filterset.is_valid():
+        raise p.BadParam(next(iter(filterset.errors)))
+    return filterset.qs
+
+
+def _yes_no(value):
+    return {"true": "yes", "false": "no"}.get(value)
+
+
+# --- synchronisation: changed since, with a stable cursor -------------------------------------------
+
+
+def is_sync(query):
+    return query.updated_since not in ("", None) or bool(query.cursor)
+
+
+def encode_cursor(changed_at, pk):
+    micros = int(changed_at.timestamp() * 1_000_000) if changed_at else 0
+    return f"{micros}-{pk}"
+
+
+def keyset(qs, query, field="updated_at"):
+    """Records changed since `updated_since`, from after `cursor` on, ordered by (field, id)."""
+    since = p.value(query.updated_since)
     if since is not None:
-        qs = qs.filter(updated_at__gte=since)
-    qs = offering_selectors.offerings_search(qs, params.text())
-    sort = params.choice("sort", OFFERING_SORTS, "排序") or "newest"
-    return qs.order_by(*offering_selectors.SORTS[sort][1])
+        qs = qs.filter(**{f"{field}__gte": since})
+    if query.cursor:
+        micros, pk = (int(part) for part in query.cursor.split("-"))
+        moment = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(microseconds=micros)
+        qs = qs.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk}))
+    return qs.order_by(field, "pk")
 
 
-# --- the published directory ---------------------------------------------------------------------
+# --- demands --------------------------------------------------------------------------------------
 
 
-def directory_members():
+def demands_query(query):
+    """Cancelled demands are public (public_q) and listed by default, so sync sees cancellations."""
+    data = {
+        "category": query.category,
+        "district": query.district,
+        "year": p.value(query.year),
+        "status": query.status.split(",") if query.status else None,
+        "level": query.level,
+        "source": query.source,
+        "budget_min": query.budget_min,
+        "budget_max": query.budget_max,
+    }
+    qs = filtered(DemandApiFilter, data, public_demands())
+    text = p.text(query.q)
+    qs = demand_selectors.demands_search(qs, text)
+    if is_sync(query):
+        return keyset(qs, query), True
+    sort = query.sort or ("relevance" if text else "newest")
+    return demand_selectors.demands_sort(qs, sort, text), False
+
+
+# --- offers -----------------------------------------------------------------------------------------
+
+
+def offerings_ever_public():
+    """For synchronisation: the public offers and those withdrawn after publication (with their status).
+    Offers hidden because of their organization (严重失信名单, registration revoked) are not included."""
+    withdrawn = Offering.objects.filter(
+        status=OfferStatus.WITHDRAWN, published_at__isnull=False
+    ).select_related(*OFFERING_RELATED)
+    return public_offerings() | withdrawn
+
+
+def offerings_query(query):
+    data = {
+        "category": query.category,
+        "district": query.district,
+        "previously_purchased": _yes_no(query.previously_purchased),
+        "directory_member": _yes_no(query.directory_member),
+    }
+    sync = is_sync(query)
+    qs = filtered(OfferingApiFilter, data, offerings_ever_public() if sync else public_offerings())
+    qs = offering_selectors.offerings_search(qs, p.text(query.q))
+    if sync:
+        return keyset(qs, query), True
+    return qs.order_by(*offering_selectors.SORTS[query.sort or "newest"][1]), False
+
+
+# --- the published directory -------------------------------------------------------------------------
+
+
+def directory_members(*, with_removed=False):
     """Approved applications of every published edition, as `directory.selectors.members` gives them
-    for one edition: a member on the 严重失信名单 is hidden while it is listed."""
-    return (
-        Application.objects.published_members()
-        .select_related("edition", "organization__district", "organization__registration_district")
-        .prefetch_related(
-            Prefetch("evidence", queryset=Offering.objects.select_related("category__parent").order_by("pk"))
+    for one edition (`Application.objects.published_members()`: an organization on the 严重失信名单 or
+    whose registration was revoked is not a member while that lasts). A synchronisation read also
+    returns the approved applications that stopped being members that way, as removed
+    (`Application.is_member` false) and without evidence."""
+    if with_removed:
+        qs = Application.objects.filter(edition__status=EditionStatus.PUBLISHED, status=AppStatus.APPROVED)
+    else:
+        qs = Application.objects.published_members()
+    return qs.select_related(
+        "edition", "organization__district", "organization__registration_district"
+    ).prefetch_related(
+        Prefetch("evidence", queryset=Offering.objects.select_related("category__parent").order_by("pk"))
+    )
+
+
+def with_changed_at(qs):
+    """When a member last changed as the directory shows it: decided, published, or its organization
+    edited (a listing on the 严重失信名单 is such an edit)."""
+    epoch = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+    return qs.annotate(
+        changed_at=Greatest(
+            Coalesce(F("decided_at"), epoch, output_field=DateTimeField()),
+            Coalesce(F("edition__published_at"), epoch, output_field=DateTimeField()),
+            Coalesce(F("organization__updated_at"), epoch, output_field=DateTimeField()),
         )
     )
 
 
-def directory_query(params):
-    qs = directory_members()
-    year = params.year()
-    if year is not None:
-        qs = qs.filter(edition__year=year)
-    category = params.category()
-    district = params.district()
-    qs = directory_selectors.filter_members(
-        qs,
-        category=category.code if category else None,
-        district=district.pk if district else None,
-        text=params.text(),
-    )
-    return qs.order_by("-edition__year", "organization__name", "pk")
+def directory_query(query):
+    data = {"year": p.value(query.year), "category": query.category, "district": query.district}
+    sync = is_sync(query)
+    qs = with_changed_at(directory_members(with_removed=sync))
+    qs = filtered(MemberApiFilter, {**data, "q": p.text(query.q)}, qs)
+    if sync:
+        return keyset(qs, query, field="changed_at"), True
+    return qs.order_by("-edition__year", "organization__name", "pk"), False

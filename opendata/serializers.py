@@ -86,7 +86,7 @@ class Serializer:
         return {
             "id": d.pk,
             "url": self.link("demands:detail", d.pk),
-            "api_url": self.link("opendata:demand", d.pk),
+            "api_url": self.link("opendata:v1:demand", d.pk),
             "title": d.title,
             "status": d.status,
             "status_display": d.get_status_display(),
@@ -140,8 +140,10 @@ class Serializer:
         return {
             "id": o.pk,
             "url": self.link("offerings:detail", o.pk),
-            "api_url": self.link("opendata:offering", o.pk),
+            "api_url": self.link("opendata:v1:offering", o.pk),
             "title": o.title,
+            "status": o.status,
+            "status_display": o.get_status_display(),
             "organization": organization(o.organization, members=self.members),
             "category": category(o.category),
             "summary": o.summary,
@@ -160,7 +162,12 @@ class Serializer:
     def member(self, application):
         org = application.organization
         edition = application.edition
+        removed = not application.is_member
         return {
+            "id": application.pk,
+            "status": "removed" if removed else "member",
+            "status_display": "列入严重失信名单期间移出" if removed else "推荐目录成员",
+            "updated_at": moment(getattr(application, "changed_at", None)),
             "year": edition.year,
             "edition_title": edition.display_title,
             "edition_url": self.request.build_absolute_uri(reverse("directory:edition", args=[edition.year])),
@@ -172,6 +179,6 @@ class Serializer:
                     "category": category(o.category),
                     "url": self.link("offerings:detail", o.pk),
                 }
-                for o in application.evidence.all()
+                for o in ([] if removed else application.evidence.all())
             ],
         }

@@ -23,6 +23,8 @@ COMMON_BAD = [
     ("page_size", "101"),
     ("page_size", "0"),
     ("page_size", "ten"),
+    # Spaces are not part of an integer: the description (generated) says integer, so the API refuses.
+    ("page_size", " 5 "),
     ("category", "99"),
     ("category", "abc"),
     ("category", "0101" * 10),
@@ -87,7 +89,6 @@ def test_unknown_parameters_and_odd_but_harmless_values_are_accepted(client, wor
         {"_": "1712345678"},
         {"q": "养老\x00"},
         {"q": "   "},
-        {"page_size": " 5 "},
         {"q": "%' OR 1=1 --"},
     ):
         get_json(client, url, params)
