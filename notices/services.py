@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from portal.errors import ServiceError
-from portal.uploads import check_attachment
+from portal.uploads import check_attachment, store
 
 from .models import Attachment, ItemStatus, Message
 
@@ -109,7 +109,7 @@ def item_save(*, item, by, upload=None):
         item.original_name = upload.name[:200]
         item.size = upload.size
         item.extension = extension
-        item.file.save(f"download{extension}", upload, save=False)
+        store(item.file, f"download{extension}", upload)
     _history(item, by, "保存").save()
     return item
 

@@ -23,10 +23,10 @@ from django.test import Client
 
 from notices import services
 from notices.models import Article, Download, ItemStatus, Link
+from tests import upload_samples
 
-PDF_BYTES = (
-    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
-)
+# Real files: the upload gate parses what it accepts (portal/uploads.py).
+PDF_BYTES = upload_samples.PDF_BYTES
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program"
 
 ARTICLE_NEW = "/notices/manage/article/new/"
