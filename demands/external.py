@@ -34,10 +34,9 @@ from django.utils import timezone
 
 from accounts.models import PurchaserUnit, SocialOrganization
 from accounts.validators import is_valid_uscc, normalize_uscc
-from portal import excel
+from portal import confidentiality, excel
 from portal.excel import Column, ExcelError
 from portal.models import Category, District, PurchaseType, Street
-from supervision import confidentiality
 
 from .models import PLATFORM_SOURCE, Demand, Grade, Orientation, PlanType, Status
 

@@ -9,9 +9,9 @@ from accounts import permissions
 from demands.models import Grade
 from demands.models import Status as DemandStatus
 from offerings.models import Status as OfferingStatus
+from portal import confidentiality
 from portal.errors import ServiceError
 from portal.uploads import check_document, store
-from supervision import confidentiality
 
 from .models import (
     Application,
