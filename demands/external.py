@@ -31,10 +31,9 @@ from django.utils import timezone
 
 from accounts.models import PurchaserUnit, SocialOrganization
 from accounts.validators import is_valid_uscc, normalize_uscc
-from portal import excel, transitions
+from portal import confidentiality, excel, transitions
 from portal.errors import ServiceError
 from portal.import_widgets import ReferenceData
-from supervision import confidentiality
 
 from . import external_resource, services
 from .external_file import (  # noqa: F401 (FIELDS, SPECS, xlsx_from_json: the command's and tests' names)

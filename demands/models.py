@@ -11,9 +11,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit, SocialOrganization
-from portal import search
+from portal import confidentiality, search
 from portal.models import Category, District, PurchaseType, Street
-from supervision import confidentiality
 
 
 class Status(models.TextChoices):

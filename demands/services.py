@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import permissions
-from portal import transitions
+from portal import confidentiality, transitions
 from portal.errors import ServiceError
 from portal.transitions import NEW
 
@@ -85,6 +85,9 @@ def _require_reason(reason, what):
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(f"{what}必须填写原因。")
+    refused = confidentiality.field_problem(confidentiality.PUBLIC, f"{what}的原因", reason)
+    if refused:  # shown with the demand's history, like the demand's own text (第十六条)
+        raise ServiceError(refused)
     return reason
 
 

@@ -9,11 +9,10 @@ from accounts import permissions
 from demands.models import Grade
 from demands.models import Status as DemandStatus
 from offerings.models import Status as OfferingStatus
-from portal import transitions
+from portal import confidentiality, transitions
 from portal.errors import ServiceError
 from portal.transitions import NEW
-from portal.uploads import check_document
-from supervision import confidentiality
+from portal.uploads import check_document, store
 
 from .models import (
     Application,
@@ -157,18 +156,16 @@ def application_save(*, edition, by, evidence, statement="", upload=None):
     )
     _check_editable(application, by)
     evidence = _check_evidence(application, evidence)
-    if upload:
-        extension = check_document(upload)
-        old = application.recommendation_form.name if application.recommendation_form else None
-        application.form_extension = extension
-        application.form_original_name = (upload.name or f"推荐意见表{extension}")[:200]
-        application.recommendation_form.save("form" + extension, upload, save=False)
-        if old:
-            application.recommendation_form.storage.delete(old)
-    application.statement = (statement or "").strip()
-    reason = confidentiality.problem(application.statement)
+    statement = (statement or "").strip()
+    reason = confidentiality.problem(statement)
     if reason:
         raise ServiceError(f"“自荐说明”{reason}")
+    if upload:
+        extension = check_document(upload)
+        application.form_extension = extension
+        application.form_original_name = (upload.name or f"推荐意见表{extension}")[:200]
+        store(application.recommendation_form, "form" + extension, upload)
+    application.statement = statement
     transitions.apply(TABLE, application, "save", by=by, reason="保存")
     application.evidence.set(evidence)
     return application

@@ -7,8 +7,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit
+from portal import confidentiality
 from portal.models import District
-from supervision import confidentiality
 
 
 class PublisherKind(models.TextChoices):

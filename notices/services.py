@@ -11,7 +11,7 @@ from accounts import permissions
 from portal import transitions
 from portal.errors import ServiceError
 from portal.transitions import NEW
-from portal.uploads import check_attachment
+from portal.uploads import check_attachment, store
 
 from .models import Attachment, ItemStatus, Message
 
@@ -130,7 +130,7 @@ def item_save(*, item, by, upload=None):
         item.original_name = upload.name[:200]
         item.size = upload.size
         item.extension = extension
-        item.file.save(f"download{extension}", upload, save=False)
+        store(item.file, f"download{extension}", upload)
     return _save_item(item, by)
 
 

@@ -131,8 +131,8 @@ def _rate_key(request):
 
 def _rate_limited(request):
     """True once this address has left MESSAGE_RATE_LIMIT messages within the window."""
-    limit, _ = settings.MESSAGE_RATE_LIMIT
-    return caching.count(_rate_key(request)) >= limit
+    limit, window = settings.MESSAGE_RATE_LIMIT
+    return caching.count(_rate_key(request), window) >= limit
 
 
 def _count_message(request):

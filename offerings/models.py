@@ -7,9 +7,8 @@ from django.db.models.functions import Length
 from simple_history.models import HistoricalRecords
 
 from accounts.models import SocialOrganization, eligible_q
-from portal import search
+from portal import confidentiality, search
 from portal.models import Category, District
-from supervision import confidentiality
 
 
 class Status(models.TextChoices):

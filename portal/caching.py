@@ -1,5 +1,7 @@
 """Small shared helpers on Django's cache (the database cache, or Redis with REDIS_URL)."""
 
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 
@@ -11,17 +13,32 @@ def public_figures(key, compute):
     return cache.get_or_set(key, compute, seconds) if seconds else compute()
 
 
-def count(key):
-    """How many times `key` was counted within its window."""
-    return cache.get(key, 0)
+def _bucket(key, window, now=None):
+    """The key of the fixed window `now` falls in, and the seconds until that window ends."""
+    now = time.time() if now is None else now
+    start = int(now // window) * window
+    return f"{key}:{start}", max(1, int(start + window - now) + 1)
 
 
-def increment(key, window):
-    """Count one more for `key`, in a window of `window` seconds from its first count; the new count."""
-    if cache.add(key, 1, window):
+def count(key, window):
+    """How many times `key` was counted in the current fixed window of `window` seconds."""
+    bucket, _ = _bucket(key, window)
+    return cache.get(bucket, 0)
+
+
+def increment(key, window, now=None):
+    """Count one more for `key` in the current fixed window of `window` seconds; the new count.
+
+    Windows are fixed (aligned to multiples of `window`) and each counter expires when its window
+    ends, whatever the cache does on incr (the database cache's incr re-sets the default timeout):
+    a client cannot keep a window open, or reset it, by retrying."""
+    bucket, remaining = _bucket(key, window, now)
+    if cache.add(bucket, 1, remaining):
         return 1
     try:
-        return cache.incr(key)
+        value = cache.incr(bucket)
     except ValueError:  # expired in between
-        cache.set(key, 1, window)
+        cache.set(bucket, 1, remaining)
         return 1
+    cache.touch(bucket, remaining)
+    return value

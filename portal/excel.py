@@ -18,7 +18,6 @@ import math
 import re
 import unicodedata
 import warnings
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -31,6 +30,8 @@ from openpyxl.utils import get_column_letter
 
 from portal import xlsx
 from portal.xlsx import AMOUNT_FORMAT, DATE_FORMAT, FORMULA_START, neutralize  # noqa: F401 (re-exported)
+
+from . import confidentiality
 
 logger = logging.getLogger(__name__)
 
@@ -56,14 +57,9 @@ MAX_UPLOAD_BYTES = _setting("EXCEL_MAX_UPLOAD_BYTES", 5 * MIB)
 MAX_ROWS = _setting("EXCEL_MAX_ROWS", 10_000)
 _IMPORTED_LIMITS = {"EXCEL_MAX_UPLOAD_BYTES": MAX_UPLOAD_BYTES, "EXCEL_MAX_ROWS": MAX_ROWS}
 
-# Zip-bomb guards, checked against the zip directory only (nothing is extracted).  Python's zipfile
-# never inflates an entry beyond the size its directory declares, so these numbers bound openpyxl.
+# Zip-bomb guards (portal.uploads checks them against the zip directory; nothing is extracted).
 MAX_ENTRY_BYTES = 50 * MIB
 MAX_TOTAL_BYTES = 200 * MIB
-MAX_COMPRESSION_RATIO = 100
-# Entries smaller than this are harmless whatever their ratio (Excel's printerSettings*.bin is
-# mostly zeros and compresses very well); only bigger ones are held to MAX_COMPRESSION_RATIO.
-RATIO_CHECK_MIN_BYTES = 1 * MIB
 
 
 def _max_upload_bytes():
@@ -145,14 +141,22 @@ def error_messages(rows: Iterable[ParsedRow], columns: Sequence[Column]) -> list
 
 _NOT_XLSX = "请上传 .xlsx 格式的 Excel 文件（Excel 2007 及以上），可用 Excel 或 WPS 另存为 .xlsx"
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and also password-protected .xlsx
-_CORRUPT = "文件已损坏或不完整，无法打开。请用 Excel 或 WPS 打开后重新另存为 .xlsx 再上传。"
 _UNREADABLE = "无法读取文件内容，文件可能已损坏。请用 Excel 或 WPS 打开后重新另存为 .xlsx 再上传。"
-_BOMB = "文件内容异常（解压后体积过大），不像是正常的 Excel 文件，已拒绝处理。请检查文件后重新上传。"
 
 
 def _format_mb(size):
     mb = size / MIB
     return f"{mb:.0f}" if mb >= 100 else f"{mb:.3g}"
+
+
+def _mb_beyond(size, limit):
+    """The file's size in MB with as many decimals as it takes to read as more than the limit:
+    never "超过 5 MB 的上限（本文件 5.00 MB）"."""
+    for decimals in range(2, 7):
+        shown = f"{size / MIB:.{decimals}f}"
+        if float(shown) > float(_format_mb(limit)):
+            return shown
+    return f"{size / MIB:.7f}"
 
 
 def _file_size(fileobj):
@@ -173,6 +177,8 @@ def check_xlsx(fileobj) -> None:
 
 
 def _check_xlsx(fileobj):
+    from . import uploads
+
     size = _file_size(fileobj)
     fileobj.seek(0)
     head = fileobj.read(8)
@@ -182,39 +188,25 @@ def _check_xlsx(fileobj):
     limit = _max_upload_bytes()
     if size > limit:
         raise ExcelError(
-            f"文件大小超过 {_format_mb(limit)} MB 的上限（本文件 {size / MIB:.2f} MB），"
+            f"文件大小超过 {_format_mb(limit)} MB 的上限（本文件 {_mb_beyond(size, limit)} MB），"
             "请删除多余内容或拆分为多个文件分批上传。"
         )
     if head.startswith(_OLE_SIGNATURE):
         raise ExcelError(_NOT_XLSX + "。如果文件设置了打开密码，请先取消密码再上传。")
     if not head.startswith(b"PK"):
         raise ExcelError(_NOT_XLSX + "。")
+    large = (
+        f"文件解压后过大（单个工作表超过 {_format_mb(MAX_ENTRY_BYTES)} MB 或合计超过 {_format_mb(MAX_TOTAL_BYTES)} MB），"
+        f"压缩比正常，应是数据很多的表格：每个文件最多 {_max_rows():,} 行，超过 {_max_rows():,} 行请拆分为多个文件分批上传。"
+    )
     try:
-        with zipfile.ZipFile(fileobj) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError):
-        raise ExcelError(_CORRUPT) from None
-
-    total = 0
-    for entry in entries:
-        if entry.flag_bits & 0x1:
-            raise ExcelError("文件已加密，无法读取。请取消密码保护后重新另存为 .xlsx 再上传。")
-        if entry.file_size > MAX_ENTRY_BYTES:
-            raise ExcelError(_BOMB)
-        total += entry.file_size
-        if total > MAX_TOTAL_BYTES:
-            raise ExcelError(_BOMB)
-        if entry.file_size >= RATIO_CHECK_MIN_BYTES and (
-            entry.compress_size <= 0 or entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO
-        ):
-            raise ExcelError(_BOMB)
-
-    names = {entry.filename.lower() for entry in entries}  # OOXML part names are case-insensitive
-    if "xl/vbaproject.bin" in names:
-        raise ExcelError(
-            "文件包含宏，出于安全原因不能上传。请另存为不含宏的 .xlsx 格式（Excel 工作簿）后再上传。"
+        entries = uploads.ooxml_entries(
+            fileobj, max_entry=MAX_ENTRY_BYTES, max_total=MAX_TOTAL_BYTES, large=large
         )
-    if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
+        kind = uploads.ooxml_kind(fileobj, entries)
+    except uploads.ServiceError as error:
+        raise ExcelError(error.message) from None
+    if kind != ".xlsx":
         raise ExcelError("该文件不是 Excel 工作簿（可能是其他类型的文件改了扩展名）。" + _NOT_XLSX + "。")
 
 
@@ -233,6 +225,14 @@ def _unneutralize(text):
     if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START):
         return text[1:]
     return text
+
+
+def decode_escapes(text):
+    """Excel's _xHHHH_ escapes (ECMA-376 ST_Xstring) as the characters Excel shows: _x000D_ is a
+    carriage return, _x0000_ a NUL (refused by `parse_cell`, like any control character)."""
+    return (
+        confidentiality.EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+    )
 
 
 def clean_text(value) -> str:
@@ -258,7 +258,7 @@ def clean_text(value) -> str:
         return value.isoformat()
     if isinstance(value, datetime.time):
         return value.isoformat(timespec="seconds" if value.second else "minutes")
-    text = str(value).translate(_ZERO_WIDTH).translate(_SPACES)
+    text = decode_escapes(str(value)).translate(_ZERO_WIDTH).translate(_SPACES)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = ILLEGAL_CHARACTERS_RE.sub("", text)
     return _unneutralize(text.strip()).strip()
@@ -475,6 +475,8 @@ def parse_cell(column: Column, value):
     if isinstance(value, str) and value.strip() in _EXCEL_ERRORS:
         raise ValueError(f"单元格是公式错误值（{value.strip()}），请改为实际内容")
     kind = column.kind
+    if isinstance(value, str) and confidentiality.control_in(decode_escapes(value)):
+        raise ValueError(confidentiality.CONTROL_MESSAGE)
     if kind == "text":
         text = clean_text(value)
         if column.max_length is not None and len(text) > column.max_length:
@@ -506,14 +508,26 @@ def _display(text, limit=30):
 
 
 def _pick_sheet(workbook, sheet_title):
-    worksheets = workbook.worksheets
-    for ws in worksheets:
+    """The visible sheet named `sheet_title`, else the first visible sheet: a hidden sheet is never
+    read (its rows would be imported unseen by whoever checked the file)."""
+    visible = [ws for ws in workbook.worksheets if ws.sheet_state == "visible"]
+    for ws in workbook.worksheets:
         if ws.title == sheet_title:
+            if ws.sheet_state != "visible":
+                raise ExcelError(
+                    f"工作表“{_display(sheet_title)}”被隐藏了，隐藏的内容不会被导入。"
+                    "请在 Excel 或 WPS 中取消隐藏、检查内容后重新上传。"
+                )
             return ws
-    candidates = [ws for ws in worksheets if ws.sheet_state == "visible"] or worksheets
-    if candidates:
-        return candidates[0]
+    if visible:
+        return visible[0]
     raise ExcelError("文件中没有可以读取的工作表，请使用下载的模板填写。")
+
+
+class SheetRows(list):
+    """The parsed rows of one sheet; `.sheet_title` names the sheet they were read from."""
+
+    sheet_title = ""
 
 
 def _match_headers(header, columns):
@@ -568,7 +582,8 @@ def _parse_row(number, cells, mapping, columns):
 
 
 def read_sheet(fileobj, columns: Sequence[Column], *, sheet_title=DEFAULT_SHEET_TITLE) -> list[ParsedRow]:
-    """Check the file, then parse the sheet `sheet_title` (else the first one) row by row.
+    """Check the file, then parse the visible sheet `sheet_title` (else the first visible one) row
+    by row; the result's `.sheet_title` says which sheet was read.
 
     Row 1 is the header; rows whose template columns are all empty are skipped."""
     check_xlsx(fileobj)
@@ -585,7 +600,10 @@ def read_sheet(fileobj, columns: Sequence[Column], *, sheet_title=DEFAULT_SHEET_
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _read_rows(_pick_sheet(workbook, sheet_title), columns)
+            ws = _pick_sheet(workbook, sheet_title)
+            rows = SheetRows(_read_rows(ws, columns))
+            rows.sheet_title = ws.title
+            return rows
     except ExcelError:
         raise
     except Exception:
@@ -611,7 +629,7 @@ def _read_rows(ws, columns):
         if all(_is_blank(cells[i]) for i in mapping if i < len(cells)):
             continue
         if len(parsed) >= limit:
-            raise ExcelError(f"数据超过 {limit} 行的上限，请拆分为多个文件分批上传。")
+            raise ExcelError(f"数据超过 {limit:,} 行的上限（文件本身正常），请拆分为多个文件分批上传。")
         row = _parse_row(number, cells, mapping, columns)
         for index, column in mapping.items():
             if index < len(row_cells) and getattr(row_cells[index], "data_type", None) == "f":

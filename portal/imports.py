@@ -200,6 +200,7 @@ def start(spec, *, user, uploaded):
     uploaded.seek(0)
     batch.file.save(f"{batch.pk}.xlsx", ContentFile(uploaded.read()), save=False)
     batch.report, _ = _run(spec, parsed, user, dry_run=True)
+    batch.report["sheet"] = getattr(parsed, "sheet_title", "")
     batch.save()
     return batch
 
@@ -220,6 +221,7 @@ def confirm(spec, *, batch):
         report, _ = _run(spec, parsed, batch.user, dry_run=False)
         if report["error_rows"]:
             transaction.set_rollback(True)
+    report["sheet"] = getattr(parsed, "sheet_title", "")
     if report["error_rows"]:
         batch.report = report
         batch.save(update_fields=["report"])

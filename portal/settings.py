@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.params.ParameterGuard",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+CSRF_FAILURE_VIEW = "portal.params.csrf_failure"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [
@@ -141,6 +143,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.password_validation.NotCurrentPasswordValidator"},
+    {"NAME": "accounts.password_validation.NotUsernameValidator"},
 ]
 
 LOGIN_URL = "account_login"
@@ -157,8 +161,9 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    # 5 wrong passwords for one username in 5 minutes, or 10 from one address a minute.
-    "login_failed": "10/m/ip,5/5m/key",
+    # 5 wrong passwords for one username in 5 minutes; from one address a higher ceiling (60 in 10
+    # minutes), so that one office behind a NAT is not locked out by a few mistyped passwords.
+    "login_failed": "60/10m/ip,5/5m/key",
     "change_password": "5/m/user",
     "reset_password": "20/m/ip,5/m/key",
 }

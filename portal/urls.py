@@ -13,6 +13,7 @@ admin.site.index_title = "管理首页"
 admin.site.login = secure_admin_login(admin.site.login)
 
 handler500 = "portal.errors.server_error"
+handler400 = "portal.params.bad_request"
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

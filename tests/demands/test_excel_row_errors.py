@@ -80,7 +80,9 @@ REFUSED = [
         ["不能早于"],
         id="end-before-start",
     ),
-    pytest.param({"street": "徐家汇街道"}, "服务街镇", ["不是本平台登记的黄浦区街镇"], id="street-of-another-district"),
+    pytest.param(
+        {"street": "徐家汇街道"}, "服务街镇", ["不是本平台登记的黄浦区街镇"], id="street-of-another-district"
+    ),
     pytest.param({"street": "不存在街道"}, "服务街镇", ["街镇"], id="unknown-street"),
     pytest.param(
         {"plan_type": "年度新增项目", "budget_approved_on": None},

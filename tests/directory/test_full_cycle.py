@@ -25,6 +25,7 @@ from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from directory.models import Application, AppStatus, Edition, EditionStatus, ReviewStep
+from tests import upload_samples
 from tests.directory.conftest import (
     APPLY,
     MINE,
@@ -152,7 +153,7 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     page = text(client.get(MINE))
     assert reason in page and "已退回修改" in page
     assert reason in text(client.get(APPLY))
-    corrected = b"%PDF-1.4\n% stamped again\n%%EOF\n"
+    corrected = upload_samples.pdf_bytes(pages=2)  # stamped again
     response = client.post(
         APPLY,
         {

@@ -16,6 +16,7 @@ from directory import services
 from directory.models import Application, AppStatus, EditionStatus, ReviewStep
 from offerings.services import offering_withdraw
 from portal.errors import ServiceError
+from tests import upload_samples
 from tests.directory.conftest import (
     APPLY,
     MINE,
@@ -88,12 +89,15 @@ def test_an_organization_saves_a_draft_edits_it_and_then_submits(
     assert {h.history_user for h in app.history.all()} == {hp_org_user}
 
 
-def test_replacing_the_scan_of_a_draft_removes_the_old_file(login, hp_org_user, hp_offers, edition):
-    """R-DIR-2: a draft keeps one scan; a new upload replaces it (as PNG this time)."""
+def test_replacing_the_scan_of_a_draft_removes_the_old_file(
+    login, hp_org_user, hp_offers, edition, django_capture_on_commit_callbacks
+):
+    """R-DIR-2: a draft keeps one scan; a new upload replaces it (as PNG this time) once the save commits."""
     client = login(hp_org_user)
     apply(client, hp_offers[:1], action="save")
     first = media_files()
-    apply(client, hp_offers[:1], action="save", form=upload("扫描件.png", PNG_BYTES, "image/png"))
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(client, hp_offers[:1], action="save", form=upload("扫描件.png", PNG_BYTES, "image/png"))
     app = Application.objects.get()
     assert app.form_extension == ".png" and app.form_original_name == "扫描件.png"
     assert len(media_files()) == 1 and media_files() != first
@@ -250,7 +254,7 @@ def test_a_file_over_the_size_limit_is_refused(login, hp_org_user, hp_offers, ed
 
 @override_settings(DOCUMENT_MAX_UPLOAD_BYTES=1024 * 1024)
 def test_a_file_at_the_size_limit_is_accepted(login, hp_org_user, hp_offers, edition):
-    exact = PDF_BYTES + b"0" * (1024 * 1024 - len(PDF_BYTES))
+    exact = upload_samples.pdf_of_size(1024 * 1024)
     response = apply(login(hp_org_user), hp_offers[:1], form=pdf_upload("刚好.pdf", exact))
     assert response.status_code == 302
     assert Application.objects.get().status == AppStatus.DISTRICT

@@ -32,11 +32,6 @@ COMPOSITION_ROOT = {"portal/settings.py", "portal/urls.py", "portal/wsgi.py"}
 
 # (importing file, imported module): why it is still there.
 REMAINING = {
-    ("demands/models.py", "supervision"): "confidentiality screen, moving to portal/ (issue 19)",
-    ("offerings/models.py", "supervision"): "confidentiality screen, moving to portal/ (issue 19)",
-    ("notices/models.py", "supervision"): "confidentiality screen, moving to portal/ (issue 19)",
-    ("directory/services.py", "supervision"): "confidentiality screen, moving to portal/ (issue 19)",
-    ("demands/external.py", "supervision"): "confidentiality screen, moving to portal/ (issue 19)",
     ("demands/views.py", "directory.selectors"): "推荐目录 badges in the listing",
     ("offerings/views.py", "directory.selectors"): "推荐目录 badges in the listing",
     ("offerings/filters.py", "directory.selectors"): "the listing's 推荐目录 filter",
