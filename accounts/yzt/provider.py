@@ -5,10 +5,16 @@ from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
+from allauth.utils import build_absolute_uri
+from django.urls import reverse
 
 
 class YztOAuth2Adapter(OpenIDConnectOAuth2Adapter):
     expected_nonce = None  # set by the callback view from the login's stashed state
+
+    def get_callback_url(self, request, app):
+        url = reverse("yzt_callback", kwargs={"provider_id": self.provider_id})
+        return build_absolute_uri(request, url, self.redirect_uri_protocol)
 
     def complete_login(self, request, app, token, **kwargs):
         id_token = kwargs["response"].get("id_token")
