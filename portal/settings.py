@@ -275,6 +275,19 @@ SSO_LEGAL_PERSON_VALUES = env_list("SSO_LEGAL_PERSON_VALUES", ["法人", "legal"
 SSO_TIMEOUT_SECONDS = int(os.environ.get("SSO_TIMEOUT_SECONDS", "10"))
 SSO_ENABLED = bool(SSO_ISSUER_URL and SSO_CLIENT_ID and SSO_CLIENT_SECRET)
 
+
+def origin_of(url):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The 法人一证通 button posts to the portal, which redirects to the provider: the browser applies
+# form-action to that redirect too. SSO_FORM_ACTION adds origins if the login page lives elsewhere.
+SSO_FORM_ACTION = [origin_of(SSO_ISSUER_URL)] * SSO_ENABLED + env_list("SSO_FORM_ACTION", [])
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += SSO_FORM_ACTION
+
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.PortalSocialAccountAdapter"
 SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = True
@@ -310,9 +323,17 @@ MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "上海市社会组织服务
 MFA_RECOVERY_CODES_SHOW_ONCE = True
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # the platform does not verify addresses at sign-up (there is none)
 MFA_ADAPTER = "accounts.adapters.PortalMFAAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.forms_mfa.PortalAuthenticateForm",
+    "reauthenticate": "accounts.forms_mfa.PortalReauthenticateForm",
+    "activate_totp": "accounts.forms_mfa.PortalActivateTOTPForm",
+}
 
 # Password reset by e-mail only for verified addresses; an unknown address gets no e-mail and the
 # same answer on the page as a known one.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-ACCOUNT_FORMS = {"reset_password": "accounts.forms_recovery.PortalResetPasswordForm"}
+ACCOUNT_FORMS = {
+    "reset_password": "accounts.forms_recovery.PortalResetPasswordForm",
+    "add_email": "accounts.forms_recovery.PortalAddEmailForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "【供需对接平台】"

@@ -44,7 +44,11 @@ def test_sso_is_off_and_no_proxy_trusted_by_default():
 
 def test_the_variables_configure_the_provider_and_the_claim_names():
     enabled, apps, uscc_claim, code_claim, proxies = settings_with(SSO)
-    assert enabled and apps[0]["client_id"] == "gxpt" and apps[0]["settings"]["server_url"] == SSO["SSO_ISSUER_URL"]
+    assert (
+        enabled
+        and apps[0]["client_id"] == "gxpt"
+        and apps[0]["settings"]["server_url"] == SSO["SSO_ISSUER_URL"]
+    )
     assert (uscc_claim, code_claim) == ("socialCreditCode", "certCode")
     assert proxies == ["10.0.0.2", "10.0.1.0/24"]
 

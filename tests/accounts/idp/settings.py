@@ -53,3 +53,6 @@ LANGUAGE_CODE = "zh-hans"
 IDP_OIDC_PRIVATE_KEY = os.environ["IDP_PRIVATE_KEY"]
 IDP_OIDC_ADAPTER = "tests.accounts.idp.adapter.LegalPersonClaimsAdapter"
 IDP_IDENTITIES = json.loads(os.environ.get("IDP_IDENTITIES", "{}"))
+# Cookies are per host, not per port: the provider's must not overwrite the portal's on 127.0.0.1.
+SESSION_COOKIE_NAME = "idp_sessionid"
+CSRF_COOKIE_NAME = "idp_csrftoken"
