@@ -4,6 +4,7 @@ from django.dispatch import receiver
 
 from portal.http import client_ip
 
+from . import mfa, permissions
 from .models import LoginEvent, User
 
 
@@ -32,6 +33,10 @@ def record_login(sender, request, user, **kwargs):
     LoginEvent.objects.create(
         user=user, kind=LoginEvent.Kind.SUCCESS, address=_address(request), method=method
     )
+    # Checked once here, so that the pages behind the second factor cost no extra query (accounts.mfa).
+    session = getattr(request, "session", None)
+    if session is not None and permissions.requires_mfa(user) and mfa.has_totp(user):
+        session[mfa.SESSION_KEY] = user.pk
 
 
 def _via_sso(request):
