@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from portal.errors import ServiceError
 
 from . import admin_reference, permissions, services  # noqa: F401 - registers the reference data
+from .admin_recovery import UserRecoveryAdminMixin
 from .admin_scoping import ScopedAdmin
 from .models import AccountApplication, PurchaserUnit, SeriousDishonestyEntry, SocialOrganization, User
 from .validators import validate_social_org_uscc
@@ -216,7 +217,7 @@ class PortalUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(ScopedAdmin, DjangoUserAdmin):
+class UserAdmin(UserRecoveryAdminMixin, ScopedAdmin, DjangoUserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
     list_display = ["username", "full_name", "role", "district", "unit_display", "is_active", "last_login"]
@@ -230,13 +231,14 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         ("身份", {"fields": ["full_name", "phone", "email"]}),
         ("角色与所属", {"fields": ["role", "district", "purchaser_unit", "organization"]}),
         ("状态", {"fields": ["is_active", "must_change_password", "last_login", "date_joined"]}),
+        ("法人一证通", {"fields": ["sso_code", "sso_capacity"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "usable_password", "password1", "password2"]}),
         ("身份", {"fields": ["full_name", "phone", "email"]}),
         ("角色与所属", {"fields": ["role", "district", "purchaser_unit", "organization"]}),
     ]
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_login", "date_joined", "sso_capacity"]
 
     @admin.display(description="单位或组织")
     def unit_display(self, obj):

@@ -300,6 +300,21 @@ class User(AbstractUser):
         verbose_name="社会组织",
     )
     must_change_password = models.BooleanField("首次登录须修改密码", default=True)
+    # 法人一证通 (R-ACC-3, accounts.sso): the certificate code of the identity that logs in as this
+    # account. Filled by the first SSO login, or beforehand by an administrator so that the first
+    # login links this existing account instead of creating one.
+    sso_code = models.CharField(
+        "法人一证通编号",
+        max_length=64,
+        blank=True,
+        help_text="填写后，该单位持此一证通首次登录时将关联到本账号。通过一证通登录的账号不设本地密码。",
+    )
+    sso_capacity = models.CharField(
+        "一证通登录身份",
+        max_length=12,
+        blank=True,
+        choices=[("legal", "法人"), ("agent", "办事人员")],
+    )
 
     objects = PortalUserManager()
     history = HistoricalRecords(verbose_name="用户变更记录", excluded_fields=["password", "last_login"])
@@ -315,6 +330,11 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return self.full_name or self.username
+
+    @property
+    def is_sso_account(self):
+        """An account that logs in with 法人一证通 only: no local password, none by the reset form."""
+        return bool(self.sso_code) and not self.has_usable_password()
 
     def clean(self):
         super().clean()
@@ -433,3 +453,27 @@ class AccountApplication(models.Model):
         if self.kind == self.Kind.PURCHASER:
             return None if self.unit_level == UnitLevel.CITY else self.district
         return None if self.registered_with_city else self.district
+
+
+class LoginEvent(models.Model):
+    """A successful or failed login of an account, so that its user sees the last successful login
+    and the failed attempts since (issue #14). Written by accounts.signals; never edited."""
+
+    class Kind(models.TextChoices):
+        SUCCESS = "success", "登录成功"
+        FAILURE = "failure", "密码错误"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_events", verbose_name="用户")
+    kind = models.CharField("结果", max_length=10, choices=Kind.choices)
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    address = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    method = models.CharField("方式", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "登录记录"
+        verbose_name_plural = "登录记录"
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "kind", "-at"], name="login_event_user_kind_at")]
+
+    def __str__(self):
+        return f"{self.user} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

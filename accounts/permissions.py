@@ -288,3 +288,21 @@ def can_close_finding(user, finding):
 
 DISTRICT_PATHS["supervision.finding"] = "authority_district"
 DISTRICT_PATHS["supervision.creditrecord"] = "organization__registration_district"
+
+
+# --- second factor (issue #14) -------------------------------------------------------------------
+
+
+def requires_mfa(user):
+    """City and district administrators and the monitor must use a second factor (TOTP)."""
+    return is_city_admin(user) or is_district_admin(user) or is_monitor(user)
+
+
+def can_reset_mfa(user, target):
+    """The city resets anyone's second factor (a district administrator's lost device); a district
+    administrator those of the accounts it manages. Nobody resets their own this way."""
+    if target.pk == getattr(user, "pk", None):
+        return False
+    if is_city_admin(user):
+        return True
+    return is_district_admin(user) and can_manage_user(user, target)

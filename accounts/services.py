@@ -196,3 +196,112 @@ def organization_delist_serious(*, entry, by, removed_on, reason):
     org.on_serious_list = False
     _by(org, by).save(update_fields=["on_serious_list", "updated_at"])
     return entry
+
+
+# --- 法人一证通 accounts (R-ACC-3, accounts.sso) ---------------------------------------------------
+
+
+def _sso_username(identity):
+    import re
+
+    base = "yzt_" + (re.sub(r"[^0-9A-Za-z_.-]", "", identity.code)[:40] or identity.uscc)
+    username, n = base, 1
+    while User.objects.filter(username__iexact=username).exists():
+        n += 1
+        username = f"{base}_{n}"
+    return username
+
+
+def _reason(obj, text):
+    obj._change_reason = text
+    return obj
+
+
+@transaction.atomic
+def sso_create_account(*, unit, identity):
+    """The first 法人一证通 login of a unit's identity: an account of that unit with the unit's role,
+    without a local password; the history says it came from 一证通."""
+    if isinstance(unit, PurchaserUnit):
+        user = User(role=Role.PURCHASER, purchaser_unit=unit)
+    else:
+        user = User(role=Role.ORGANIZATION, organization=unit)
+    user.username = _sso_username(identity)
+    user.full_name = f"{identity.name or unit.name}（{identity.capacity_label}）"[:40]
+    user.sso_code = identity.code
+    user.sso_capacity = identity.capacity
+    user.must_change_password = False
+    user.set_unusable_password()
+    _reason(user, f"法人一证通首次登录，创建账号（{identity.capacity_label}，一证通编号 {identity.code}）")
+    user.save()
+    return user
+
+
+@transaction.atomic
+def sso_link_account(*, user, identity):
+    """The first 法人一证通 login links the account an administrator prepared with that code."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.sso_capacity = identity.capacity
+    user.must_change_password = False
+    _reason(
+        user, f"法人一证通首次登录，关联到已有账号（{identity.capacity_label}，一证通编号 {identity.code}）"
+    )
+    user.save()
+    return user
+
+
+# --- recovery (issue #14) --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def admin_reset_password(*, target, by):
+    """A one-time password for an account in the administrator's scope: returned once, stored only
+    hashed; the account must change it at the next login, and every session of it ends (the
+    session hash follows the password). Returns the password."""
+    target = User.objects.select_for_update().get(pk=target.pk)
+    if not permissions.can_manage_user(by, target) or target.pk == by.pk:
+        raise PermissionDenied
+    if target.is_sso_account:
+        raise ServiceError("该账号通过法人一证通登录，没有本地密码，无需重置。")
+    password = generate_initial_password()
+    target.set_password(password)
+    target.must_change_password = True
+    _reason(_by(target, by), "管理员重置密码（一次性密码），须在下次登录时修改")
+    target.save()
+    return password
+
+
+@transaction.atomic
+def admin_reset_mfa(*, target, by):
+    """The device is lost: remove the account's second factor (TOTP and recovery codes), recorded in
+    the account's history. It must set a new one before the pages that require it."""
+    from allauth.mfa.models import Authenticator
+
+    target = User.objects.select_for_update().get(pk=target.pk)
+    if not permissions.can_reset_mfa(by, target):
+        raise PermissionDenied
+    removed = Authenticator.objects.filter(user=target).delete()[0]
+    if not removed:
+        raise ServiceError(f"{target} 尚未设置第二因素，无需重置。")
+    _reason(_by(target, by), "管理员重置了第二因素（身份验证器和恢复码）")
+    target.save()
+    # A session that passed the second-factor check before the reset must not keep that pass.
+    end_sessions(user=target)
+    return removed
+
+
+def end_sessions(*, user):
+    """End every session of `user` kept in the database (the default session store)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0  # cache-only sessions cannot be listed; the password hash still ends them on a reset
+    model = store.get_model_class()
+    ended = 0
+    for session in model.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended

@@ -17,8 +17,12 @@ SESSION_SUBMITTED = "application_submitted_number"
 
 @require_http_methods(["GET", "POST"])
 def apply(request):
-    """申请开通账号 (R-ACC-2): public form, routed to the responsible administrator."""
-    form = AccountApplicationForm(request.POST or None)
+    """申请开通账号 (R-ACC-2): public form, routed to the responsible administrator. After a
+    法人一证通 login of a unit the platform does not know, the name and code come filled in."""
+    from .adapters import SSO_APPLY_SESSION_KEY
+
+    prefill = request.session.get(SSO_APPLY_SESSION_KEY) or {}
+    form = AccountApplicationForm(request.POST or None, initial=prefill)
     if request.method == "POST" and form.is_valid():
         try:
             app = services.application_submit(application=form.save(commit=False))
@@ -26,8 +30,20 @@ def apply(request):
             form.add_error(None, exc.message)
         else:
             request.session[SESSION_SUBMITTED] = app.number
+            request.session.pop(SSO_APPLY_SESSION_KEY, None)
             return redirect("accounts:apply_submitted")
-    return render(request, "accounts/apply.html", {"form": form})
+    return render(request, "accounts/apply.html", {"form": form, "from_sso": bool(prefill)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_set(request):
+    """A 法人一证通 account never gets a local password (issue #14); others use allauth's page."""
+    from allauth.account.views import password_set as allauth_password_set
+
+    if request.user.is_sso_account:
+        return render(request, "account/sso_no_password.html", status=403)
+    return allauth_password_set(request)
 
 
 def apply_submitted(request):

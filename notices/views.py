@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 from portal import caching, listing
 from portal.errors import ServiceError
+from portal.http import client_ip
 from portal.uploads import CONTENT_TYPES
 
 from . import services
@@ -122,7 +123,7 @@ def link_list(request):
 
 
 def _client_address(request):
-    return request.META.get("REMOTE_ADDR", "unknown")
+    return client_ip(request) or "unknown"
 
 
 def _rate_key(request):

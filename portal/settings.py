@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "accounts.yzt",  # 法人一证通: allauth's openid_connect provider with signature and nonce always checked
+    "allauth.mfa",
     "simple_history",
     "django_filters",
     "csp",
@@ -87,6 +90,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
+    "accounts.middleware.RequireAdminMFAMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -152,7 +156,7 @@ LOGIN_REDIRECT_URL = "workbench"
 LOGOUT_REDIRECT_URL = "home"
 
 # django-allauth: username + password, no self-registration (R-ACC-1).
-ACCOUNT_ADAPTER = "accounts.adapters.ClosedSignupAdapter"
+ACCOUNT_ADAPTER = "accounts.adapters.PortalAccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
@@ -317,3 +321,88 @@ MESSAGE_RATE_LIMIT = (3, 600)  # 留言区: messages per address per 10 minutes
 # The public 数据概览 is computed at most once per this many seconds (0: every request).
 OVERVIEW_CACHE_SECONDS = int(os.environ.get("OVERVIEW_CACHE_SECONDS", "300"))
 EXPORT_RATE_LIMIT = (20, 600)  # Excel exports of public listings per account or address per 10 minutes
+
+
+# --- accounts (issue #14): 法人一证通 SSO, a second factor for administrators, recovery ---------------
+# Addresses of the reverse proxies (IPs or CIDR networks, comma-separated) whose X-Forwarded-For is
+# believed. Empty: the client address is REMOTE_ADDR, whatever headers say (portal.http.client_ip).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+
+# 法人一证通 through OpenID Connect (R-ACC-3), off unless the issuer, client id and secret are set.
+SSO_ISSUER_URL = os.environ.get("SSO_ISSUER_URL", "")
+SSO_CLIENT_ID = os.environ.get("SSO_CLIENT_ID", "")
+SSO_CLIENT_SECRET = os.environ.get("SSO_CLIENT_SECRET", "")
+SSO_SCOPES = env_list("SSO_SCOPES", ["openid", "profile"])
+SSO_NAME = os.environ.get("SSO_NAME", "法人一证通")
+# The claim names of 一网通办's legal-person identity (accounts/sso.py maps them to a unit).
+SSO_CLAIM_USCC = os.environ.get("SSO_CLAIM_USCC", "socialCreditCode")
+SSO_CLAIM_NAME = os.environ.get("SSO_CLAIM_NAME", "name")
+SSO_CLAIM_CODE = os.environ.get("SSO_CLAIM_CODE", "yztCode")
+SSO_CLAIM_CAPACITY = os.environ.get("SSO_CLAIM_CAPACITY", "personType")
+# Values of the capacity claim meaning "the 法人 itself" (anything else: an agent, 办事人员).
+SSO_LEGAL_PERSON_VALUES = env_list("SSO_LEGAL_PERSON_VALUES", ["法人", "legal", "1"])
+SSO_TIMEOUT_SECONDS = int(os.environ.get("SSO_TIMEOUT_SECONDS", "10"))
+SSO_ENABLED = bool(SSO_ISSUER_URL and SSO_CLIENT_ID and SSO_CLIENT_SECRET)
+
+
+def origin_of(url):
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The 法人一证通 button posts to the portal, which redirects to the provider: the browser applies
+# form-action to that redirect too. SSO_FORM_ACTION adds origins if the login page lives elsewhere.
+SSO_FORM_ACTION = [origin_of(SSO_ISSUER_URL)] * SSO_ENABLED + env_list("SSO_FORM_ACTION", [])
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += SSO_FORM_ACTION
+
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.PortalSocialAccountAdapter"
+SOCIALACCOUNT_ONLY = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # never match an account by e-mail
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_QUERY_EMAIL = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = SSO_TIMEOUT_SECONDS
+SOCIALACCOUNT_PROVIDERS = {
+    "yzt": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": "yzt",
+                    "name": SSO_NAME,
+                    "client_id": SSO_CLIENT_ID,
+                    "secret": SSO_CLIENT_SECRET,
+                    "settings": {"server_url": SSO_ISSUER_URL, "fetch_userinfo": True},
+                }
+            ]
+            if SSO_ENABLED
+            else []
+        ),
+        "SCOPE": SSO_SCOPES,
+    }
+}
+
+# A second factor (allauth.mfa, TOTP) for the city's and districts' administrators and the monitor.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "上海市社会组织服务供需对接平台")
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # the platform does not verify addresses at sign-up (there is none)
+MFA_ADAPTER = "accounts.adapters.PortalMFAAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.forms_mfa.PortalAuthenticateForm",
+    "reauthenticate": "accounts.forms_mfa.PortalReauthenticateForm",
+    "activate_totp": "accounts.forms_mfa.PortalActivateTOTPForm",
+}
+
+# Password reset by e-mail only for verified addresses; an unknown address gets no e-mail and the
+# same answer on the page as a known one.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_FORMS = {
+    "reset_password": "accounts.forms_recovery.PortalResetPasswordForm",
+    "add_email": "accounts.forms_recovery.PortalAddEmailForm",
+}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "【供需对接平台】"

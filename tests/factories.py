@@ -53,6 +53,7 @@ _serial = itertools.count(1)
 PASSWORD = "Test-password-2026"
 HUANGPU_CODE = "310101"
 XUHUI_CODE = "310104"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # the administrators' and monitor's authenticator
 
 
 def uscc(head8):
@@ -155,6 +156,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     def save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """Administrators and the monitor must have a second factor (issue #14): they get a TOTP
+        authenticator with TOTP_SECRET unless made with totp=False."""
+        from accounts import mfa, permissions
+
+        if create and extracted is not False and permissions.requires_mfa(obj):
+            mfa.activate_totp(obj, extracted or TOTP_SECRET)
 
 
 class AccountApplicationFactory(factory.django.DjangoModelFactory):

@@ -38,8 +38,11 @@ def test_seed_demo_creates_every_role_and_can_run_twice(capsys):
 
 
 def test_demo_users_can_log_in(client):
+    from accounts.demo import current_code
     from home.management.commands.seed_demo import DEMO_PASSWORD
 
     call_command("seed_demo")
     client.post("/accounts/login/", {"login": "huangpu_admin", "password": DEMO_PASSWORD})
+    # Administrators also give the demo authenticator's code (issue #14, README).
+    client.post("/accounts/2fa/authenticate/", {"code": current_code()})
     assert client.get("/admin/").status_code == 200

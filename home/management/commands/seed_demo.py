@@ -22,6 +22,20 @@ from accounts.validators import uscc_check_char
 from portal.models import District, Street
 
 DEMO_PASSWORD = "Demo-2026-shanghai"
+DEMO_USERNAMES = [
+    "city_admin",
+    "monitor",
+    "huangpu_admin",
+    "xuhui_admin",
+    "city_buyer",
+    "huangpu_buyer",
+    "huangpu_mz_buyer",
+    "xuhui_buyer",
+    "xuhui_mz_buyer",
+    "huangpu_org",
+    "xuhui_org",
+    "city_org",
+]
 
 # A few real 街道/镇 of each district (administrators add the rest in the admin site).
 STREETS = {
@@ -182,6 +196,11 @@ class Command(BaseCommand):
         user("huangpu_org", Role.ORGANIZATION, "李娜", organization=hp_org)
         user("xuhui_org", Role.ORGANIZATION, "杨洋", organization=xh_org)
         user("city_org", Role.ORGANIZATION, "黄海", organization=city_org)
+        from accounts import demo as accounts_demo
+
+        accounts_demo.seed(
+            User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)
+        )
 
         if not listed_org.on_serious_list and not listed_org.dishonesty_entries.exists():
             services.organization_list_serious(
@@ -311,3 +330,7 @@ class Command(BaseCommand):
         for username, label in rows:
             self.stdout.write(f"  {username:<16} {label}")
         self.stdout.write("管理后台：http://127.0.0.1:8000/admin/   首页：http://127.0.0.1:8000/")
+        self.stdout.write(
+            f"管理员和内容监测员登录时还须输入动态验证码：把密钥 {accounts_demo.DEMO_TOTP_SECRET} 加入手机身份验证器，"
+            f"或运行 python manage.py demo_totp 查看当前验证码（现在是 {accounts_demo.current_code()}）。"
+        )
