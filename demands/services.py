@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts import permissions
 from portal.errors import ServiceError
 
-from .models import Demand, Grade, Status
+from .models import Demand, Status
 
 # from-status → the statuses it may move to. Adjusting a published demand keeps it published.
 ALLOWED = {
@@ -155,21 +155,13 @@ def demand_award(*, demand, by, organization, amount, awarded_on):
 def demand_evaluate(*, demand, by, grade, score, summary, evaluated_on):
     current = _locked(demand)
     _check(current, Status.EVALUATED, by)
-    if grade not in Grade.values:
-        raise ServiceError("请选择绩效评价等级：优秀、良好、合格或不合格。")
-    if score is None or not (0 <= score <= 100):
-        raise ServiceError("绩效评价得分应在 0～100 之间。")
-    summary = (summary or "").strip()
-    if not summary:
-        raise ServiceError("请填写评价摘要。")
-    if evaluated_on > timezone.localdate():
+    if evaluated_on and evaluated_on > timezone.localdate():
         raise ServiceError("评价日期不能晚于今天。")
-    if current.awarded_on and evaluated_on < current.awarded_on:
-        raise ServiceError(f"评价日期不能早于确定承接日期（{current.awarded_on:%Y-%m-%d}）。")
+    # Grade against score, score range, service started, not before the award: Demand.clean (R-DEM-4).
     current.status = Status.EVALUATED
-    current.eval_grade = grade
+    current.eval_grade = grade or ""
     current.eval_score = score
-    current.eval_summary = summary
+    current.eval_summary = (summary or "").strip()
     current.evaluated_on = evaluated_on
     current.evaluated_at = timezone.now()
     try:

@@ -259,7 +259,7 @@ def demand_award(request, pk):
 @require_http_methods(["GET", "POST"])
 def demand_evaluate(request, pk):
     demand = _own_demand(request, pk)
-    form = EvaluateForm(request.POST or None)
+    form = EvaluateForm(request.POST or None, demand=demand)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _run(
