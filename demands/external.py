@@ -40,6 +40,7 @@ from portal.models import Category, District, PurchaseType, Street
 from supervision import confidentiality
 
 from .models import PLATFORM_SOURCE, Demand, Grade, Orientation, PlanType, Status
+from .selectors import field_display
 
 DOC = "docs/external-import.md"
 MIB = 1024 * 1024
@@ -989,17 +990,9 @@ def _display(demand, name):
     """A field's value as the change list shows it: names for foreign keys, labels for choices."""
     model_field = Demand._meta.get_field(name)
     value = _value(demand, name)
-    if value in (None, ""):
-        return "（空）"
-    if model_field.is_relation:
-        return str(getattr(demand, name))
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return _shown(value, limit=30)
+    if model_field.is_relation and value is not None:
+        value = getattr(demand, name)
+    return field_display(model_field, value, limit=30)
 
 
 # --------------------------------------------------------------------------------------------
