@@ -137,6 +137,11 @@ def can_edit_demand(user, demand):
     return is_purchaser(user) and demand.unit_id == user.purchaser_unit_id and demand.from_platform
 
 
+def can_copy_demand(user, demand):
+    """A purchaser copies any demand of its own unit, of any year or status, into a new draft (issue 18)."""
+    return is_purchaser(user) and demand.unit_id == user.purchaser_unit_id
+
+
 def can_view_demand(user, demand):
     """Published records are public (R-ACC-4); drafts only to their unit and the administrators over it."""
     if demand.is_public or is_city_admin(user) or can_edit_demand(user, demand):

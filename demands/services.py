@@ -168,3 +168,34 @@ def demand_evaluate(*, demand, by, grade, score, summary, evaluated_on):
         return _save(current, by, f"绩效评价：{current.get_eval_grade_display()}")
     except ValidationError as exc:
         raise ServiceError("；".join(exc.messages)) from exc
+
+
+def _same_day_in(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def demand_copy(*, demand, by):
+    """A new draft of the user's unit with the fields of one of its demands (any year, any status):
+    purchasers publish much the same services every year. The year becomes this year and the
+    dates (implementation, budget approval) move by as many years, for the purchaser to check;
+    award, evaluation and cancellation stay behind."""
+    if not permissions.can_copy_demand(by, demand):
+        raise PermissionDenied
+    year = timezone.localdate().year
+    years = max(year - demand.year, 0)
+    copy = Demand(**{name: getattr(demand, name) for name in Demand.EDITABLE_FIELDS})
+    copy.year = demand.year + years
+    for name in ("period_start", "period_end", "budget_approved_on"):
+        if getattr(demand, name):
+            setattr(copy, name, _same_day_in(getattr(demand, name), years))
+    copy.unit = by.purchaser_unit
+    copy.created_by = by
+    copy.status = Status.DRAFT
+    try:
+        return _save(copy, by, f"复制自需求 {demand.pk}（{demand.year}年度）")
+    except ValidationError as exc:
+        raise ServiceError("复制的内容不符合现行规则，请新建需求：" + "；".join(exc.messages)) from exc
