@@ -191,6 +191,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "供需对接平台 <n
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # The daily reminder command repeats a reminder at most once in this many days.
 REMINDER_REPEAT_DAYS = int(os.environ.get("REMINDER_REPEAT_DAYS", "7"))
+# 内容监测: the publisher has this many working days to answer before a finding may be closed as 属实
+# without its answer (0: no waiting).
+FINDING_ANSWER_WORKING_DAYS = int(os.environ.get("FINDING_ANSWER_WORKING_DAYS", "5"))
+# Working days (portal/workdays.py): public holidays and weekend days worked instead, ISO dates.
+PORTAL_HOLIDAYS = [d.strip() for d in os.environ.get("PORTAL_HOLIDAYS", "").split(",") if d.strip()]
+PORTAL_MAKEUP_WORKDAYS = [
+    d.strip() for d in os.environ.get("PORTAL_MAKEUP_WORKDAYS", "").split(",") if d.strip()
+]
 
 # Security headers. Strict in production; the development server stays on plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
