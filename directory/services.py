@@ -13,6 +13,7 @@ from portal.errors import ServiceError
 from portal.uploads import check_document
 from supervision import confidentiality
 
+from . import telling
 from .models import (
     Application,
     AppStatus,
@@ -65,6 +66,8 @@ def edition_advance(*, edition, by, to):
         edition.published_at = timezone.now()
     edition.status = to
     _history(edition, by, f"状态改为{EditionStatus(to).label}").save()
+    if to == EditionStatus.COLLECTING:
+        telling.edition_opened_told(edition)
     return edition
 
 
@@ -184,6 +187,7 @@ def district_review(*, application, by, passed, opinion):
     _history(application, by, "区审核通过" if passed else f"退回：{opinion}").save()
     action = ReviewStep.Action.PASS if passed else ReviewStep.Action.RETURN
     ReviewStep.objects.create(application=application, action=action, opinion=opinion, by=by)
+    telling.review_step_told(application, action, opinion)
     return application
 
 
@@ -203,6 +207,7 @@ def city_review(*, application, by, approved, opinion):
     _history(application, by, f"{'入选' if approved else '未入选'}：{opinion}").save()
     action = ReviewStep.Action.APPROVE if approved else ReviewStep.Action.REJECT
     ReviewStep.objects.create(application=application, action=action, opinion=opinion, by=by)
+    telling.review_step_told(application, action, opinion)
     return application
 
 
