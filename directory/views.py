@@ -312,6 +312,12 @@ def review_detail(request, pk):
             "evidence": application.evidence.select_related("category__parent"),
             "steps": application.steps.select_related("by"),
             "recommendations": recommendations,
+            # 失信记录 (supervision's, through the organization's reverse relation) and the 严重失信名单
+            # history beside the application, at district and city review (issue 18).
+            "credit_records": list(
+                application.organization.credit_records.select_related("finding").order_by("-recorded_on")
+            ),
+            "serious_entries": list(application.organization.dishonesty_entries.all()),
             "form": form,
         },
     )
