@@ -34,7 +34,8 @@ ALLOWED = {
     AppStatus.RETURNED: {AppStatus.DISTRICT, AppStatus.CITY},
     AppStatus.DISTRICT: {AppStatus.CITY, AppStatus.RETURNED},
     AppStatus.CITY: {AppStatus.APPROVED, AppStatus.REJECTED},
-    AppStatus.APPROVED: set(),
+    AppStatus.APPROVED: {AppStatus.REMOVED},
+    AppStatus.REMOVED: set(),
     AppStatus.REJECTED: set(),
 }
 MAX_EVIDENCE = 2
@@ -238,3 +239,26 @@ def recommend(*, demand, by, reason):
     )
     _history(rec, by, "推荐").save()
     return rec
+
+
+@transaction.atomic
+def member_remove(*, application, by, reason):
+    """市民政局 removes a member from a published edition, with a reason (issue 18: e.g. a 失信记录 for
+    false information on its evidence). Never deleted: the row stays, marked removed with the date."""
+    application = _locked_for_review(application)
+    if not permissions.is_city_admin(by):
+        raise PermissionDenied
+    if application.edition.status != EditionStatus.PUBLISHED:
+        raise ServiceError("只能从已发布的目录中移出成员；审核中的申请请在审核时决定。")
+    reason = _opinion(reason, True, "移出目录")
+    problem = confidentiality.problem(reason)
+    if problem:
+        raise ServiceError(f"“移出原因”{problem}")
+    _move(application, AppStatus.REMOVED)
+    application.removed_at = timezone.now()
+    application.removal_reason = reason
+    application.removed_by = by
+    _history(application, by, f"移出目录：{reason}").save()
+    ReviewStep.objects.create(application=application, action=ReviewStep.Action.REMOVE, opinion=reason, by=by)
+    telling.member_removed_told(application, reason)
+    return application

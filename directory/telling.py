@@ -3,6 +3,7 @@ opinion, and eligible organizations hear that an edition is open for self-recomm
 where the account has an address, e-mail (inbox.services.notify), inside the decision's transaction."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Role, SocialOrganization, User
 from inbox.models import Kind
@@ -67,4 +68,16 @@ def edition_opened_told(edition):
         "符合条件的社会组织可选择1至2个已发布的服务项目作为佐证，上传盖章的《购买主体推荐意见表》后自荐。",
         link=reverse("directory:apply"),
         dedupe_key=f"edition-opened-{edition.pk}",
+    )
+
+
+def member_removed_told(application, reason):
+    edition = application.edition
+    return notify(
+        users=User.objects.of_organization(application.organization_id),
+        kind=Kind.DIRECTORY,
+        title=f"已移出推荐目录（{edition.year}年度）",
+        body=f"{application.organization.name}已于 {timezone.localtime(application.removed_at):%Y-%m-%d} 由上海市民政局移出"
+        f"{edition.display_title}。\n移出原因：{reason}",
+        link=reverse("directory:mine"),
     )

@@ -55,6 +55,11 @@ def edition_detail(request, year):
             "district": district,
             "categories": category_choices(),
             "districts": District.objects.all(),
+            # Members the city removed after publishing stay on the page, marked with the date (issue 18).
+            "removed": Application.objects.filter(edition=edition, status=AppStatus.REMOVED)
+            .select_related("organization")
+            .order_by("removed_at"),
+            "can_remove": permissions.is_city_admin(request.user),
         }
     )
     return render(request, "directory/edition.html", context)

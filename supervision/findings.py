@@ -24,6 +24,7 @@ from inbox.services import notify
 from notices.models import Article, ItemStatus
 from offerings.models import Offering
 
+from . import directory_flags
 from .confidentiality import personal_data_problem
 from .models import CreditRecord, Finding, FindingKind, FindingResult, FindingStatus, TargetType
 
@@ -296,6 +297,7 @@ def close_finding(*, finding, by, result, result_text):
             record._change_reason = f"内容监测 {finding.number} 核查属实"
             record._history_user = by
             record.save()
+            directory_flags.flag_members(finding, record)  # a member's false evidence goes to the city
         body = f"内容监测问题 {finding.number}（“{finding.target_title}”）已办结，核查结论：{finding.get_result_display()}。"
         if result_text:
             body += f"\n处理结果：{result_text}"
