@@ -12,6 +12,7 @@ from portal.errors import ServiceError
 
 from . import permissions
 from .models import AccountApplication, PurchaserUnit, Role, SeriousDishonestyEntry, SocialOrganization, User
+from .signals import account_application_decided
 
 _PASSWORD_ALPHABET = "".join(ch for ch in string.ascii_letters + string.digits if ch not in "0O1lI")
 
@@ -144,30 +145,8 @@ def application_reject(*, application, by, reason):
 
 
 def _tell_decision(app, user):
-    """The applicant hears the decision (issue 18): the new account by 站内信 and e-mail; a rejection,
-    with its reason, by e-mail to the address the application gave."""
-    from django.urls import reverse
-
-    from inbox.models import Kind
-    from inbox.services import email_address, notify
-
-    if user is not None:
-        notify(
-            users=[user],
-            kind=Kind.ACCOUNT,
-            title="账号已开通",
-            body=f"您的开通账号申请（编号 {app.number}，{app.unit_name}）已审核通过，用户名：{user.username}。"
-            "初始密码由审核的管理员另行告知；首次登录后须设置新密码。",
-            link=reverse("account_login"),
-        )
-        return
-    email_address(
-        address=app.contact_email,
-        title="开通账号申请未通过",
-        body=f"您的开通账号申请（编号 {app.number}，{app.unit_name}）未通过审核。\n原因：{app.review_reason}\n"
-        "可凭申请编号和统一社会信用代码查询进度，按原因修改后重新申请。",
-        link=reverse("accounts:apply_status"),
-    )
+    """The applicant hears the decision (issue 18): inbox, a layer above, listens (inbox/receivers.py)."""
+    account_application_decided.send(sender=AccountApplication, application=app, user=user)
 
 
 @transaction.atomic

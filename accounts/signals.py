@@ -1,5 +1,9 @@
 from allauth.account.signals import password_changed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
+
+# Sent inside the decision's transaction with `application` and `user` (the new account, or None when
+# rejected); the layers above tell the applicant (inbox/receivers.py).
+account_application_decided = Signal()
 
 
 @receiver(password_changed)
