@@ -137,6 +137,11 @@ def can_edit_demand(user, demand):
     return is_purchaser(user) and demand.unit_id == user.purchaser_unit_id and demand.from_platform
 
 
+def can_copy_demand(user, demand):
+    """A purchaser copies any demand of its own unit, of any year or status, into a new draft (issue 18)."""
+    return is_purchaser(user) and demand.unit_id == user.purchaser_unit_id
+
+
 def demands_visible_to(user, qs):
     """The demands of `qs` that `user` may open: the public ones (R-ACC-4), plus every demand of its
     own unit (a purchaser) or of the units of its district (a district administrator); the city sees

@@ -13,6 +13,7 @@ from portal.errors import ServiceError
 
 from . import permissions
 from .models import AccountApplication, PurchaserUnit, Role, SeriousDishonestyEntry, SocialOrganization, User
+from .signals import account_application_decided
 
 _PASSWORD_ALPHABET = "".join(ch for ch in string.ascii_letters + string.digits if ch not in "0O1lI")
 
@@ -140,6 +141,7 @@ def application_approve(*, application, by, username=None):
     app.reviewed_at = timezone.now()
     app.created_user = user
     transitions.apply(TABLE, app, "approve", by=by)
+    _tell_decision(app, user)
     return user, password
 
 
@@ -152,7 +154,14 @@ def application_reject(*, application, by, reason):
     app.reviewed_by = by
     app.reviewed_at = timezone.now()
     app.review_reason = reason
-    return transitions.apply(TABLE, app, "reject", by=by)
+    transitions.apply(TABLE, app, "reject", by=by)
+    _tell_decision(app, None)
+    return app
+
+
+def _tell_decision(app, user):
+    """The applicant hears the decision (issue 18): inbox, a layer above, listens (inbox/receivers.py)."""
+    account_application_decided.send(sender=AccountApplication, application=app, user=user)
 
 
 @transaction.atomic

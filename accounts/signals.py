@@ -1,11 +1,15 @@
 from allauth.account.signals import password_changed, password_reset
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from portal.http import client_ip
 
 from . import mfa, permissions
 from .models import LoginEvent, User
+
+# Sent inside the decision's transaction with `application` and `user` (the new account, or None when
+# rejected); the layers above tell the applicant (inbox/receivers.py).
+account_application_decided = Signal()
 
 
 @receiver(password_changed)

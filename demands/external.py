@@ -398,18 +398,12 @@ class ExternalImport:
                     new["eval_score"] = excel.parse_amount(score)
                 except ValueError:
                     errors.setdefault("eval_score", f"“{score}”不是 0～100 之间的分数（最多两位小数）")
-                else:
-                    if not 0 <= new["eval_score"] <= 100:
-                        errors.setdefault("eval_score", "绩效评价得分应在 0～100 之间")
             new["eval_summary"] = v.get("eval_summary") or ""
             evaluated_on = new["evaluated_on"] = v.get("evaluated_on")
-            if evaluated_on is not None:
-                if evaluated_on > self.today:
-                    errors.setdefault("evaluated_on", "评价日期不能晚于今天")
-                elif v.get("awarded_on") and evaluated_on < v["awarded_on"]:
-                    errors.setdefault(
-                        "evaluated_on", f"评价日期不能早于确定承接日期（{v['awarded_on']:%Y-%m-%d}）"
-                    )
+            if evaluated_on is not None and evaluated_on > self.today:
+                errors.setdefault("evaluated_on", "评价日期不能晚于今天")
+            # The score's range, the grade against the score, the service having started and the
+            # date against the award are Demand.clean's, reached through the model's validation (R-DEM-4).
 
         if status == Status.CANCELLED:
             new["cancel_reason"] = v.get("cancel_reason") or ""

@@ -1,13 +1,10 @@
 """数据对接 (R-INT-1): what each record of a run does, and the report the command prints."""
 
-import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
-from django.utils import timezone
-
-from .external_file import MODEL_TO_KEY, Record, _label, _shown
+from .external_file import MODEL_TO_KEY, Record, _label
 from .models import Demand
+from .selectors import field_display
 
 CREATE, UPDATE, UNCHANGED, REJECTED = "create", "update", "unchanged", "rejected"
 
@@ -41,17 +38,9 @@ def _display(demand, name):
     """A field's value as the change list shows it: names for foreign keys, labels for choices."""
     model_field = Demand._meta.get_field(name)
     value = _value(demand, name)
-    if value in (None, ""):
-        return "（空）"
-    if model_field.is_relation:
-        return str(getattr(demand, name))
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}"
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return _shown(value, limit=30)
+    if model_field.is_relation and value is not None:
+        value = getattr(demand, name)
+    return field_display(model_field, value, limit=30)
 
 
 @dataclass

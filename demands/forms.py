@@ -1,10 +1,15 @@
+import copy
+
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from accounts.models import SocialOrganization
 from portal.forms import AmountField, CategoryField, StreetField
 from portal.models import PurchaseType
 
-from .models import Demand, Grade
+from .models import EVALUATION_FIELDS, Demand, Grade, Status, grade_rule_text
+from .services import TABLE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -82,10 +87,44 @@ class AwardForm(forms.Form):
 
 
 class EvaluateForm(forms.Form):
-    grade = forms.ChoiceField(label="绩效评价等级", choices=[("", "（请选择）")] + list(Grade.choices))
-    # The range 0–100 is the model's rule (eval_score's validators); the form field reuses them.
-    score = Demand._meta.get_field("eval_score").formfield(
-        required=True, validators=Demand._meta.get_field("eval_score").validators
+    """The evaluation as typed; its rules are the model's (Demand.clean), checked on a copy of the
+    demand so that the page shows each problem beside its field (R-DEM-4, R-GEN-3)."""
+
+    FIELD_OF = {"eval_grade": "grade", "eval_score": "score", "eval_summary": "summary"}
+
+    grade = forms.ChoiceField(
+        label="绩效评价等级", choices=[("", "（按得分确定）")] + list(Grade.choices), required=False
     )
+    score = forms.DecimalField(label="绩效评价得分", decimal_places=2, max_digits=5)
     summary = forms.CharField(label="评价摘要", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
     evaluated_on = forms.DateField(label="评价日期", widget=DATE)
+
+    def __init__(self, *args, demand, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.demand = demand
+        self.fields["grade"].help_text = f"可不选，按得分确定：{grade_rule_text()}。"
+        self.fields["evaluated_on"].help_text = (
+            "服务结束后才能评价。" if settings.DEMAND_EVALUATION_AFTER_END else "服务开始后才能评价，"
+        ) + "且不能早于确定承接日期。"
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or not TABLE.allows(self.demand.status, "evaluate"):
+            return data  # the service says why this demand cannot be evaluated
+        candidate = copy.copy(self.demand)
+        candidate.status = Status.EVALUATED
+        candidate.eval_grade = data.get("grade") or ""
+        candidate.eval_score = data.get("score")
+        candidate.eval_summary = (data.get("summary") or "").strip()
+        candidate.evaluated_on = data.get("evaluated_on")
+        try:
+            candidate.clean_fields(
+                exclude=[f.name for f in Demand._meta.fields if f.name not in EVALUATION_FIELDS]
+            )
+            candidate.clean()
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                field = self.FIELD_OF.get(name, name)
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return data

@@ -96,6 +96,22 @@ class Grade(models.TextChoices):
 
 
 PLATFORM_SOURCE = "本平台"
+SCORE_RANGE_MESSAGE = "绩效评价得分应在 0～100 之间。"
+EVALUATION_FIELDS = ("eval_grade", "eval_score", "eval_summary", "evaluated_on")
+
+
+def grade_for_score(score):
+    """The grade a score earns by the table of settings.DEMAND_GRADE_MIN_SCORES (R-DEM-4)."""
+    for grade, minimum in settings.DEMAND_GRADE_MIN_SCORES.items():
+        if score >= Decimal(str(minimum)):
+            return grade
+    return Grade.FAIL
+
+
+def grade_rule_text():
+    """“优秀 ≥ 90 分，良好 ≥ 80 分，合格 ≥ 60 分，其余为不合格”, for help texts and messages."""
+    parts = [f"{Grade(g).label} ≥ {m} 分" for g, m in settings.DEMAND_GRADE_MIN_SCORES.items()]
+    return "，".join(parts) + "，其余为不合格"
 
 
 def threshold():
@@ -187,7 +203,10 @@ class Demand(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        validators=[
+            MinValueValidator(0, message=SCORE_RANGE_MESSAGE),
+            MaxValueValidator(100, message=SCORE_RANGE_MESSAGE),
+        ],
     )
     eval_summary = models.TextField("评价摘要", max_length=2000, blank=True)
     evaluated_on = models.DateField("评价日期", null=True, blank=True)
@@ -273,6 +292,7 @@ class Demand(models.Model):
             errors["budget_approved_on"] = "年度新增项目须填写预算批复日期（应在批复后20日内发布）。"
         if self.budget_approved_on and self.year and abs(self.budget_approved_on.year - self.year) > 1:
             errors["budget_approved_on"] = "预算批复日期与项目年度相差过大，请核对。"
+        errors.update(self._evaluation_errors())
         errors.update(
             confidentiality.check_fields(
                 self,
@@ -282,6 +302,46 @@ class Demand(models.Model):
         )
         if errors:
             raise ValidationError(errors)
+
+    def _evaluation_errors(self):
+        """绩效评价 (R-DEM-4): the one rule for the form, the Excel import and the data link. Only an
+        awarded demand whose service has started (or ended, by setting) is evaluated, not before the
+        award; the grade follows from the score (filled in when left blank, refused when it differs)."""
+        if self.status != Status.EVALUATED and not any(getattr(self, f) for f in EVALUATION_FIELDS):
+            return {}
+        errors = {}
+        if not self.awarded_org_id or not self.awarded_on:
+            errors["awarded_org"] = "只有已确定承接方的需求才能录入绩效评价。"
+        for name, label in (
+            ("eval_score", "绩效评价得分"),
+            ("eval_summary", "评价摘要"),
+            ("evaluated_on", "评价日期"),
+        ):
+            value = getattr(self, name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                errors[name] = f"请填写{label}。"
+        day = self.evaluated_on
+        if day and self.awarded_on and day < self.awarded_on:
+            errors["evaluated_on"] = f"评价日期不能早于确定承接日期（{self.awarded_on:%Y-%m-%d}）。"
+        elif day and settings.DEMAND_EVALUATION_AFTER_END and self.period_end and day <= self.period_end:
+            errors["evaluated_on"] = (
+                f"服务尚未结束（实施结束日期 {self.period_end:%Y-%m-%d}），结束后才能录入绩效评价。"
+            )
+        elif day and self.period_start and day < self.period_start:
+            errors["evaluated_on"] = (
+                f"服务尚未开始（实施开始日期 {self.period_start:%Y-%m-%d}），评价日期不能早于实施开始日期。"
+            )
+        score = self.eval_score
+        if isinstance(score, Decimal) and 0 <= score <= 100:
+            earned = grade_for_score(score)
+            if not self.eval_grade:
+                self.eval_grade = earned
+            elif self.eval_grade != earned:
+                errors["eval_grade"] = (
+                    f"{score.normalize():f} 分对应的等级是“{Grade(earned).label}”，与所填的“{self.get_eval_grade_display()}”"
+                    f"不符（{grade_rule_text()}）。"
+                )
+        return errors
 
     def build_search_tokens(self):
         return search.tokens_for(*(getattr(self, f) for f in self.SEARCH_FIELDS))

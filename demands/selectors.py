@@ -1,6 +1,10 @@
 """Reads shared by the demand views, the admin site and (later) exports and statistics."""
 
+import datetime
+from decimal import Decimal
+
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils import timezone
 
 from accounts import permissions
 from portal import search
@@ -55,23 +59,67 @@ def demands_sort(qs, sort, text=""):
     return qs.order_by(*order)
 
 
-# Fields whose changes are listed in a demand's history (bookkeeping fields are left out).
-HISTORY_FIELDS = Demand.EDITABLE_FIELDS
+# Fields whose changes a demand's history lists, old → new: everything the purchaser or the lifecycle
+# sets, but not the bookkeeping (times of entry, the status, which has its own column).
+HISTORY_FIELDS = (
+    *Demand.EDITABLE_FIELDS,
+    "unit",
+    "source",
+    "awarded_org",
+    "award_amount",
+    "awarded_on",
+    "eval_grade",
+    "eval_score",
+    "eval_summary",
+    "evaluated_on",
+    "cancel_reason",
+)
+# What the names of the related records need (a 街镇 is named with its 区, a category with its parent).
+HISTORY_RELATED = [name for name in HISTORY_FIELDS if Demand._meta.get_field(name).is_relation]
+HISTORY_RELATED += ["street__district", "category__parent"]
+
+
+def field_display(model_field, value, limit=60):
+    """A field's value as people read it: names for foreign keys, labels for choices, amounts with
+    thousands separators, dates as 2026-03-01, long text shortened; empty is “（空）”."""
+    if value in (None, "") or (model_field.is_relation and getattr(value, "pk", value) is None):
+        return "（空）"  # diff_against gives an empty foreign key as a DeletedObject without a pk
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime.date):
+        return f"{value:%Y-%m-%d}"
+    text = " ".join(str(value).split())
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def demand_history(demand, limit=50):
-    """The newest `limit` history records, each with `changed`: the verbose names of the fields it
-    changed. One query, whatever the length of the history."""
+    """The newest `limit` history records, each with `changes`: (field name, old, new) for every field
+    it changed, as `field_display` shows them, from simple-history's `diff_against`. One query,
+    whatever the length of the history (the related names come with the records)."""
     records = list(
-        demand.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+        demand.history.select_related("history_user", *HISTORY_RELATED).order_by(
+            "-history_date", "-history_id"
+        )[: limit + 1]
     )
-    fields = [Demand._meta.get_field(name) for name in HISTORY_FIELDS]
     for record, previous in zip(records, records[1:] + [None], strict=True):
-        record.changed = []
-        if previous is not None:
-            record.changed = [
-                str(f.verbose_name)
-                for f in fields
-                if getattr(record, f.attname) != getattr(previous, f.attname)
-            ]
+        record.changes = []
+        if previous is None:
+            continue
+        delta = record.diff_against(previous, included_fields=HISTORY_FIELDS, foreign_keys_are_objs=True)
+        order = {change.field: change for change in delta.changes}
+        for name in HISTORY_FIELDS:
+            if name in order:
+                field = Demand._meta.get_field(name)
+                change = order[name]
+                record.changes.append(
+                    (
+                        str(field.verbose_name),
+                        field_display(field, change.old),
+                        field_display(field, change.new),
+                    )
+                )
     return records[:limit]

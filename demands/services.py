@@ -10,7 +10,7 @@ from portal import confidentiality, transitions
 from portal.errors import ServiceError
 from portal.transitions import NEW
 
-from .models import Demand, Grade, Status
+from .models import Demand, Status
 
 # action → (from-states, to-state): the lifecycle of R-DEM-4. NEW is a demand not saved yet;
 # adjusting a published demand keeps it published.
@@ -173,20 +173,42 @@ def demand_evaluate(*, demand, by, grade, score, summary, evaluated_on):
     """The score's range is the model's rule (eval_score's validators), checked by full_clean."""
     current = _locked(demand)
     _check(current, "evaluate", by)
-    if grade not in Grade.values:
-        raise ServiceError("请选择绩效评价等级：优秀、良好、合格或不合格。")
-    if score is None:
-        raise ServiceError("请填写绩效评价得分。")
-    summary = (summary or "").strip()
-    if not summary:
-        raise ServiceError("请填写评价摘要。")
-    if evaluated_on > timezone.localdate():
+    if evaluated_on and evaluated_on > timezone.localdate():
         raise ServiceError("评价日期不能晚于今天。")
-    if current.awarded_on and evaluated_on < current.awarded_on:
-        raise ServiceError(f"评价日期不能早于确定承接日期（{current.awarded_on:%Y-%m-%d}）。")
-    current.eval_grade = grade
+    # Grade against score, score range, service started, not before the award: Demand.clean (R-DEM-4).
+    current.eval_grade = grade or ""
     current.eval_score = score
-    current.eval_summary = summary
+    current.eval_summary = (summary or "").strip()
     current.evaluated_on = evaluated_on
     current.evaluated_at = timezone.now()
     return _apply(current, "evaluate", by, f"绩效评价：{current.get_eval_grade_display()}")
+
+
+def _same_day_in(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February into a common year
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def demand_copy(*, demand, by):
+    """A new draft of the user's unit with the fields of one of its demands (any year, any status):
+    purchasers publish much the same services every year. The year becomes this year and the
+    dates (implementation, budget approval) move by as many years, for the purchaser to check;
+    award, evaluation and cancellation stay behind."""
+    if not permissions.can_copy_demand(by, demand):
+        raise PermissionDenied
+    year = timezone.localdate().year
+    years = max(year - demand.year, 0)
+    copy = Demand(**{name: getattr(demand, name) for name in Demand.EDITABLE_FIELDS})
+    copy.year = demand.year + years
+    for name in ("period_start", "period_end", "budget_approved_on"):
+        if getattr(demand, name):
+            setattr(copy, name, _same_day_in(getattr(demand, name), years))
+    copy.unit = by.purchaser_unit
+    copy.created_by = by
+    try:
+        return _apply(copy, "create", by, f"复制自需求 {demand.pk}（{demand.year}年度）")
+    except ServiceError as exc:
+        raise ServiceError("复制的内容不符合现行规则，请新建需求：" + exc.message) from exc

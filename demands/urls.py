@@ -18,4 +18,6 @@ urlpatterns = [
     path("<int:pk>/cancel/", views.demand_cancel, name="cancel"),
     path("<int:pk>/award/", views.demand_award, name="award"),
     path("<int:pk>/evaluate/", views.demand_evaluate, name="evaluate"),
+    path("<int:pk>/copy/", views.demand_copy, name="copy"),
+    path("<int:pk>/preview/", views.demand_preview, name="preview"),
 ]

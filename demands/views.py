@@ -76,11 +76,43 @@ def demand_detail(request, pk):
         {
             "demand": demand,
             "can_edit": permissions.can_edit_demand(request.user, demand),
+            "can_copy": permissions.can_copy_demand(request.user, demand),
             "history": history,
             "actions": services.TABLE.available(demand.status),
             "completeness_missing": demand.missing_information() if request.user.is_authenticated else [],
         },
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def demand_copy(request, pk):
+    """复制为新草稿: any demand of the user's own unit, of any year (issue 18)."""
+    if not permissions.is_purchaser(request.user):
+        raise Http404
+    demand = get_object_or_404(Demand, pk=pk, unit_id=request.user.purchaser_unit_id)
+    try:
+        copy = services.demand_copy(demand=demand, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("demands:detail", pk=pk)
+    messages.success(
+        request,
+        f"已复制为 {copy.year} 年度的新草稿。请核对实施期限、预算和联系人等信息后再发布。",
+    )
+    return redirect("demands:edit", pk=copy.pk)
+
+
+@login_required
+def demand_preview(request, pk):
+    """A draft as the public will see it once published: the visitor's page, without actions,
+    history or contact details (R-ACC-4), published now."""
+    demand = _own_demand(request, pk)
+    if demand.status != Status.DRAFT:
+        return redirect("demands:detail", pk=pk)
+    demand.status = Status.PUBLISHED
+    demand.published_at = timezone.now()
+    return render(request, "demands/detail.html", {"demand": demand, "preview": True})
 
 
 def _own_demand(request, pk):
@@ -256,7 +288,7 @@ def demand_award(request, pk):
 @require_http_methods(["GET", "POST"])
 def demand_evaluate(request, pk):
     demand = _own_demand(request, pk)
-    form = EvaluateForm(request.POST or None)
+    form = EvaluateForm(request.POST or None, demand=demand)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if _run(

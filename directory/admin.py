@@ -1,10 +1,11 @@
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 
 from accounts import permissions
 from accounts.admin_scoping import ScopedAdmin
 from portal.errors import ServiceError
 
-from . import services
+from . import selectors, services
 from .models import Application, Edition, EditionStatus
 
 
@@ -75,6 +76,19 @@ class EditionAdmin(admin.ModelAdmin):
 
     @admin.action(description="发布目录（已发布）", permissions=["change"])
     def publish(self, request, queryset):
+        """Before confirming, the city sees what changes for the public: which members of the current
+        directory lose their 推荐目录 mark (issue 18)."""
+        if request.POST.get("confirm") != "yes":
+            editions = [(e, selectors.marks_lost_on_publishing(e)) for e in queryset.order_by("year")]
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "确认发布推荐目录",
+                "editions": editions,
+                "queryset": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/directory/edition/publish_confirm.html", context)
         self._advance(request, queryset, EditionStatus.PUBLISHED)
 
 

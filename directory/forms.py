@@ -77,3 +77,12 @@ class RecommendForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="该社会组织在本项目中的表现，审核推荐目录时供民政部门参考。",
     )
+
+
+class RemoveMemberForm(forms.Form):
+    reason = forms.CharField(
+        label="移出原因",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="必填，记入变更记录并告知该社会组织；目录页公开显示移出日期。",
+    )

@@ -65,6 +65,7 @@ class AppStatus(models.TextChoices):
     CITY = "city", "待市民政局审核"
     APPROVED = "approved", "已入选"
     REJECTED = "rejected", "未入选"
+    REMOVED = "removed", "已移出目录"
 
 
 WAITING_STATUSES = (AppStatus.DISTRICT, AppStatus.CITY)
@@ -74,7 +75,8 @@ class ApplicationQuerySet(models.QuerySet):
     def published_members(self):
         """推荐目录成员 of every published edition: approved applications whose organization is
         still eligible (one on the 严重失信名单, or whose registration was revoked, is not shown as a
-        member while that lasts, R-SUB-3). Twin: `Application.is_member`."""
+        member while that lasts, R-SUB-3). One removed from a published edition by the city is no longer
+        approved (AppStatus.REMOVED) and so no member either. Twin: `Application.is_member`."""
         return self.filter(
             eligible_q("organization__"), edition__status=EditionStatus.PUBLISHED, status=AppStatus.APPROVED
         )
@@ -122,6 +124,17 @@ class Application(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     decided_at = models.DateTimeField("市民政局决定时间", null=True, blank=True)
+    # 移出已发布的目录 (issue 18): by the city, with a reason; the row stays and the public page says so.
+    removed_at = models.DateTimeField("移出目录时间", null=True, blank=True)
+    removal_reason = models.TextField("移出原因", max_length=1000, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="移出操作人",
+    )
     history = HistoricalRecords(verbose_name="自荐申请变更记录", m2m_fields=[evidence])
 
     objects = ApplicationQuerySet.as_manager()
@@ -160,6 +173,7 @@ class ReviewStep(models.Model):
         RETURN = "return", "退回修改"
         APPROVE = "approve", "市民政局审核通过（入选）"
         REJECT = "reject", "市民政局审核不通过"
+        REMOVE = "remove", "市民政局移出已发布的目录"
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField("操作", max_length=10, choices=Action.choices)

@@ -2,7 +2,7 @@ from django.db.models import Prefetch, Q
 
 from offerings.models import Offering
 
-from .models import Application, Edition, EditionStatus
+from .models import Application, AppStatus, Edition, EditionStatus
 
 
 def published_editions():
@@ -55,3 +55,20 @@ def member_applications():
 def member_organization_ids():
     """Organizations in the latest published directory (for the badges in the listings): one query."""
     return set(member_applications().values_list("organization_id", flat=True))
+
+
+def marks_lost_on_publishing(edition):
+    """What publishing `edition` changes for the public (issue 18): the members of the latest published
+    edition (the 推荐目录 marks on the listings, `Application.objects.members()`) whose organization is
+    not approved in `edition`, so loses its mark. Ordered by name, with the previous edition's year."""
+    from accounts.models import eligible_q
+
+    current = Application.objects.members().select_related("organization", "edition")
+    staying = Application.objects.filter(
+        eligible_q("organization__"), edition=edition, status=AppStatus.APPROVED
+    )
+    return list(
+        current.exclude(edition=edition)
+        .exclude(organization_id__in=staying.values("organization_id"))
+        .order_by("organization__name")
+    )

@@ -14,6 +14,7 @@ from portal.errors import ServiceError
 from portal.transitions import NEW
 from portal.uploads import check_document, store
 
+from . import telling
 from .models import (
     Application,
     AppStatus,
@@ -55,6 +56,7 @@ ACTIONS = {
     "return": ({AppStatus.DISTRICT}, AppStatus.RETURNED),
     "approve": ({AppStatus.CITY}, AppStatus.APPROVED),
     "reject": ({AppStatus.CITY}, AppStatus.REJECTED),
+    "remove": ({AppStatus.APPROVED}, AppStatus.REMOVED),
 }
 TABLE = transitions.Table(
     states=tuple(AppStatus),
@@ -69,6 +71,7 @@ TABLE = transitions.Table(
         "return": "退回修改",
         "approve": "入选",
         "reject": "不予入选",
+        "remove": "移出目录",
     },
     messages={
         "save": _SUBMITTED,
@@ -78,6 +81,7 @@ TABLE = transitions.Table(
         "return": _AT_DISTRICT,
         "approve": _AT_CITY,
         "reject": _AT_CITY,
+        "remove": "只有已入选的成员才能移出目录。",
     },
     validate=False,
 )
@@ -102,9 +106,10 @@ def edition_advance(*, edition, by, to):
         if waiting:
             raise ServiceError(f"还有 {waiting} 份申请等待区或市审核，审核完毕后才能发布目录。")
         edition.published_at = timezone.now()
-    return transitions.apply(
-        EDITION_TABLE, edition, action, by=by, reason=f"状态改为{EditionStatus(to).label}"
-    )
+    transitions.apply(EDITION_TABLE, edition, action, by=by, reason=f"状态改为{EditionStatus(to).label}")
+    if to == EditionStatus.COLLECTING:
+        telling.edition_opened_told(edition)
+    return edition
 
 
 def _check_editable(application, by):
@@ -222,6 +227,7 @@ def district_review(*, application, by, passed, opinion):
     )
     action = ReviewStep.Action.PASS if passed else ReviewStep.Action.RETURN
     ReviewStep.objects.create(application=application, action=action, opinion=opinion, by=by)
+    telling.review_step_told(application, action, opinion)
     return application
 
 
@@ -242,6 +248,7 @@ def city_review(*, application, by, approved, opinion):
     )
     action = ReviewStep.Action.APPROVE if approved else ReviewStep.Action.REJECT
     ReviewStep.objects.create(application=application, action=action, opinion=opinion, by=by)
+    telling.review_step_told(application, action, opinion)
     return application
 
 
@@ -272,3 +279,25 @@ def recommend(*, demand, by, reason):
     )
     _history(rec, by, "推荐").save()
     return rec
+
+
+@transaction.atomic
+def member_remove(*, application, by, reason):
+    """市民政局 removes a member from a published edition, with a reason (issue 18: e.g. a 失信记录 for
+    false information on its evidence). Never deleted: the row stays, marked removed with the date."""
+    application = _locked_for_review(application)
+    if not permissions.is_city_admin(by):
+        raise PermissionDenied
+    if application.edition.status != EditionStatus.PUBLISHED:
+        raise ServiceError("只能从已发布的目录中移出成员；审核中的申请请在审核时决定。")
+    reason = _opinion(reason, True, "移出目录")
+    problem = confidentiality.problem(reason)
+    if problem:
+        raise ServiceError(f"“移出原因”{problem}")
+    application.removed_at = timezone.now()
+    application.removal_reason = reason
+    application.removed_by = by
+    transitions.apply(TABLE, application, "remove", by=by, reason=f"移出目录：{reason}")
+    ReviewStep.objects.create(application=application, action=ReviewStep.Action.REMOVE, opinion=reason, by=by)
+    telling.member_removed_told(application, reason)
+    return application

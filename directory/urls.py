@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import removal, views
 
 app_name = "directory"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("applications/<int:pk>/form/", views.application_form_file, name="form_file"),
     path("review/", views.review_list, name="review_list"),
     path("review/<int:pk>/", views.review_detail, name="review"),
+    path("members/<int:pk>/remove/", removal.remove_member, name="remove_member"),
     path("recommend/<int:demand_pk>/", views.recommend, name="recommend"),
     path("<int:year>/", views.edition_detail, name="edition"),
     path("<int:year>/export.xlsx", views.edition_export, name="export"),

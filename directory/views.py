@@ -55,6 +55,11 @@ def edition_detail(request, year):
             "district": district,
             "categories": category_choices(),
             "districts": District.objects.all(),
+            # Members the city removed after publishing stay on the page, marked with the date (issue 18).
+            "removed": Application.objects.filter(edition=edition, status=AppStatus.REMOVED)
+            .select_related("organization")
+            .order_by("removed_at"),
+            "can_remove": permissions.is_city_admin(request.user),
         }
     )
     return render(request, "directory/edition.html", context)
@@ -312,6 +317,12 @@ def review_detail(request, pk):
             "evidence": application.evidence.select_related("category__parent"),
             "steps": application.steps.select_related("by"),
             "recommendations": recommendations,
+            # 失信记录 (supervision's, through the organization's reverse relation) and the 严重失信名单
+            # history beside the application, at district and city review (issue 18).
+            "credit_records": list(
+                application.organization.credit_records.select_related("finding").order_by("-recorded_on")
+            ),
+            "serious_entries": list(application.organization.dishonesty_entries.all()),
             "form": form,
         },
     )

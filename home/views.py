@@ -11,7 +11,7 @@ from offerings import selectors as offering_selectors
 from offerings.models import Offering
 from portal import listing
 
-from . import selectors
+from . import selectors, todos
 
 # The three main boards and four auxiliary modules of 第九条: (title, description, URL name).
 MODULES = {
@@ -59,7 +59,7 @@ def search_all(request):
 def workbench(request):
     """我的工作台: who I am, for which unit and district, and what waits for me."""
     user = request.user
-    context = {"is_admin": permissions.is_admin(user)}
+    context = {"is_admin": permissions.is_admin(user), "todos": todos.todos_for(user)}
     if context["is_admin"]:
         context["pending_applications"] = permissions.scope_to(
             user, AccountApplication.objects.filter(status=AccountApplication.Status.PENDING)

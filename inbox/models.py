@@ -12,6 +12,9 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", "督办提醒"
     FINDING = "finding", "内容监测"
     CREDIT = "credit", "信用记录"
+    DIRECTORY = "directory", "推荐目录"
+    ACCOUNT = "account", "账号"
+    MESSAGE = "message", "留言"
 
 
 class Notification(models.Model):

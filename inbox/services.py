@@ -19,20 +19,32 @@ def _absolute(link):
     return settings.PORTAL_BASE_URL.rstrip("/") + link
 
 
+def _mail(address, title, body, link=""):
+    if link:
+        body += f"\n\n查看详情：{_absolute(link)}"
+    body += "\n\n（本邮件由上海市政府购买社会组织服务供需对接平台自动发送，请勿直接回复。）"
+    try:
+        send_mail(f"【供需对接平台】{title}", body, None, [address])
+    except Exception:
+        log.exception("e-mail to %s failed", address)
+        return False
+    return True
+
+
+def email_address(*, address, title, body, link=""):
+    """An e-mail to someone without an account (an applicant, a visitor who left a message), sent once
+    the transaction commits."""
+    if address:
+        transaction.on_commit(lambda: _mail(address, title, body, link))
+
+
 def _send_emails(ids):
     for note in Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).select_related("recipient"):
         address = note.recipient.email
         if not address:
             continue
-        body = note.body
-        if note.link:
-            body += f"\n\n查看详情：{_absolute(note.link)}"
-        body += "\n\n（本邮件由上海市政府购买社会组织服务供需对接平台自动发送，请勿直接回复。）"
-        try:
-            send_mail(f"【供需对接平台】{note.title}", body, None, [address])
-        except Exception:  # a mail server outage must not lose the in-site notification
-            log.exception("e-mail for notification %s failed", note.pk)
-            continue
+        if not _mail(address, note.title, note.body, note.link):
+            continue  # a mail server outage must not lose the in-site notification
         Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
 
 

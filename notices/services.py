@@ -164,4 +164,28 @@ def message_moderate(*, message, by, approve, reply):
     message.replied_by = by
     message.replied_at = timezone.now()
     action, reason = ("approve", "公开并回复") if approve else ("reject", "不予公开")
-    return transitions.apply(MESSAGE_TABLE, message, action, by=by, reason=reason)
+    transitions.apply(MESSAGE_TABLE, message, action, by=by, reason=reason)
+    if reply:
+        _tell_reply(message)
+    return message
+
+
+def _tell_reply(message):
+    """留言 answered (issue 18): the reply goes by e-mail to the contact address, if one was given."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+    from django.urls import reverse
+
+    from inbox.services import email_address
+
+    address = (message.contact or "").strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        return  # a phone number or nothing: the visitor looks the reply up by the message's number
+    email_address(
+        address=address,
+        title=f"您的留言已回复：{message.subject}",
+        body=f"您在留言区的留言（编号 {message.number}）“{message.subject}”已由平台管理员回复：\n{message.reply}",
+        link=reverse("notices:messages") if message.status == message.Status.APPROVED else "",
+    )

@@ -78,6 +78,11 @@ class OfferingQuerySet(models.QuerySet):
         from the public while it is listed (R-SUB-3). Twin: `Offering.is_public`."""
         return self.filter(eligible_q("organization__"), status=Status.PUBLISHED)
 
+    def withdrawn_once_public(self):
+        """Offers withdrawn (下架) after being published: an old link to one says so with the date
+        instead of a bare 404 (issue 18); drafts never show. Twin: `Offering.is_withdrawn_once_public`."""
+        return self.filter(status=Status.WITHDRAWN, published_at__isnull=False)
+
     def incomplete(self):
         """R-SUP-1: published offers lacking required information. Twin: `Offering.missing_information()`."""
         return (
@@ -225,3 +230,8 @@ class Offering(models.Model):
     def is_public(self):
         """Twin: `Offering.objects.public()`."""
         return self.status == Status.PUBLISHED and self.organization.is_eligible
+
+    @property
+    def is_withdrawn_once_public(self):
+        """Twin: `Offering.objects.withdrawn_once_public()`."""
+        return self.status == Status.WITHDRAWN and self.published_at is not None

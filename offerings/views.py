@@ -51,6 +51,8 @@ def offering_detail(request, pk):
     mine = permissions.can_edit_offering(request.user, offering)
     in_scope = permissions.is_admin(request.user) and permissions.in_scope(request.user, offering)
     if not (offering.is_public or mine or in_scope):
+        if offering.is_withdrawn_once_public:  # an old link: say what became of it (issue 18)
+            return render(request, "offerings/withdrawn.html", {"offering": offering})
         raise Http404
     selectors.with_area_labels([offering])
     history = []

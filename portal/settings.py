@@ -229,6 +229,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "供需对接平台 <n
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # The daily reminder command repeats a reminder at most once in this many days.
 REMINDER_REPEAT_DAYS = int(os.environ.get("REMINDER_REPEAT_DAYS", "7"))
+# 内容监测: the publisher has this many working days to answer before a finding may be closed as 属实
+# without its answer (0: no waiting).
+FINDING_ANSWER_WORKING_DAYS = int(os.environ.get("FINDING_ANSWER_WORKING_DAYS", "5"))
+# Working days (portal/workdays.py): public holidays and weekend days worked instead, ISO dates.
+PORTAL_HOLIDAYS = [d.strip() for d in os.environ.get("PORTAL_HOLIDAYS", "").split(",") if d.strip()]
+PORTAL_MAKEUP_WORKDAYS = [
+    d.strip() for d in os.environ.get("PORTAL_MAKEUP_WORKDAYS", "").split(",") if d.strip()
+]
 
 # Security headers. Strict in production; the development server stays on plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -315,6 +323,10 @@ PROCUREMENT_THRESHOLD_YUAN = int(os.environ.get("PROCUREMENT_THRESHOLD_YUAN", "1
 DEMAND_ADDED_PUBLISH_DAYS = 20  # 第四条(三): added projects within 20 days of budget approval
 DEMAND_AWARD_GRACE_DAYS = int(os.environ.get("DEMAND_AWARD_GRACE_DAYS", "30"))
 DEMAND_EVALUATION_GRACE_DAYS = int(os.environ.get("DEMAND_EVALUATION_GRACE_DAYS", "60"))
+# 绩效评价 (R-DEM-4): the lowest score of each grade, best first; below the last one is 不合格.
+DEMAND_GRADE_MIN_SCORES = {"excellent": 90, "good": 80, "pass": 60}
+# Whether an evaluation must wait for the end of the service (otherwise its start is enough).
+DEMAND_EVALUATION_AFTER_END = os.environ.get("DEMAND_EVALUATION_AFTER_END", "0") == "1"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 DOCUMENT_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 MESSAGE_RATE_LIMIT = (3, 600)  # 留言区: messages per address per 10 minutes

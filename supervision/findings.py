@@ -9,6 +9,7 @@ service here: one transaction, one history entry, notifications after commit.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -24,6 +25,7 @@ from notices.models import Article, ItemStatus
 from offerings.models import Offering
 from portal import transitions
 
+from . import directory_flags
 from .confidentiality import personal_data_problem
 from .models import CreditRecord, Finding, FindingKind, FindingResult, FindingStatus, TargetType
 
@@ -215,7 +217,8 @@ def open_finding(*, by, target_type, target_id, kind, description):
             f"内容监测：{finding.target_title}（{finding.get_kind_display()}）",
             f"内容监测员对“{finding.target_title}”（{finding.get_target_type_display()}）提出了问题"
             f"（编号 {finding.number}，类型：{finding.get_kind_display()}）：\n{description}\n\n"
-            "请发布方核实，必要时修改该信息，并在平台上答复。",
+            f"请发布方核实，必要时修改该信息，并于 {finding.answer_due:%Y-%m-%d} 前在平台上答复"
+            f"（{settings.FINDING_ANSWER_WORKING_DAYS}个工作日）；期满未答复的，监测员可径行办结。",
         )
     return finding
 
@@ -276,6 +279,13 @@ def close_finding(*, finding, by, result, result_text):
     with transaction.atomic():
         finding = _locked(finding)
         transitions.check(TABLE, finding, "close")
+        if result == FindingResult.CONFIRMED and not finding.may_be_confirmed:
+            raise ValidationError(
+                {
+                    "result": f"发布方尚未答复，答复期限至 {finding.answer_due:%Y-%m-%d}"
+                    f"（{settings.FINDING_ANSWER_WORKING_DAYS}个工作日）；期满或答复后才能按“属实”办结。"
+                }
+            )
         finding.result = result
         finding.result_text = result_text
         finding.closed_by = by
@@ -297,6 +307,7 @@ def close_finding(*, finding, by, result, result_text):
             record._change_reason = f"内容监测 {finding.number} 核查属实"
             record._history_user = by
             record.save()
+            directory_flags.flag_members(finding, record)  # a member's false evidence goes to the city
         body = f"内容监测问题 {finding.number}（“{finding.target_title}”）已办结，核查结论：{finding.get_result_display()}。"
         if result_text:
             body += f"\n处理结果：{result_text}"

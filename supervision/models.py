@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit, SocialOrganization
 from portal.models import District
+from portal.workdays import add_working_days
 
 
 class TargetType(models.TextChoices):
@@ -111,6 +113,20 @@ class Finding(models.Model):
     @property
     def is_closed(self):
         return self.status == FindingStatus.CLOSED
+
+    @property
+    def answer_due(self):
+        """The last day of the publisher's answer period: FINDING_ANSWER_WORKING_DAYS working days
+        after the finding was opened (第十八条: the publisher is heard before a finding is confirmed)."""
+        opened = timezone.localdate(self.opened_at) if self.opened_at else timezone.localdate()
+        return add_working_days(opened, settings.FINDING_ANSWER_WORKING_DAYS)
+
+    @property
+    def may_be_confirmed(self):
+        """属实 needs the publisher's answer or the end of its answer period."""
+        if self.answer or settings.FINDING_ANSWER_WORKING_DAYS <= 0:
+            return True
+        return timezone.localdate() > self.answer_due
 
 
 class CreditRecord(models.Model):

@@ -200,4 +200,32 @@ def remind_by_hand(*, by, kind, pk):
     return len(created)
 
 
-__all__ = ["pending", "send_due", "remind_by_hand"]
+def remind_all_by_hand(*, by):
+    """全部提醒 (issue 18): `remind_by_hand` for every incomplete record of the administrator's scope,
+    as the 信息完备性监测 list shows them. Returns (records reminded, accounts reminded, records skipped:
+    already reminded today or without an account)."""
+    if not permissions.is_admin(by):
+        raise ValidationError("只有管理员可以发送提醒。")
+    records = [
+        ("demand", pk)
+        for pk in completeness.incomplete_demands(permissions.scope_to(by, Demand.objects.all())).values_list(
+            "pk", flat=True
+        )
+    ] + [
+        ("offering", pk)
+        for pk in completeness.incomplete_offerings(
+            permissions.scope_to(by, Offering.objects.all())
+        ).values_list("pk", flat=True)
+    ]
+    reminded = accounts = skipped = 0
+    for kind, pk in records:
+        try:
+            accounts += remind_by_hand(by=by, kind=kind, pk=pk)
+        except ValidationError:
+            skipped += 1
+        else:
+            reminded += 1
+    return reminded, accounts, skipped
+
+
+__all__ = ["pending", "send_due", "remind_by_hand", "remind_all_by_hand"]

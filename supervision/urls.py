@@ -6,6 +6,7 @@ app_name = "supervision"
 
 urlpatterns = [
     path("incomplete/", views.incomplete, name="incomplete"),
+    path("remind/all/", views.remind_all, name="remind_all"),
     path("remind/<str:kind>/<int:pk>/", views.remind, name="remind"),
     path("deadlines/", views.deadline_table, name="deadlines"),
     path("assessment/", views.assessment_table, name="assessment"),

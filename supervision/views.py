@@ -86,6 +86,19 @@ def remind(request, kind, pk):
     return redirect("supervision:incomplete")
 
 
+@login_required
+@require_POST
+def remind_all(request):
+    """全部提醒: every incomplete record in scope at once (issue 18), each at most once a day."""
+    _require_admin(request.user)
+    reminded, accounts, skipped = reminders.remind_all_by_hand(by=request.user)
+    text = f"已提醒 {reminded} 条信息的发布方，共 {accounts} 个账号（有邮箱的同时发送邮件）。"
+    if skipped:
+        text += f"另有 {skipped} 条今天已提醒过或发布方没有可用账号，未重复发送。"
+    messages.success(request, text)
+    return redirect("supervision:incomplete")
+
+
 # --- deadlines (R-SUP-2) and assessment (R-SUP-6) ----------------------------------------
 
 

@@ -94,6 +94,7 @@ def draft_of(unit, **kwargs):
 def awarded_of(unit, org, **kwargs):
     today = timezone.localdate()
     kwargs.setdefault("status", Status.AWARDED)
+    kwargs.setdefault("period_start", today)  # the service has started: it may be evaluated (R-DEM-4)
     return DemandFactory(
         unit=unit,
         awarded_org=org,

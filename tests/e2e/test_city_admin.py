@@ -52,6 +52,10 @@ def test_city_admin_approves_publishes_and_reads_the_figures(journey, city_admin
     row.locator("input.action-select").check()
     page.locator("select[name=action]").select_option(label="发布目录（已发布）")
     page.locator("button[name=index], input[name=index]").first.click()
+    # Before confirming, the page says what changes for the public (issue 18).
+    page.get_by_role("heading", name="确认发布推荐目录").wait_for()
+    journey.check("管理后台：确认发布")
+    page.get_by_role("button", name="确认发布").click()
     page.wait_for_url("**/admin/directory/edition/")
     assert "已改为“已发布”" in page.locator(".messagelist").inner_text()
     journey.check("管理后台：已发布")

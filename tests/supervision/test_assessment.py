@@ -17,6 +17,14 @@ from supervision import findings
 from tests.factories import DemandFactory, OfferingFactory, PurchaserUnitFactory, SocialOrganizationFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_answer_period(settings):
+    """These tests close findings at once; the answer period (issue 18) is tested in test_answer_period.py."""
+    settings.FINDING_ANSWER_WORKING_DAYS = 0
+
+
 URL = "/supervision/assessment/"
 YEAR = timezone.localdate().year
 CITY_ROW = "市级"

@@ -16,6 +16,14 @@ from supervision.models import CreditRecord
 from tests.factories import OfferingFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_answer_period(settings):
+    """These tests close findings at once; the answer period (issue 18) is tested in test_answer_period.py."""
+    settings.FINDING_ANSWER_WORKING_DAYS = 0
+
+
 LIST = "/supervision/credit/"
 HEADERS = [
     "记录日期",

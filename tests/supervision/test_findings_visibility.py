@@ -16,6 +16,12 @@ from tests.supervision.findings_helpers import LIST, close_by_service, finding_u
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_answer_period(settings):
+    """These tests close findings at once; the answer period (issue 18) is tested in test_answer_period.py."""
+    settings.FINDING_ANSWER_WORKING_DAYS = 0
+
+
 # --- who sees which findings --------------------------------------------------------------------------
 
 
