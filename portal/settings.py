@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
+    "portal.middleware.LoginForHiddenPagesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -20,6 +20,7 @@ from django.contrib.messages import get_messages
 from offerings import services
 from offerings.models import Offering, Status
 from portal.errors import ServiceError
+from tests.login_pages import asks_to_log_in
 from tests.offerings.helpers import (
     HUANGPU_CODE,
     XUHUI_CODE,
@@ -100,7 +101,7 @@ def test_an_organization_saves_a_draft_that_only_it_sees(client, login, hp_org_u
     assert client.get(detail_url(offering)).status_code == 200  # the owner
     assert offering.title not in public_titles(client)
     client.logout()
-    assert client.get(detail_url(offering)).status_code == 404
+    assert asks_to_log_in(client.get(detail_url(offering)), detail_url(offering))
     assert offering.title not in public_titles(client)
 
 
@@ -369,7 +370,7 @@ def test_a_withdrawn_offer_leaves_the_public_but_stays_with_its_organization(
         assert login(user).get(detail_url(offering)).status_code == 404
         assert offering.title not in public_titles(client)
     client.logout()
-    assert client.get(detail_url(offering)).status_code == 404
+    assert asks_to_log_in(client.get(detail_url(offering)), detail_url(offering))
     assert offering.title not in public_titles(client)
     assert offering.title not in text(client.get("/offerings/", {"q": "助餐"}))
 
