@@ -62,9 +62,10 @@ def widget_kind(field):
 
 @register.filter
 def safe_html(value):
-    """Rich text rendered through the same allow-list it was saved with (defence in depth)."""
+    """Rich text rendered through the same allow-list it was saved with (defence in depth); a body
+    stored as plain text (before the editor) is shown with its paragraphs and line breaks."""
     from django.utils.safestring import mark_safe
 
-    from notices.services import sanitize
+    from notices.richtext import body_html
 
-    return mark_safe(sanitize(value))  # noqa: S308 - sanitized by nh3 on this line
+    return mark_safe(body_html(value))  # noqa: S308 - plain text escaped, HTML sanitized by nh3
