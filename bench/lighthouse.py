@@ -65,13 +65,19 @@ def first_published(env, cwd, app, model):
         f"print({model}.objects.filter(status='published').order_by('-pk').values_list('pk', flat=True).first())"
     )
     out = subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", "shell", "-c", code], env=env, cwd=cwd, capture_output=True, text=True
+        [str(VENV_BIN / "python"), "manage.py", "shell", "-c", code],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
     )
     return out.stdout.strip().splitlines()[-1]
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--source", default=str(HERE.parent), help="the portal's folder to serve")
     parser.add_argument("--out", default=str(HERE / "results" / "lighthouse.md"))
     parser.add_argument("--only", nargs="*", help="page labels to run (default: all)")
@@ -96,7 +102,12 @@ def main():
         }
     )
     python = str(VENV_BIN / "python")
-    for step in (["migrate", "--noinput"], ["createcachetable"], ["seed_demo"], ["collectstatic", "--noinput"]):
+    for step in (
+        ["migrate", "--noinput"],
+        ["createcachetable"],
+        ["seed_demo"],
+        ["collectstatic", "--noinput"],
+    ):
         run([python, "manage.py", *step], env, source)
     paths = {
         "demand": f"/demands/{first_published(env, source, 'demands', 'Demand')}/",

@@ -58,14 +58,3 @@ def widget_kind(field):
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     return "input"
-
-
-@register.filter
-def safe_html(value):
-    """Rich text rendered through the same allow-list it was saved with (defence in depth); a body
-    stored as plain text (before the editor) is shown with its paragraphs and line breaks."""
-    from django.utils.safestring import mark_safe
-
-    from notices.richtext import body_html
-
-    return mark_safe(body_html(value))  # noqa: S308 - plain text escaped, HTML sanitized by nh3

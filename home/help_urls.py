@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import help_views
+from home import help_views
 
 app_name = "help"
 urlpatterns = [
