@@ -65,3 +65,15 @@ def test_the_print_stylesheet_is_on_every_page_and_hides_the_frame(client):
     css = open(finders.find("css/print.css"), encoding="utf-8").read()
     for hidden in (".site-header", ".main-nav", "form", ".btn", ".pagination"):
         assert hidden in css.split("{ display: none")[0], hidden
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/demands/", "/offerings/", "/directory/", "/data/", "/help/", "/messages/"]
+)
+def test_every_public_page_has_a_meta_description(client, path):
+    """Issue 18 (Lighthouse SEO): a description for search engines and link previews."""
+    import re
+
+    html = client.get(path).content.decode()
+    match = re.search(r'<meta name="description" content="([^"]{20,})">', html)
+    assert match, path
