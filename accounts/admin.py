@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from portal.errors import ServiceError
+from portal.forms import StreetField
 
 from . import admin_reference, permissions, services  # noqa: F401 - registers the reference data
 from .admin_recovery import UserRecoveryAdminMixin
@@ -15,8 +16,19 @@ from .models import AccountApplication, PurchaserUnit, SeriousDishonestyEntry, S
 from .validators import validate_social_org_uscc
 
 
+class PurchaserUnitForm(forms.ModelForm):
+    # The 街镇 grouped by 区, following the chosen 区 (static/js/portal.js); the model's clean() still
+    # refuses a 街镇 of another 区.
+    street = StreetField(label="所在街镇", empty_label="（不属于街镇）")
+
+    class Meta:
+        model = PurchaserUnit
+        fields = "__all__"  # noqa: DJ007 - PurchaserUnitAdmin.fields decides what is shown
+
+
 @admin.register(PurchaserUnit)
 class PurchaserUnitAdmin(ScopedAdmin):
+    form = PurchaserUnitForm
     list_display = ["name", "level", "district", "street", "uscc", "business_line", "is_active"]
     list_filter = ["level", "district", "is_active"]
     search_fields = ["name", "uscc", "business_line"]
@@ -33,6 +45,9 @@ class PurchaserUnitAdmin(ScopedAdmin):
         "contact_phone",
         "is_active",
     ]
+
+    class Media:
+        js = ["js/portal.js"]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "level" and permissions.is_district_admin(request.user):

@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from portal.forms import follow_district, grouped_street_choices
 from portal.models import District, Street
 
 from .models import AccountApplication, OrgType, UnitLevel, User, clean_unit_location
@@ -14,12 +15,7 @@ PHONE_RE = re.compile(r"^[0-9+()\- ]{7,20}$")
 
 def street_choices():
     """Streets grouped by district, for a plain <select> that works without JavaScript."""
-    groups = {}
-    for street in (
-        Street.objects.filter(is_active=True).select_related("district").order_by("district__code", "name")
-    ):
-        groups.setdefault(street.district.name, []).append((str(street.pk), street.name))
-    return [("", "（不属于街镇 / 不选择）")] + list(groups.items())
+    return grouped_street_choices("（不属于街镇 / 不选择）")
 
 
 class AccountApplicationForm(forms.ModelForm):
@@ -83,6 +79,7 @@ class AccountApplicationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["street_choice"].choices = street_choices()
+        follow_district(self.fields["street_choice"])
         self.fields["district"].queryset = District.objects.all()
         self.fields["district"].empty_label = "（请选择区）"
         self.fields["unit_level"].choices = [("", "（请选择）")] + list(UnitLevel.choices)

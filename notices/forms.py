@@ -4,6 +4,7 @@ from django import forms
 from django.core import signing
 
 from .models import Article, Download, Link, Message
+from .richtext import body_html
 from .services import dangerous_markup, has_markup
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,9 +20,12 @@ class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = ["title", "body", "publish_date"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 12}), "publish_date": DATE}
+        # data-rich-text: static/js/editor.js puts the Trix editor in its place; without JavaScript the
+        # textarea takes plain text (blank lines start paragraphs) or HTML.
+        widgets = {"body": forms.Textarea(attrs={"rows": 12, "data-rich-text": "1"}), "publish_date": DATE}
         help_texts = {
-            "body": "可使用 HTML 的标题（h2–h4）、段落、列表、链接和表格；脚本和其他格式不被接受。",
+            "body": "直接输入或粘贴文字即可：空一行另起一段，换行会保留。可用编辑器的按钮设置标题、粗体、"
+            "列表和链接（不用编辑器时也可填写 HTML 的标题、段落、列表、链接和表格）；脚本不被接受。",
             "publish_date": "留空则在发布时取当天。",
         }
 
@@ -31,6 +35,8 @@ class ArticleForm(forms.ModelForm):
             raise forms.ValidationError(
                 "正文含有不允许的脚本、事件属性或 javascript: 链接（如 <script>、onerror），请删除后再保存。"
             )
+        if not body_html(body).strip():
+            raise forms.ValidationError("请填写正文。")
         return body
 
 

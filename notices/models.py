@@ -75,9 +75,9 @@ class Article(Published):
 
     def save(self, *args, **kwargs):
         # Whatever path a body comes by (form, shell, import), only the safe tags are stored.
-        from .services import sanitize
+        from .richtext import body_html
 
-        self.body = sanitize(self.body)
+        self.body = body_html(self.body)
         super().save(*args, **kwargs)
 
     def clean(self):

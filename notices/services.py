@@ -116,7 +116,9 @@ def item_save(*, item, by, upload=None):
             raise ServiceError(
                 "正文含有不允许的脚本、事件属性或 javascript: 链接（如 <script>、onerror），请删除后再保存。"
             )
-        item.body = sanitize(item.body)
+        from .richtext import body_html
+
+        item.body = body_html(item.body)
     if upload is not None:
         extension = check_attachment(upload)
         if hasattr(item, "attachments"):

@@ -22,4 +22,5 @@ def site(request):
         "PORTAL_CONTACT_EMAIL": settings.PORTAL_CONTACT_EMAIL,
         "NAV_ITEMS": NAV_ITEMS,
         "ELDER_MODE": request.COOKIES.get("elder") == "1",
+        "CONTRAST_MODE": request.COOKIES.get("contrast") == "1",
     }

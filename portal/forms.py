@@ -82,21 +82,30 @@ class CategoryField(LookupChoiceField):
         return category
 
 
-def grouped_street_choices():
+def grouped_street_choices(empty_label="（不限街镇）"):
+    """The 街镇 grouped under their 区's name: static/js/portal.js keeps only the chosen 区's group."""
     groups = {}
     for street in (
         Street.objects.filter(is_active=True).select_related("district").order_by("district__code", "name")
     ):
         groups.setdefault(street.district.name, []).append((str(street.pk), street.name))
-    return [("", "（不限街镇）")] + list(groups.items())
+    return [("", empty_label)] + list(groups.items())
+
+
+def follow_district(field, district_id="id_district"):
+    """Mark a 街镇 <select> to follow the 区 <select> with that id (static/js/portal.js)."""
+    field.widget.attrs["data-street-for"] = district_id
+    return field
 
 
 class StreetField(LookupChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", "服务街镇")
         kwargs.setdefault("required", False)
+        empty_label = kwargs.pop("empty_label", "（不限街镇）")
         super().__init__(*args, empty_value=None, **kwargs)
-        self.choices = grouped_street_choices
+        self.choices = lambda: grouped_street_choices(empty_label)
+        follow_district(self)
 
     @staticmethod
     def lookup(value):

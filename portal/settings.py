@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
     "accounts.middleware.RequireAdminMFAMiddleware",
+    "portal.middleware.LoginForHiddenPagesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

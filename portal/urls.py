@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("opendata.urls")),
     path("search/", home_views.search_all, name="search"),
     path("elder-mode/", views.elder_mode, name="elder_mode"),
+    path("contrast-mode/", views.contrast_mode, name="contrast_mode"),
+    path("help/", include("home.help_urls")),
     path("", include("notices.urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -58,13 +58,3 @@ def widget_kind(field):
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     return "input"
-
-
-@register.filter
-def safe_html(value):
-    """Rich text rendered through the same allow-list it was saved with (defence in depth)."""
-    from django.utils.safestring import mark_safe
-
-    from notices.services import sanitize
-
-    return mark_safe(sanitize(value))  # noqa: S308 - sanitized by nh3 on this line

@@ -1,15 +1,20 @@
 /* 全景呈现: draws the charts of the statistics pages with Apache ECharts (static/vendor/echarts).
  *
  * The numbers come from the page itself (a <script type="application/json" id="dashboard-charts">
- * written by Django's json_script), the same numbers as the table under each chart. Without
+ * written by Django's json_script), the same numbers as the table above each chart. Without
  * JavaScript the charts stay hidden and the tables carry everything. Series are told apart by
  * pattern (ECharts decals) and by legend text, not by colour alone.
  */
 (function () {
   "use strict";
 
+  // The tables come first and carry every number; ECharts (static/vendor/echarts, a build of only the
+  // charts used) is fetched when the first chart's section comes near the screen, and the charts are
+  // drawn one per task, so that the page stays responsive while they appear.
+  var script = document.currentScript;
+  var ECHARTS_URL = script && script.dataset.echarts;
   var source = document.getElementById("dashboard-charts");
-  if (!source || typeof window.echarts === "undefined") {
+  if (!source || (!ECHARTS_URL && typeof window.echarts === "undefined")) {
     return;
   }
   var specs;
@@ -117,24 +122,86 @@
     option.aria = {
       enabled: true,
       decal: { show: true },
-      label: { description: spec.title + "的图表；具体数字见下方表格。" },
+      label: { description: spec.title + "的图表；具体数字见上方表格。" },
     };
     chart.setOption(option, true);
   }
 
   var charts = [];
-  specs.forEach(function (spec) {
-    var el = document.getElementById("chart-" + spec.id);
-    if (!el) {
-      return;
-    }
+  function start(spec, el) {
     el.hidden = false;
     el.style.height = height(spec, el) + "px";
     el.setAttribute("role", "img");
     var chart = window.echarts.init(el, null, { locale: "ZH", renderer: "canvas" });
     draw(chart, spec, el);
     charts.push({ chart: chart, spec: spec, el: el });
+  }
+
+  var queue = [];
+  var draining = false;
+  function drain() {
+    var next = queue.shift();
+    if (!next) {
+      draining = false;
+      return;
+    }
+    draining = true;
+    start(next.spec, next.el);
+    window.setTimeout(drain, 0);
+  }
+
+  var loading = null;
+  function withECharts(then) {
+    if (typeof window.echarts !== "undefined") {
+      then();
+      return;
+    }
+    if (!loading) {
+      loading = [];
+      var tag = document.createElement("script");
+      tag.src = ECHARTS_URL;
+      tag.onload = function () {
+        loading.forEach(function (fn) { fn(); });
+      };
+      document.head.appendChild(tag);
+    }
+    loading.push(then);
+  }
+
+  function enqueue(item) {
+    queue.push(item);
+    withECharts(function () {
+      if (!draining) drain();
+    });
+  }
+
+  var items = [];
+  specs.forEach(function (spec) {
+    var el = document.getElementById("chart-" + spec.id);
+    if (el) {
+      items.push({ spec: spec, el: el, near: el.closest("section") || el.parentElement });
+    }
   });
+  if (typeof window.IntersectionObserver === "undefined") {
+    items.forEach(enqueue);
+  } else {
+    var observer = new window.IntersectionObserver(
+      function (entries) {
+        entries.forEach(function (entry) {
+          if (!entry.isIntersecting) return;
+          observer.unobserve(entry.target);
+          items.forEach(function (item) {
+            if (item.near === entry.target && !item.queued) {
+              item.queued = true;
+              enqueue(item);
+            }
+          });
+        });
+      },
+      { rootMargin: "200px 0px" }
+    );
+    items.forEach(function (item) { observer.observe(item.near); });
+  }
 
   var pending = null;
   window.addEventListener("resize", function () {

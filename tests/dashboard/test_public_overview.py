@@ -77,7 +77,7 @@ def test_the_page_and_its_export_hold_no_contact_details_or_titles(client, world
 def test_charts_get_their_numbers_from_the_page_and_a_static_script(client, world):
     html = client.get(OVERVIEW).content.decode()
     assert '<script id="dashboard-charts" type="application/json">' in html
-    assert "/static/vendor/echarts/echarts.min.js" in html and "/static/js/dashboard.js" in html
+    assert "/static/vendor/echarts/echarts.portal.min.js" in html and "/static/js/dashboard.js" in html
     # No inline script (the CSP forbids them): every <script> either loads a file or holds JSON.
     for chunk in html.split("<script")[1:]:
         tag = chunk.split(">", 1)[0]

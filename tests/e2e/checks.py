@@ -5,12 +5,13 @@
    critical fails, naming the rule, its help text and the offending nodes;
 2. no horizontal scrolling at 375 px (document.documentElement.scrollWidth > clientWidth fails,
    naming the element that sticks out furthest);
-3. no horizontal scrolling in 长者模式 at 375 px either (pages with the 长者模式 link in their header,
+3. 长者模式 at 375 px (pages with the 长者模式 link in their header,
    i.e. all but the admin site's): the page is loaded again in a second tab of the same browser
    context with the `elder=1` cookie that /elder-mode/?on=1 sets. A page that was the answer to a
    POST (a form shown again with its errors) cannot be loaded again, so there the body gets the
    `elder` class that the cookie would give it (templates/base.html: the only thing the cookie changes
-   besides the header link's wording);
+   besides the header link's wording). There: no horizontal scrolling, no visible text under 18 px, line
+   spacing at least 1.3, every control and stand-alone link at least 44 × 44 px (ELDER_JS);
 4. no JavaScript error and no Content-Security-Policy refusal in the console.
 
 axe is injected as a same-origin script: the browser asks for /__e2e__/axe.min.js on the live server
@@ -84,6 +85,65 @@ OVERFLOW_JS = """
     text: pick ? (pick.el.innerText || pick.el.value || '').trim().slice(0, 60) : '',
     others: offenders.slice(0, 6).map(o => path(o.el) + ' (right ' + Math.round(o.right) + 'px)'),
   };
+}
+"""
+
+# 长者模式 (MIIT 2021 适老化 rules, issue 18): no visible text under 18 px, line spacing at least 1.3,
+# every control and stand-alone link at least 44 × 44 px (a link inside a sentence is exempt, as in
+# WCAG 2.5.5; a radio or checkbox counts with its label's row). Computed styles in Chromium.
+ELDER_MIN_TEXT_PX = 18
+ELDER_MIN_LINE_HEIGHT = 1.3
+ELDER_MIN_TARGET_PX = 44
+ELDER_JS = """
+([minText, minLine, minTarget]) => {
+  const describe = (el) => {
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    if (typeof el.className === 'string' && el.className.trim())
+      s += '.' + el.className.trim().split(/\\s+/).slice(0, 3).join('.');
+    return s;
+  };
+  const path = (el) => {
+    const parts = [];
+    for (let e = el; e && e !== document.body && parts.length < 3; e = e.parentElement) parts.unshift(describe(e));
+    return parts.join(' > ');
+  };
+  const shown = (el) => {
+    if (el.closest('[hidden], .visually-hidden, .visually-hidden-focusable, .hp-field, [aria-hidden="true"] .hp-field')) return false;
+    const r = el.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1 || r.right < 0 || r.bottom < -5000 || r.left > 5000) return false;
+    const st = getComputedStyle(el);
+    return st.visibility !== 'hidden' && st.display !== 'none' && parseFloat(st.opacity) > 0;
+  };
+  const text = (el) => Array.from(el.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+  const small = [], tight = [], targets = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'OPTION', 'OPTGROUP'].includes(el.tagName)) continue;
+    const own = text(el);
+    if (!own || !shown(el)) continue;
+    const st = getComputedStyle(el);
+    const size = parseFloat(st.fontSize);
+    if (size < minText - 0.05) small.push(path(el) + '：' + size.toFixed(1) + 'px「' + own.slice(0, 20) + '」');
+    if (st.lineHeight !== 'normal' && parseFloat(st.lineHeight) / size < minLine - 0.005)
+      tight.push(path(el) + '：行高 ' + (parseFloat(st.lineHeight) / size).toFixed(2) + '「' + own.slice(0, 20) + '」');
+  }
+  const inSentence = (a) => {
+    if (getComputedStyle(a).display !== 'inline') return false;
+    const block = a.parentElement;
+    return block && (block.innerText || '').trim().length > (a.innerText || '').trim().length + 1;
+  };
+  const controls = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], trix-editor';
+  for (const el of document.body.querySelectorAll(controls)) {
+    let box = el;
+    if (el.matches('input[type=radio], input[type=checkbox]')) box = el.closest('.form-check') || el.parentElement;
+    if (!shown(el) && !(box !== el && shown(box))) continue;
+    if (el.tagName === 'A' && inSentence(el)) continue;
+    if (el.closest('.visually-hidden, .hp-field, trix-toolbar .trix-dialogs')) continue;
+    const r = box.getBoundingClientRect();
+    if (r.height < minTarget - 0.5 || r.width < minTarget - 0.5)
+      targets.push(path(el) + '：' + Math.round(r.width) + '×' + Math.round(r.height) + 'px「' + ((el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 20)) + '」');
+  }
+  return {small, tight, targets};
 }
 """
 
@@ -244,7 +304,7 @@ class Journey:
                 response = tab.goto(page.url)
                 assert response is not None and response.ok, f"长者模式 {path}: HTTP {response.status}"
                 assert tab.locator("body.elder").count() == 1, "长者模式的 cookie 没有生效"
-                problems = self._overflow(tab, "长者模式 375px")
+                problems = self._overflow(tab, "长者模式 375px") + self._elder_sizes(tab)
                 if self.screenshots:
                     self._screenshot(tab, f"{name}-elder-375")
                 if problems:
@@ -254,18 +314,35 @@ class Journey:
                 tab.close()
                 self.context.clear_cookies(name="elder")
         # The answer to a POST: give the body the class the cookie would give it, on this page.
-        page.evaluate("document.body.classList.add('elder')")
+        page.evaluate("document.body.classList.add('elder'); document.documentElement.classList.add('elder')")
         page.set_viewport_size(PHONE)
         try:
             problems = self._overflow(page, "长者模式 375px（表单提交结果页，以 body.elder 模拟）")
+            problems += self._elder_sizes(page)
             if self.screenshots:
                 self._screenshot(page, f"{name}-elder-375")
             if problems:
                 self._save(page, f"{name}-elder-375")
             return problems
         finally:
-            page.evaluate("document.body.classList.remove('elder')")
+            page.evaluate(
+                "document.body.classList.remove('elder'); document.documentElement.classList.remove('elder')"
+            )
             page.set_viewport_size(DESKTOP)
+
+    def _elder_sizes(self, page):
+        found = page.evaluate(ELDER_JS, [ELDER_MIN_TEXT_PX, ELDER_MIN_LINE_HEIGHT, ELDER_MIN_TARGET_PX])
+        problems = []
+        for key, rule in (
+            ("small", f"文字小于 {ELDER_MIN_TEXT_PX}px"),
+            ("tight", f"行距小于 {ELDER_MIN_LINE_HEIGHT}"),
+            ("targets", f"点击区域小于 {ELDER_MIN_TARGET_PX}×{ELDER_MIN_TARGET_PX}px"),
+        ):
+            if found[key]:
+                listed = "\n".join(f"      - {item}" for item in found[key][:10])
+                more = f"\n      …另有 {len(found[key]) - 10} 处" if len(found[key]) > 10 else ""
+                problems.append(f"  [长者模式 375px] {rule}（{len(found[key])} 处）：\n{listed}{more}")
+        return problems
 
     def _axe(self, page, where):
         if not page.evaluate("typeof window.axe !== 'undefined'"):

@@ -6,6 +6,7 @@ import pytest
 from notices.models import Article, ItemStatus, PublisherKind
 from tests.helpers import messages_of
 from tests.html import text
+from tests.login_pages import asks_to_log_in
 
 from .conftest import (
     ARTICLE_NEW,
@@ -63,14 +64,15 @@ def test_a_purchaser_publishes_as_its_unit_and_business_line(as_role, hp_purchas
 
 
 def test_a_draft_is_hidden_from_the_public_and_shown_to_its_publisher(as_role, hp_admin, xh_admin):
-    """R-NOT-1: a saved draft answers 404 to visitors and other publishers, 200 to its publisher."""
+    """R-NOT-1: a saved draft answers 404 to other publishers (visitors: the login page), 200 to its
+    publisher."""
     post_article(as_role("hp_admin"), title="黄浦区草稿公告", action="save")
     article = only_article()
     assert article.status == ItemStatus.DRAFT and article.publish_date is None
     url = article_url(article)
 
     visitor = as_role("visitor")
-    assert visitor.get(url).status_code == 404
+    assert asks_to_log_in(visitor.get(url), url)
     assert "黄浦区草稿公告" not in text(visitor.get("/announcements/"))
     assert "黄浦区草稿公告" not in text(visitor.get("/"))
     assert as_role("xh_admin").get(url).status_code == 404
@@ -101,7 +103,7 @@ def test_publish_lists_the_article_then_withdraw_hides_it_and_keeps_its_history(
     response = as_role("hp_admin").post(action_url("article", article, "withdraw"))
     assert messages_of(response)[-1] == "已撤回，公众将看不到它。"
     visitor = as_role("visitor")
-    assert visitor.get(url).status_code == 404
+    assert asks_to_log_in(visitor.get(url), url)
     assert "黄浦区公益创投项目公示" not in text(visitor.get("/announcements/"))
     assert "黄浦区公益创投项目公示" not in text(visitor.get("/"))
     article.refresh_from_db()

@@ -83,7 +83,7 @@ def test_the_checking_client_fails_a_page_without_the_frame(client, settings):
 @pytest.mark.parametrize(
     "user, path, status",
     [
-        pytest.param("visitor", "/announcements/999999/", 404, id="missing-article-404"),
+        pytest.param("hp_org_user", "/announcements/999999/", 404, id="missing-article-404"),
         pytest.param("visitor", "/no-such-page/", 404, id="unknown-url-404"),
         pytest.param("hp_org_user", "/notices/manage/", 403, id="refused-manage-page-403"),
     ],

@@ -16,6 +16,7 @@ from portal.models import ImportBatch
 from tests.factories import OfferingFactory
 from tests.helpers import messages_of
 from tests.html import text
+from tests.login_pages import asks_to_log_in
 from tests.offerings.excel_helpers import good_rows, upload, upload_and_follow
 from tests.offerings.helpers import offering_form, public_titles, snapshot
 
@@ -139,7 +140,7 @@ def test_published_offers_disappear_while_listed_and_come_back_when_delisted(
 
     assert public_titles(client) == {other.title}
     assert published.title not in public_titles(client, q="助餐")
-    assert client.get(detail).status_code == 404
+    assert asks_to_log_in(client.get(detail), detail)
     assert login(hp_purchaser).get(detail).status_code == 404
     assert published.title not in public_titles(client)
     client.logout()

@@ -21,6 +21,7 @@ from portal.errors import ServiceError
 from tests.factories import HUANGPU_CODE, XUHUI_CODE, OfferingFactory
 from tests.helpers import chinese, messages_of
 from tests.html import text
+from tests.login_pages import asks_to_log_in
 from tests.offerings.helpers import (
     edit_form,
     history_of,
@@ -89,7 +90,7 @@ def test_an_organization_saves_a_draft_that_only_it_sees(client, login, hp_org_u
     assert client.get(detail_url(offering)).status_code == 200  # the owner
     assert offering.title not in public_titles(client)
     client.logout()
-    assert client.get(detail_url(offering)).status_code == 404
+    assert asks_to_log_in(client.get(detail_url(offering)), detail_url(offering))
     assert offering.title not in public_titles(client)
 
 

@@ -39,7 +39,6 @@ REMAINING = {
     ("offerings/views.py", "dashboard"): "listing export through the streamed writer",
     ("directory/views.py", "dashboard"): "directory export through the streamed writer",
     ("notices/demo.py", "directory.views"): "the blank 推荐意见表 among the demo downloads",
-    ("portal/templatetags/portal_tags.py", "notices.services"): "the rich-text sanitizer",
 }
 
 
