@@ -271,3 +271,17 @@ def can_close_finding(user, finding):
 
 DISTRICT_PATHS["supervision.finding"] = "authority_district"
 DISTRICT_PATHS["supervision.creditrecord"] = "organization__registration_district"
+
+
+# --- matching (对接: profiles, suggestions, 承接意向) -------------------------------------------
+
+
+def can_view_contacts(user):
+    """Contact details are for logged-in users only (R-ACC-4)."""
+    return user is not None and user.is_authenticated
+
+
+def can_view_credit_records(user):
+    """An organization's 失信记录 on its 主页: administrators (who keep them) and purchasers (who
+    choose whom to buy from), of any district: the records concern a public choice."""
+    return is_admin(user) or is_purchaser(user)

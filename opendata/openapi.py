@@ -85,6 +85,7 @@ def _schemas():
                 "org_type": {"type": "string", "enum": ["social_group", "service_agency", "foundation"]},
                 "org_type_display": _string("组织类型"),
                 "registration_authority": _string("登记管理机关"),
+                "profile_url": URL | {"description": "社会组织主页"},
                 "directory_member": {
                     "type": "boolean",
                     "description": "是否在最新一期已发布的推荐目录中",
@@ -107,6 +108,7 @@ def _schemas():
                         "level": {"type": "string", "enum": ["city", "district", "street"]},
                         "level_display": _string("层级：市级部门、区级部门、街镇"),
                         "district": _nullable(_ref("District")),
+                        "profile_url": URL | {"description": "购买主体主页"},
                     },
                     "购买主体",
                 ),
@@ -216,6 +218,7 @@ def _schemas():
                         },
                         "org_type_display": _string("组织类型"),
                         "registration_authority": _string("登记管理机关"),
+                        "profile_url": URL | {"description": "社会组织主页"},
                         "district": _ref("District"),
                     }
                 ),

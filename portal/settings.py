@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "inbox",
     "dashboard",
     "opendata",
+    "matching",
 ]
 
 MIDDLEWARE = [

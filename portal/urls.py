@@ -20,6 +20,7 @@ urlpatterns = [
     path("inbox/", include("inbox.urls")),
     path("data/", include("dashboard.urls")),
     path("", include("opendata.urls")),
+    path("", include("matching.urls")),
     path("search/", views.search_all, name="search"),
     path("elder-mode/", views.elder_mode, name="elder_mode"),
     path("", include("notices.urls")),

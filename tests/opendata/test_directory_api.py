@@ -75,6 +75,7 @@ def test_a_member_carries_its_organization_and_evidence_but_not_its_statement(cl
         "org_type": "service_agency",
         "org_type_display": "社会服务机构（民办非企业单位）",
         "registration_authority": "黄浦区民政局",
+        "profile_url": f"http://testserver/organizations/{hp_org.pk}/",
         "district": {"code": "310101", "name": "黄浦区"},
     }
     assert [e["title"] for e in member["evidence"]] == ["乐龄长者助餐服务", "乐龄居家照护服务"]

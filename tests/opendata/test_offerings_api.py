@@ -81,6 +81,7 @@ def test_an_offer_shows_what_its_public_page_shows(client, world, hp_org):
         "org_type": "service_agency",
         "org_type_display": "社会服务机构（民办非企业单位）",
         "registration_authority": "黄浦区民政局",
+        "profile_url": f"http://testserver/organizations/{hp_org.pk}/",
         "directory_member": True,
     }
     assert data["service_area"] == {"citywide": True, "districts": [], "label": "全市"}
