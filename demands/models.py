@@ -157,6 +157,16 @@ class Demand(models.Model):
     )
 
     SEARCH_FIELDS = ("title", "service_targets", "qualification", "other_info")
+    # Names a search word may also be found in (issue 13): the purchaser unit, its district and 街镇,
+    # the demand's own 服务区域 and 街镇, and the awarded organization.
+    SEARCH_NAMES = (
+        "unit__name",
+        "unit__district__name",
+        "unit__street__name",
+        "district__name",
+        "street__name",
+        "awarded_org__name",
+    )
     # What the purchaser fills in (form, Excel row) and what a demand's history compares.
     EDITABLE_FIELDS = (
         "title",

@@ -101,6 +101,7 @@ class Offering(models.Model):
     )
 
     SEARCH_FIELDS = ("title", "summary", "service_targets", "purchaser_name", "implementation_place")
+    SEARCH_NAMES = ("organization__name",)  # an organization is found by its name (issue 13)
 
     class Meta:
         verbose_name = "社会组织服务项目"
