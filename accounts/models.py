@@ -114,6 +114,24 @@ class PurchaserUnit(models.Model):
             raise ValidationError(errors)
 
 
+def eligible_q(prefix=""):
+    """R-SUB-3, the query form of `SocialOrganization.is_eligible`: registered with civil affairs and
+    not on the 严重失信名单. `prefix` reaches the organization through a relation
+    (`eligible_q("organization__")`)."""
+    return Q(
+        **{
+            f"{prefix}registration_status": SocialOrganization.RegistrationStatus.ACTIVE,
+            f"{prefix}on_serious_list": False,
+        }
+    )
+
+
+class SocialOrganizationQuerySet(models.QuerySet):
+    def eligible(self):
+        """Organizations that may publish offers, be awarded and be recommended (R-SUB-3)."""
+        return self.filter(eligible_q())
+
+
 class SocialOrganization(models.Model):
     """承接主体 (R-SUB-2): a social organization registered with civil affairs."""
 
@@ -151,6 +169,8 @@ class SocialOrganization(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(verbose_name="社会组织变更记录")
 
+    objects = SocialOrganizationQuerySet.as_manager()
+
     class Meta:
         verbose_name = "社会组织"
         verbose_name_plural = "社会组织"
@@ -174,7 +194,7 @@ class SocialOrganization(models.Model):
 
     @property
     def is_eligible(self):
-        """R-SUB-3: registered with civil affairs and not on the 严重失信名单."""
+        """R-SUB-3: registered with civil affairs and not on the 严重失信名单 (twin: `eligible_q`)."""
         return self.registration_status == self.RegistrationStatus.ACTIVE and not self.on_serious_list
 
     @property

@@ -137,10 +137,26 @@ def can_edit_demand(user, demand):
     return is_purchaser(user) and demand.unit_id == user.purchaser_unit_id and demand.from_platform
 
 
+def demands_visible_to(user, qs):
+    """The demands of `qs` that `user` may open: the public ones (R-ACC-4), plus every demand of its
+    own unit (a purchaser) or of the units of its district (a district administrator); the city sees
+    all. Twin: `can_view_demand`. Detail pages fetch through it, so anything else answers 404."""
+    if is_city_admin(user):
+        return qs
+    visible = qs.public()
+    if is_purchaser(user):
+        return visible | qs.filter(unit_id=user.purchaser_unit_id)
+    if is_district_admin(user):
+        return visible | qs.filter(unit__district_id=user.district_id)
+    return visible
+
+
 def can_view_demand(user, demand):
-    """Published records are public (R-ACC-4); drafts only to their unit and the administrators over it."""
-    if demand.is_public or is_city_admin(user) or can_edit_demand(user, demand):
+    """Twin of `demands_visible_to` for one demand."""
+    if demand.is_public or is_city_admin(user):
         return True
+    if is_purchaser(user):
+        return demand.unit_id == user.purchaser_unit_id
     return is_district_admin(user) and demand.unit.district_id == user.district_id
 
 
@@ -219,6 +235,7 @@ def notice_items_editable_by(user, qs):
 
 
 def can_edit_notice_item(user, item):
+    """Twin of `notice_items_editable_by` for one item."""
     if is_city_admin(user):
         return True
     if is_district_admin(user):

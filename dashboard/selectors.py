@@ -34,15 +34,14 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from accounts.models import UnitLevel
-from demands.models import PLATFORM_SOURCE, Grade, Status
-from directory.models import Application, AppStatus, Edition, EditionStatus
+from demands.models import LIVE_STATUSES, PLATFORM_SOURCE, Grade, Status
+from directory.models import Application, Edition, EditionStatus
 from portal.models import Category, District
 
 WAN = Decimal(10000)
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 
-LIVE_STATUSES = (Status.PUBLISHED, Status.AWARDED, Status.EVALUATED)
 AWARD_STATUSES = (Status.AWARDED, Status.EVALUATED)
 CITY_UNITS = "市级部门"
 CITY_REGISTERED = "市民政局登记"
@@ -744,8 +743,9 @@ def _headline_table(agg, offers_total, members_total):
 
 
 def member_applications():
-    """Approved members, not on the 严重失信名单 (R-SUB-3); `build` keeps one edition's."""
-    return Application.objects.filter(status=AppStatus.APPROVED, organization__on_serious_list=False)
+    """推荐目录成员 of every published edition (`Application.objects.published_members()`); `build`
+    keeps one edition's."""
+    return Application.objects.published_members()
 
 
 def _base(demands, offerings, applications, params):

@@ -95,7 +95,7 @@ def seed(count=300, seed_value=20260430):
         "徐汇区民政局",
     }
     unit_weights = [12 if u.name in demo_units else 1 for u in units]
-    orgs = [o for o in SocialOrganization.objects.all() if o.is_eligible]
+    orgs = list(SocialOrganization.objects.eligible())
     subs = list(Category.objects.filter(parent__isnull=False).select_related("parent"))
     sub_weights = [CATEGORY_WEIGHTS.get(c.parent.code, 1) for c in subs]
     types = list(PurchaseType.objects.filter(allowed=True))

@@ -24,15 +24,54 @@ class Status(models.TextChoices):
     EVALUATED = "evaluated", "已评价"
 
 
-PUBLIC_STATUSES = (Status.PUBLISHED, Status.AWARDED, Status.EVALUATED, Status.CANCELLED)
+# 有效需求: published and not cancelled (the headline figures of the home page and 数据概览).
+LIVE_STATUSES = (Status.PUBLISHED, Status.AWARDED, Status.EVALUATED)
 
 
 def public_q():
     """What the public may see: published demands and what became of them. A draft cancelled
-    before it was ever published stays private."""
-    return models.Q(status__in=(Status.PUBLISHED, Status.AWARDED, Status.EVALUATED)) | models.Q(
-        status=Status.CANCELLED, published_at__isnull=False
-    )
+    before it was ever published stays private. Twin: `Demand.is_public`."""
+    return models.Q(status__in=LIVE_STATUSES) | models.Q(status=Status.CANCELLED, published_at__isnull=False)
+
+
+def award_due_cutoff(today=None):
+    """Demands starting before this day are late with their award (R-DEM-5, R-SUP-1)."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=settings.DEMAND_AWARD_GRACE_DAYS)
+
+
+def evaluation_due_cutoff(today=None):
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=settings.DEMAND_EVALUATION_GRACE_DAYS)
+
+
+def award_overdue_q(today=None):
+    """Published, implementation started more than DEMAND_AWARD_GRACE_DAYS ago, no award yet."""
+    return models.Q(status=Status.PUBLISHED, period_start__lt=award_due_cutoff(today))
+
+
+def evaluation_overdue_q(today=None):
+    """Awarded, implementation ended more than DEMAND_EVALUATION_GRACE_DAYS ago, no evaluation yet."""
+    return models.Q(status=Status.AWARDED, period_end__lt=evaluation_due_cutoff(today))
+
+
+class DemandQuerySet(models.QuerySet):
+    """The demand rules as queries; each has its object twin on `Demand` (tests/demands/test_rules.py)."""
+
+    def public(self):
+        return self.filter(public_q())
+
+    def live(self):
+        """有效需求 (twin: `is_live`)."""
+        return self.filter(status__in=LIVE_STATUSES)
+
+    def award_overdue(self, today=None):
+        """Twin: `Demand.is_award_overdue(today)`."""
+        return self.filter(award_overdue_q(today))
+
+    def evaluation_overdue(self, today=None):
+        """Twin: `Demand.is_evaluation_overdue(today)`."""
+        return self.filter(evaluation_overdue_q(today))
 
 
 class Orientation(models.TextChoices):
@@ -189,6 +228,8 @@ class Demand(models.Model):
         "contact_email",
     )
 
+    objects = DemandQuerySet.as_manager()
+
     class Meta:
         verbose_name = "购买服务需求"
         verbose_name_plural = "购买服务需求"
@@ -283,17 +324,25 @@ class Demand(models.Model):
     def award_due(self):
         return self.period_start + datetime.timedelta(days=settings.DEMAND_AWARD_GRACE_DAYS)
 
+    def is_award_overdue(self, today=None):
+        """Twin: `Demand.objects.award_overdue(today)`."""
+        return self.status == Status.PUBLISHED and self.period_start < award_due_cutoff(today)
+
     @property
     def award_overdue(self):
-        return self.status == Status.PUBLISHED and timezone.localdate() > self.award_due
+        return self.is_award_overdue()
 
     @property
     def evaluation_due(self):
         return self.period_end + datetime.timedelta(days=settings.DEMAND_EVALUATION_GRACE_DAYS)
 
+    def is_evaluation_overdue(self, today=None):
+        """Twin: `Demand.objects.evaluation_overdue(today)`."""
+        return self.status == Status.AWARDED and self.period_end < evaluation_due_cutoff(today)
+
     @property
     def evaluation_overdue(self):
-        return self.status == Status.AWARDED and timezone.localdate() > self.evaluation_due
+        return self.is_evaluation_overdue()
 
     @property
     def deadline_flags(self):
@@ -313,9 +362,15 @@ class Demand(models.Model):
 
     @property
     def is_public(self):
+        """Twin: `public_q()` / `Demand.objects.public()`."""
         if self.status == Status.CANCELLED:
             return self.published_at is not None
-        return self.status in PUBLIC_STATUSES
+        return self.status in LIVE_STATUSES
+
+    @property
+    def is_live(self):
+        """有效需求; twin: `Demand.objects.live()`."""
+        return self.status in LIVE_STATUSES
 
     @property
     def from_platform(self):

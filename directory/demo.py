@@ -39,7 +39,7 @@ def seed():
     )
     count = 0
     demo_names = {"上海市徐汇区启明助残服务社", "上海市益心公益基金会"}
-    orgs = [o for o in SocialOrganization.objects.all() if o.is_eligible]
+    orgs = list(SocialOrganization.objects.eligible())
     orgs.sort(key=lambda o: (o.name not in demo_names, o.pk))
     for org in orgs[:12]:
         offers = list(Offering.objects.filter(organization=org, status=Status.PUBLISHED).order_by("pk")[:2])

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from accounts.models import PurchaserUnit, SocialOrganization
+from accounts.models import PurchaserUnit, SocialOrganization, eligible_q
 from demands.models import Demand
 from offerings.models import Offering
 from portal.models import District
@@ -70,6 +70,24 @@ class AppStatus(models.TextChoices):
 WAITING_STATUSES = (AppStatus.DISTRICT, AppStatus.CITY)
 
 
+class ApplicationQuerySet(models.QuerySet):
+    def published_members(self):
+        """推荐目录成员 of every published edition: approved applications whose organization is
+        still eligible (one on the 严重失信名单, or whose registration was revoked, is not shown as a
+        member while that lasts, R-SUB-3). Twin: `Application.is_member`."""
+        return self.filter(
+            eligible_q("organization__"), edition__status=EditionStatus.PUBLISHED, status=AppStatus.APPROVED
+        )
+
+    def members(self, edition=None):
+        """The members of `edition`, or of the latest published edition when None (the 推荐目录 marks of
+        the listings and the home page)."""
+        if edition is None:
+            latest = Edition.objects.filter(status=EditionStatus.PUBLISHED).order_by("-year").values("pk")[:1]
+            return self.published_members().filter(edition=models.Subquery(latest))
+        return self.published_members().filter(edition=edition)
+
+
 def form_upload_path(instance, filename):
     return f"directory/forms/{uuid.uuid4().hex}{instance.form_extension}"
 
@@ -106,6 +124,8 @@ class Application(models.Model):
     decided_at = models.DateTimeField("市民政局决定时间", null=True, blank=True)
     history = HistoricalRecords(verbose_name="自荐申请变更记录", m2m_fields=[evidence])
 
+    objects = ApplicationQuerySet.as_manager()
+
     class Meta:
         verbose_name = "自荐申请"
         verbose_name_plural = "自荐申请"
@@ -120,6 +140,15 @@ class Application(models.Model):
     @property
     def review_authority(self):
         return f"{self.review_district.name}民政局" if self.review_district_id else "上海市民政局"
+
+    @property
+    def is_member(self):
+        """Twin: `Application.objects.published_members()`."""
+        return (
+            self.status == AppStatus.APPROVED
+            and self.edition.status == EditionStatus.PUBLISHED
+            and self.organization.is_eligible
+        )
 
 
 class ReviewStep(models.Model):

@@ -1,8 +1,8 @@
-from django.db.models import Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q
 
 from offerings.models import Offering
 
-from .models import Application, AppStatus, Edition, EditionStatus
+from .models import Application, Edition, EditionStatus
 
 
 def published_editions():
@@ -18,12 +18,9 @@ def current_collecting_edition():
 
 
 def members(edition):
-    """The approved applications of an edition, with their organization and evidence offers."""
+    """The members of a published edition, with their organization and evidence offers."""
     return (
-        # A member put on the 严重失信名单 afterwards is not shown while it is listed (R-SUB-3).
-        Application.objects.filter(
-            edition=edition, status=AppStatus.APPROVED, organization__on_serious_list=False
-        )
+        Application.objects.members(edition)
         .select_related("organization__district", "organization__registration_district")
         .prefetch_related(
             Prefetch("evidence", queryset=Offering.objects.select_related("category__parent").order_by("pk"))
@@ -51,9 +48,8 @@ def filter_members(qs, *, category=None, district=None, text=""):
 
 
 def member_applications():
-    """Approved applications of the latest published edition, as one lazy queryset."""
-    latest = Edition.objects.filter(status=EditionStatus.PUBLISHED).order_by("-year").values("pk")[:1]
-    return Application.objects.filter(edition=Subquery(latest), status=AppStatus.APPROVED)
+    """Members of the latest published edition (`Application.objects.members()`), as one lazy queryset."""
+    return Application.objects.members()
 
 
 def member_organization_ids():

@@ -36,7 +36,7 @@ def seed(count=300, seed_value=20260513):
     if Offering.objects.exists():
         return 0
     rng = random.Random(seed_value)
-    orgs = [o for o in SocialOrganization.objects.select_related("district") if o.is_eligible]
+    orgs = list(SocialOrganization.objects.eligible().select_related("district"))
     demo_orgs = {"上海市黄浦区乐龄家园社区服务中心", "上海市徐汇区启明助残服务社", "上海市益心公益基金会"}
     org_weights = [10 if o.name in demo_orgs else 1 for o in orgs]
     subs = list(Category.objects.filter(parent__isnull=False).select_related("parent"))

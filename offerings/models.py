@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from accounts.models import SocialOrganization
+from accounts.models import SocialOrganization, eligible_q
 from portal import search
 from portal.models import Category, District
 from supervision import confidentiality
@@ -47,6 +47,13 @@ def parse_service_area(text, by_name=None):
         if by_name[n] not in codes:
             codes.append(by_name[n])
     return False, codes
+
+
+class OfferingQuerySet(models.QuerySet):
+    def public(self):
+        """Published offers of eligible organizations: an organization on the 严重失信名单 disappears
+        from the public while it is listed (R-SUB-3). Twin: `Offering.is_public`."""
+        return self.filter(eligible_q("organization__"), status=Status.PUBLISHED)
 
 
 class Offering(models.Model):
@@ -102,6 +109,8 @@ class Offering(models.Model):
 
     SEARCH_FIELDS = ("title", "summary", "service_targets", "purchaser_name", "implementation_place")
     SEARCH_NAMES = ("organization__name",)  # an organization is found by its name (issue 13)
+
+    objects = OfferingQuerySet.as_manager()
 
     class Meta:
         verbose_name = "社会组织服务项目"
@@ -171,4 +180,5 @@ class Offering(models.Model):
 
     @property
     def is_public(self):
+        """Twin: `Offering.objects.public()`."""
         return self.status == Status.PUBLISHED and self.organization.is_eligible

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q
 from demands import selectors as demand_selectors
 from demands.models import Status as DemandStatus
 from directory import selectors as directory_selectors
-from directory.models import Application, AppStatus, EditionStatus
+from directory.models import Application
 from offerings import selectors as offering_selectors
 from offerings.models import Offering
 
@@ -139,11 +139,7 @@ def directory_members():
     """Approved applications of every published edition, as `directory.selectors.members` gives them
     for one edition: a member on the 严重失信名单 is hidden while it is listed."""
     return (
-        Application.objects.filter(
-            edition__status=EditionStatus.PUBLISHED,
-            status=AppStatus.APPROVED,
-            organization__on_serious_list=False,
-        )
+        Application.objects.published_members()
         .select_related("edition", "organization__district", "organization__registration_district")
         .prefetch_related(
             Prefetch("evidence", queryset=Offering.objects.select_related("category__parent").order_by("pk"))

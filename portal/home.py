@@ -3,15 +3,14 @@ headline figures. A fixed number of queries, whatever the size of the tables (pi
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from accounts.models import SocialOrganization
-from demands.models import Demand, Status
-from demands.selectors import public_demands
-from directory.selectors import member_applications
+from demands.models import Demand
+from directory.models import Application
 from notices.models import Article, Download, ItemStatus, Link
-from offerings.selectors import public_offerings
+from offerings.models import Offering
 from portal import caching
 
 LATEST = 6
@@ -22,16 +21,13 @@ def headline_figures(year):
     the whole demands table, so, like the 数据概览, they are reused for OVERVIEW_CACHE_SECONDS."""
 
     def compute():
-        figures = Demand.objects.filter(
-            Q(status__in=(Status.PUBLISHED, Status.AWARDED, Status.EVALUATED)) | Q(status=Status.CANCELLED),
-            published_at__isnull=False,
-            year=year,
-        ).aggregate(count=Count("pk"), budget=Sum("budget"))
+        # 有效需求 of the year, counted as the 数据概览 counts them (cancelled demands are not).
+        figures = Demand.objects.live().filter(year=year).aggregate(count=Count("pk"), budget=Sum("budget"))
         return {
             "demands": figures["count"],
             "budget_wan": (figures["budget"] or Decimal(0)) / 10000,
-            "organizations": SocialOrganization.objects.filter(registration_status="active").count(),
-            "members": member_applications().count(),
+            "organizations": SocialOrganization.objects.eligible().count(),
+            "members": Application.objects.members().count(),
         }
 
     return caching.public_figures(f"home:figures:{year}", compute)
@@ -39,19 +35,16 @@ def headline_figures(year):
 
 def home_context():
     year = timezone.localdate().year
-    members = member_applications()
+    members = Application.objects.members()
     published = {"status": ItemStatus.PUBLISHED}
     return {
         "year": year,
         "figures": headline_figures(year),
         "latest_demands": list(
-            public_demands()
-            .exclude(status=Status.CANCELLED)
-            .select_related("unit")
-            .order_by("-published_at")[:LATEST]
+            Demand.objects.live().select_related("unit").order_by("-published_at")[:LATEST]
         ),
         "latest_offerings": list(
-            public_offerings().select_related("organization").order_by("-published_at")[:LATEST]
+            Offering.objects.public().select_related("organization").order_by("-published_at")[:LATEST]
         ),
         "latest_members": list(
             members.select_related("organization", "edition").order_by("-decided_at")[:LATEST]

@@ -6,47 +6,31 @@ administrator's scope, whatever their number) and as a Python check on one recor
 what is missing on its page). Tests keep the two in step.
 """
 
-import datetime
-
-from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Length
-from django.utils import timezone
 
-from demands.models import PLATFORM_SOURCE, Demand
-from demands.models import Status as DemandStatus
+from demands.models import PLATFORM_SOURCE, Demand, award_overdue_q, evaluation_overdue_q
 from offerings.models import Offering
 from offerings.models import Status as OfferingStatus
 
 MIN_SUMMARY_CHARS = 20
 
 
-def _award_cutoff(today):
-    return today - datetime.timedelta(days=settings.DEMAND_AWARD_GRACE_DAYS)
-
-
-def _evaluation_cutoff(today):
-    return today - datetime.timedelta(days=settings.DEMAND_EVALUATION_GRACE_DAYS)
-
-
 def demand_missing(demand, today=None):
-    """What a demand still lacks, in Chinese; empty when complete."""
-    today = today or timezone.localdate()
+    """What a demand still lacks, in Chinese; empty when complete. Twin: `incomplete_demands_q`."""
     missing = []
     if not demand.from_platform:  # maintained on its source platform (R-INT-1)
         return missing
-    if demand.status == DemandStatus.PUBLISHED and demand.period_start < _award_cutoff(today):
+    if demand.is_award_overdue(today):
         missing.append("实施已开始，未补录承接社会组织")
-    if demand.status == DemandStatus.AWARDED and demand.period_end < _evaluation_cutoff(today):
+    if demand.is_evaluation_overdue(today):
         missing.append("实施期限已结束，未补录绩效评价结果")
     return missing
 
 
 def incomplete_demands_q(today=None):
-    today = today or timezone.localdate()
-    return Q(status=DemandStatus.PUBLISHED, period_start__lt=_award_cutoff(today)) | Q(
-        status=DemandStatus.AWARDED, period_end__lt=_evaluation_cutoff(today)
-    )
+    """The demands' own overdue rules (`Demand.objects.award_overdue`, `.evaluation_overdue`) as one Q."""
+    return award_overdue_q(today) | evaluation_overdue_q(today)
 
 
 def offering_missing(offering):

@@ -22,7 +22,6 @@ from inbox.models import Kind
 from inbox.services import notify
 from notices.models import Article, ItemStatus
 from offerings.models import Offering
-from offerings.models import Status as OfferingStatus
 
 from .confidentiality import personal_data_problem
 from .models import CreditRecord, Finding, FindingKind, FindingResult, FindingStatus, TargetType
@@ -78,7 +77,7 @@ def resolve_target(target_type, target_id):
             .filter(pk=target_id)
             .first()
         )
-        if obj is None or obj.status != OfferingStatus.PUBLISHED:
+        if obj is None or not obj.is_public:
             raise ValidationError("只能对已发布的服务项目发起内容监测。")
         org = obj.organization
         return Target(
@@ -105,7 +104,7 @@ def resolve_target(target_type, target_id):
             .first()
         )
         # The public face of an application is its published edition's directory page.
-        if obj is None or obj.status != "approved" or obj.edition.status != "published":
+        if obj is None or not obj.is_member:
             raise ValidationError("只能对已发布的推荐目录中的社会组织发起内容监测。")
         org = obj.organization
         return Target(

@@ -163,7 +163,7 @@ def test_the_headline_figures_are_right_for_a_small_data_set(client, hp_unit, xh
         shown["organizations"] == 2 == SocialOrganization.objects.filter(registration_status="active").count()
     )
     assert shown["members"] == 2
-    assert figures(text(response)) == ["3", "55.6", "2", "2"]
+    assert figures(text(response)) == ["3", "55.60", "2", "2"]
     assert f"{THIS_YEAR}年需求预算（万元）" in text(response)
 
 
