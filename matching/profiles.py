@@ -4,11 +4,12 @@ what an organization wants to know about a purchaser. Each page is a fixed numbe
 from django.db.models import Count, Q
 
 from accounts import permissions
+from demands.models import Demand
 from demands.models import Status as DemandStatus
-from demands.selectors import public_demands
-from directory.models import Application, AppStatus, EditionStatus
+from directory.models import Application
 from notices.models import Article, ItemStatus
-from offerings.selectors import public_offerings, with_area_labels
+from offerings.models import Offering
+from offerings.selectors import with_area_labels
 
 DONE_STATUSES = (DemandStatus.AWARDED, DemandStatus.EVALUATED)
 PROFILE_LIST_LIMIT = 50
@@ -18,20 +19,19 @@ def organization_context(organization, user):
     """Everything the 社会组织主页 shows to `user` (queries: memberships, offers, areas, awards,
     and 失信记录 for those who may see them)."""
     memberships = list(
-        Application.objects.filter(
-            organization=organization, status=AppStatus.APPROVED, edition__status=EditionStatus.PUBLISHED
-        )
+        Application.objects.published_members()
+        .filter(organization=organization)
         .order_by("-edition__year")
         .values_list("edition__year", flat=True)
     )
     offers = with_area_labels(
-        public_offerings()
+        Offering.objects.public()
         .filter(organization=organization)
         .select_related("category__parent")
         .order_by("-published_at", "-pk")[:PROFILE_LIST_LIMIT]
     )
     awards = list(
-        public_demands()
+        Demand.objects.public()
         .filter(awarded_org=organization, status__in=DONE_STATUSES)
         .select_related("unit", "category__parent")
         .order_by("-awarded_on", "-pk")[:PROFILE_LIST_LIMIT]
@@ -54,7 +54,7 @@ def organization_context(organization, user):
 def unit_context(unit, user):
     """Everything the 购买主体主页 shows: current demands, past ones with their awards and
     evaluations, a few figures and the unit's notices."""
-    mine = public_demands().filter(unit=unit)
+    mine = Demand.objects.public().filter(unit=unit)
     current = list(
         mine.filter(status=DemandStatus.PUBLISHED)
         .select_related("category__parent")
