@@ -7,20 +7,22 @@ Only eligible organizations are ever suggested (their public offers and, for awa
 districts are ranked on their merits (第一条 encourages cross-district work) and marked with
 their district.
 
-The SQL is a fixed five queries whatever the data: the category's public offers grouped by
-organization, the category's awards grouped by organization, the latest directory's members,
-the purchaser recommendations, and the ten organizations themselves (bench/matching.py)."""
+The SQL is five queries whatever the data (six when fewer than ten organizations offer the
+demand's category and the search widens to its field): the published offers grouped by organization, the category's awards grouped by organization, then, for the finalists only, the
+eligible organizations themselves, their latest directory membership and their purchaser
+recommendations (bench/matching.py)."""
 
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.models import SocialOrganization, eligible_q
+from accounts.models import SocialOrganization
 from demands.models import Demand, Grade
 from demands.models import Status as DemandStatus
 from directory.models import Application, PurchaserRecommendation
 from offerings.models import Offering
+from offerings.models import Status as OfferingStatus
 
 SUGGESTION_LIMIT = 10
 
@@ -29,7 +31,7 @@ SUGGESTION_LIMIT = 10
 # organization of the same field only (tests/matching/test_ranking.py).
 WEIGHTS = {
     "same_category_offer": 10,  # per offer, at most CAP
-    "same_field_offer": 3,  # same top-level category only, per offer, at most CAP
+    "same_field_offer": 3,  # same top-level category only (looked at when the category is thin), per offer
     "covers_area": 8,
     "award": 12,  # per same-category award, at most CAP
     "member": 8,
@@ -99,60 +101,95 @@ def _best_grade(row):
     return ""
 
 
-def suggest_organizations(demand, limit=SUGGESTION_LIMIT):
-    """Up to `limit` eligible organizations for `demand`, best first (demand.category and
-    demand.district should be loaded)."""
+# The most directory membership and recommendations can add: only organizations within this of
+# the limit-th best on offers and awards can still reach the list (at most REFINE of them).
+MAX_BONUS = WEIGHTS["member"] + WEIGHTS["recommendation"] * CAP
+REFINE = 60
+
+
+def _candidates(demand):
+    """Signals from offers and awards, grouped by organization in SQL. Eligibility (R-SUB-3) is
+    applied to the few finalists by `SocialOrganization.objects.eligible()` rather than joined
+    here: together with `status=published` that is `Offering.objects.public()`, and it spares
+    the aggregation a join over every organization (bench/matching.py)."""
     category = demand.category
     code = demand.district.code
     signals = {}
-    offers = (
-        Offering.objects.public()
-        .filter(category__parent_id=category.parent_id)
-        .order_by()
-        .values("organization_id")
-        .annotate(
-            same=Count("pk", filter=Q(category_id=category.pk)),
-            field=Count("pk"),
-            covers=Count("pk", filter=Q(citywide=True) | Q(service_district_codes__contains=code)),
+
+    def offers(**where):
+        return (
+            Offering.objects.filter(status=OfferingStatus.PUBLISHED, **where)
+            .order_by()
+            .values("organization_id")
+            .annotate(
+                # Counted over an indexed column, not the id, so that PostgreSQL reads the index only.
+                same=Count("organization_id", filter=Q(category_id=category.pk)),
+                field=Count("organization_id"),
+                covers=Count(
+                    "organization_id", filter=Q(citywide=True) | Q(service_district_codes__contains=code)
+                ),
+            )
         )
-    )
-    for row in offers:
+
+    rows = list(offers(category_id=category.pk))
+    if len(rows) < SUGGESTION_LIMIT:
+        # Few organizations of this very category: widen to its field (the top-level category).
+        rows = list(offers(category__parent_id=category.parent_id))
+    for row in rows:
         signals[row["organization_id"]] = Signals(
             same_category=row["same"], same_field=row["field"], covers_area=row["covers"] > 0
         )
     awards = (
-        Demand.objects.filter(eligible_q("awarded_org__"), category_id=category.pk)
-        .filter(status__in=(DemandStatus.AWARDED, DemandStatus.EVALUATED))
-        .exclude(pk=demand.pk)
+        Demand.objects.filter(
+            category_id=category.pk, status__in=(DemandStatus.AWARDED, DemandStatus.EVALUATED)
+        )
         .order_by()
         .values("awarded_org_id")
-        .annotate(n=Count("pk"), **{g.value: Count("pk", filter=Q(eval_grade=g.value)) for g in GRADE_ORDER})
+        .annotate(
+            n=Count("awarded_org_id"),
+            **{g.value: Count("awarded_org_id", filter=Q(eval_grade=g.value)) for g in GRADE_ORDER},
+        )
     )
     for row in awards:
+        if row["awarded_org_id"] is None:
+            continue
         s = signals.setdefault(row["awarded_org_id"], Signals())
         s.awards, s.best_grade = row["n"], _best_grade(row)
+    return signals
+
+
+def suggest_organizations(demand, limit=SUGGESTION_LIMIT):
+    """Up to `limit` eligible organizations for `demand`, best first (demand.category and
+    demand.district should be loaded)."""
+    signals = _candidates(demand)
     if not signals:
         return []
-    for org_id, year in Application.objects.members().values_list("organization_id", "edition__year"):
-        if org_id in signals:
-            signals[org_id].member_year = year
+    base = sorted(signals.items(), key=lambda item: (-item[1].score(), item[0]))
+    # Listed organizations drop out below, so look a little further than `limit`.
+    bar = base[min(len(base), limit * 2) - 1][1].score() - MAX_BONUS
+    finalists = dict(item for item in base[:REFINE] if item[1].score() >= bar)
+    orgs = SocialOrganization.objects.eligible().select_related("district").in_bulk(list(finalists))
+    for org_id, year in (
+        Application.objects.members()
+        .filter(organization_id__in=orgs)
+        .values_list("organization_id", "edition__year")
+    ):
+        finalists[org_id].member_year = year
     recommended = (
-        PurchaserRecommendation.objects.filter(eligible_q("organization__"))
+        PurchaserRecommendation.objects.filter(organization_id__in=orgs)
         .order_by()
         .values("organization_id")
         .annotate(n=Count("pk"))
     )
     for row in recommended:
-        if row["organization_id"] in signals:
-            signals[row["organization_id"]].recommendations = row["n"]
-    ranked = sorted(signals.items(), key=lambda item: (-item[1].score(), item[0]))[:limit]
-    orgs = SocialOrganization.objects.eligible().select_related("district").in_bulk([pk for pk, _ in ranked])
+        finalists[row["organization_id"]].recommendations = row["n"]
+    ranked = sorted(
+        ((pk, s) for pk, s in finalists.items() if pk in orgs), key=lambda item: (-item[1].score(), item[0])
+    )[:limit]
     district_name = demand.district.name
     out = []
     for pk, s in ranked:
-        org = orgs.get(pk)
-        if org is None:
-            continue
+        org = orgs[pk]
         other = org.district.name if org.district_id != demand.district_id else ""
         out.append(Suggestion(org, s.score(), s.reasons(district_name), other))
     return out

@@ -367,8 +367,8 @@ def test_the_listing_shows_no_contact_details_to_visitors(client, hp_unit):
 # Visitor: count, page, and the prefetched 区, 街镇 and 购买服务类型 (demands/selectors.LIST_PREFETCH)...
 # Logged in: +1 for the session, +1 for the user, +1 for the 站内信 unread count in the header.
 LISTING_MAX_QUERIES = {"visitor": 9, "hp_purchaser": 12}
-# + the 可能合适的社会组织 block of a published demand (issue 13: at most five queries, matching/ranking.py)
-SUGGESTION_QUERIES = 5
+# + the 可能合适的社会组织 block of a published demand (issue 13: at most six queries, matching/ranking.py)
+SUGGESTION_QUERIES = 6
 DETAIL_MAX_QUERIES = {
     "visitor": 1 + SUGGESTION_QUERIES,
     "hp_purchaser": 5 + SUGGESTION_QUERIES,
