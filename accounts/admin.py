@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from portal.errors import ServiceError
 
-from . import permissions, services
+from . import admin_reference, permissions, services  # noqa: F401 - registers the reference data
 from .admin_scoping import ScopedAdmin
 from .models import AccountApplication, PurchaserUnit, SeriousDishonestyEntry, SocialOrganization, User
 from .validators import validate_social_org_uscc

@@ -10,7 +10,7 @@ What it does, in one process:
    variants of each page: the count should not change with the data);
 3. starts gunicorn (sync workers, 2 × cores + 1) with DEBUG=0, a throw-away SECRET_KEY,
    ALLOWED_HOSTS=127.0.0.1, the bench database and PORTAL_BENCH_FLOORS=1 (routes the two floor views
-   of portal/bench_views.py), its log in var/bench/gunicorn.log;
+   of bench/views.py), its log in var/bench/gunicorn.log;
 4. checks that every URL of every page answers 200 (no redirect), and stops if one does not;
 5. for each page, then for the two floors and the mix of all pages: a warm-up run of wrk, then a
    timed run (8 connections, 2 threads, bench/city.lua picks a random URL of the page per request);

@@ -73,6 +73,11 @@ class DemandQuerySet(models.QuerySet):
         """Twin: `Demand.is_evaluation_overdue(today)`."""
         return self.filter(evaluation_overdue_q(today))
 
+    def incomplete(self, today=None):
+        """R-SUP-1: demands maintained here that lack their award or evaluation in time (imported ones
+        are completed on their source platform). Twin: `Demand.missing_information(today)`."""
+        return self.filter(award_overdue_q(today) | evaluation_overdue_q(today), source=PLATFORM_SOURCE)
+
 
 class Orientation(models.TextChoices):
     PRIORITY = "priority", "优先面向社会组织"
@@ -350,6 +355,18 @@ class Demand(models.Model):
     @property
     def evaluation_overdue(self):
         return self.is_evaluation_overdue()
+
+    def missing_information(self, today=None):
+        """What the demand still lacks, in Chinese; empty when complete (R-SUP-1). Twin:
+        `Demand.objects.incomplete(today)`."""
+        if not self.from_platform:  # maintained on its source platform (R-INT-1)
+            return []
+        missing = []
+        if self.is_award_overdue(today):
+            missing.append("实施已开始，未补录承接社会组织")
+        if self.is_evaluation_overdue(today):
+            missing.append("实施期限已结束，未补录绩效评价结果")
+        return missing
 
     @property
     def deadline_flags(self):

@@ -16,7 +16,6 @@ from portal.errors import ServiceError
 from portal.excel import build_template
 from portal.forms import ImportUploadForm
 from portal.http import xlsx_response
-from supervision import completeness
 
 from . import importing, selectors, services
 from .filters import DemandFilter
@@ -80,9 +79,7 @@ def demand_detail(request, pk):
             "history": history,
             "allowed": services.ALLOWED[demand.status],
             "Status": Status,
-            "completeness_missing": completeness.demand_missing(demand)
-            if request.user.is_authenticated
-            else [],
+            "completeness_missing": demand.missing_information() if request.user.is_authenticated else [],
         },
     )
 

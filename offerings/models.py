@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Length
 from simple_history.models import HistoricalRecords
 
 from accounts.models import SocialOrganization, eligible_q
@@ -49,11 +50,42 @@ def parse_service_area(text, by_name=None):
     return False, codes
 
 
+MIN_SUMMARY_CHARS = 20
+# The purchase fields an offer ticked 曾被政府购买 must give (R-OFF-2), with their labels.
+PURCHASE_FIELDS = (
+    ("purchaser_name", "购买方名称"),
+    ("purchase_amount", "购买金额"),
+    ("implementation_place", "实施地点"),
+    ("implementation_start", "实施开始日期"),
+    ("implementation_end", "实施结束日期"),
+)
+
+
+def _incomplete_q():
+    purchase_gaps = models.Q()
+    for field, _ in PURCHASE_FIELDS:
+        empty = "" if field in ("purchaser_name", "implementation_place") else None
+        purchase_gaps |= models.Q(**{f"{field}__isnull": True} if empty is None else {field: empty})
+    return (
+        models.Q(previously_purchased=True) & purchase_gaps
+        | models.Q(citywide=False, service_district_codes="")
+        | models.Q(summary_length__lt=MIN_SUMMARY_CHARS)
+    )
+
+
 class OfferingQuerySet(models.QuerySet):
     def public(self):
         """Published offers of eligible organizations: an organization on the 严重失信名单 disappears
         from the public while it is listed (R-SUB-3). Twin: `Offering.is_public`."""
         return self.filter(eligible_q("organization__"), status=Status.PUBLISHED)
+
+    def incomplete(self):
+        """R-SUP-1: published offers lacking required information. Twin: `Offering.missing_information()`."""
+        return (
+            self.filter(status=Status.PUBLISHED)
+            .annotate(summary_length=Length("summary"))
+            .filter(_incomplete_q())
+        )
 
 
 class Offering(models.Model):
@@ -185,6 +217,19 @@ class Offering(models.Model):
             return CITYWIDE
         names = dict(District.objects.values_list("code", "name")) if self.service_codes else {}
         return "、".join(names.get(c, c) for c in self.service_codes)
+
+    def missing_information(self):
+        """What a published offer still lacks, in Chinese (R-SUP-1). Twin: `Offering.objects.incomplete()`."""
+        missing = []
+        if self.previously_purchased:
+            missing += [
+                f"曾被政府购买，缺少{label}" for f, label in PURCHASE_FIELDS if getattr(self, f) in (None, "")
+            ]
+        if not self.citywide and not self.service_district_codes:
+            missing.append("缺少服务区域")
+        if len(self.summary or "") < MIN_SUMMARY_CHARS:
+            missing.append(f"项目简介少于{MIN_SUMMARY_CHARS}字")
+        return missing
 
     @property
     def is_public(self):

@@ -13,7 +13,6 @@ from portal.errors import ServiceError
 from portal.excel import build_template, write_rows
 from portal.forms import ImportUploadForm
 from portal.http import xlsx_response
-from supervision import completeness
 
 from . import importing, selectors, services
 from .filters import OfferingFilter
@@ -69,9 +68,7 @@ def offering_detail(request, pk):
             "Status": Status,
             "ineligible": mine and not offering.organization.is_eligible,
             "ineligible_message": services.ineligibility_message(offering.organization),
-            "completeness_missing": completeness.offering_missing(offering)
-            if request.user.is_authenticated
-            else [],
+            "completeness_missing": offering.missing_information() if request.user.is_authenticated else [],
         },
     )
 

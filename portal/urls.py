@@ -1,8 +1,10 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from home import views as home_views
+from portal import health, views
 
 admin.site.site_header = "供需对接平台 管理后台"
 admin.site.site_title = "供需对接平台 管理后台"
@@ -10,9 +12,13 @@ admin.site.index_title = "管理首页"
 # The admin login goes through allauth, so it is rate-limited like the site login (R-ACC-1).
 admin.site.login = secure_admin_login(admin.site.login)
 
+handler500 = "portal.errors.server_error"
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("workbench/", views.workbench, name="workbench"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("", home_views.home, name="home"),
+    path("workbench/", home_views.workbench, name="workbench"),
     path("demands/", include("demands.urls")),
     path("offerings/", include("offerings.urls")),
     path("directory/", include("directory.urls")),
@@ -21,7 +27,7 @@ urlpatterns = [
     path("data/", include("dashboard.urls")),
     path("", include("opendata.urls")),
     path("", include("matching.urls")),
-    path("search/", views.search_all, name="search"),
+    path("search/", home_views.search_all, name="search"),
     path("elder-mode/", views.elder_mode, name="elder_mode"),
     path("", include("notices.urls")),
     path("accounts/", include("accounts.urls")),
@@ -30,7 +36,7 @@ urlpatterns = [
 ]
 
 # Two reference views for `make bench` (bench/city_load.py sets PORTAL_BENCH_FLOORS=1); never routed otherwise.
-from portal import bench_views  # noqa: E402
+if settings.BENCH_FLOORS:
+    from bench import views as bench_views
 
-if bench_views.enabled():
     urlpatterns += bench_views.urlpatterns

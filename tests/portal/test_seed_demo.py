@@ -38,7 +38,7 @@ def test_seed_demo_creates_every_role_and_can_run_twice(capsys):
 
 
 def test_demo_users_can_log_in(client):
-    from portal.management.commands.seed_demo import DEMO_PASSWORD
+    from home.management.commands.seed_demo import DEMO_PASSWORD
 
     call_command("seed_demo")
     client.post("/accounts/login/", {"login": "huangpu_admin", "password": DEMO_PASSWORD})

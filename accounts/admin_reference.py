@@ -1,8 +1,11 @@
+"""The admin site for reference data (区, 街镇, 项目类别, 购买服务类型): it is kept by the administrators, so
+it is registered here, above the bottom layer that defines the tables."""
+
 from django.contrib import admin
 
-from accounts.admin_scoping import CityOnlyAdmin, ScopedAdmin
+from portal.models import Category, District, PurchaseType, Street
 
-from .models import Category, District, PurchaseType, Street
+from .admin_scoping import CityOnlyAdmin, ScopedAdmin
 
 
 @admin.register(District)

@@ -1,5 +1,5 @@
 """Two reference views for `make bench` (bench/city_load.py), routed only when the environment
-variable PORTAL_BENCH_FLOORS=1 is set (see the end of portal/urls.py); never in a normal deployment.
+variable PORTAL_BENCH_FLOORS=1 is set (settings.BENCH_FLOORS, the end of portal/urls.py); never in a normal deployment.
 
 - `ok`: the cheapest response the stack can give (middleware, routing, "ok").
 - `listing`: a page shaped like the demand listing (base.html, the same filter form, 20 result cards,
@@ -10,7 +10,6 @@ Each page's throughput is read as a ratio of the second: what the page costs bey
 
 import csv
 import datetime
-import os
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -22,11 +21,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-DATA = Path(__file__).resolve().parent / "data"
-
-
-def enabled():
-    return os.environ.get("PORTAL_BENCH_FLOORS") == "1"
+DATA = Path(__file__).resolve().parent.parent / "portal" / "data"
 
 
 def _categories():
