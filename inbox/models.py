@@ -12,6 +12,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", "督办提醒"
     FINDING = "finding", "内容监测"
     CREDIT = "credit", "信用记录"
+    MATCHING = "matching", "供需对接"
 
 
 class Notification(models.Model):

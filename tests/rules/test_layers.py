@@ -37,6 +37,7 @@ REMAINING = {
     ("notices/models.py", "supervision"): "confidentiality screen, moving to portal/ (issue 19)",
     ("directory/services.py", "supervision"): "confidentiality screen, moving to portal/ (issue 19)",
     ("demands/external.py", "supervision"): "confidentiality screen, moving to portal/ (issue 19)",
+    ("matching/services.py", "supervision"): "confidentiality screen, moving to portal/ (issue 19)",
     ("demands/views.py", "directory.selectors"): "推荐目录 badges in the listing",
     ("offerings/views.py", "directory.selectors"): "推荐目录 badges in the listing",
     ("offerings/filters.py", "directory.selectors"): "the listing's 推荐目录 filter",
