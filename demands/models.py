@@ -243,11 +243,9 @@ class Demand(models.Model):
             models.Index(fields=["status", "-published_at"], name="demand_status_published"),
             models.Index(fields=["year", "status"], name="demand_year_status"),
             # 可能合适的社会组织 (matching/ranking.py): a category's awards by organization and grade,
-            # answered from the index alone on PostgreSQL (the INCLUDE columns are ignored elsewhere).
+            # answered from the index alone (all key columns: SQLite has no INCLUDE).
             models.Index(
-                fields=["category", "status"],
-                include=["awarded_org", "eval_grade"],
-                name="demand_category_awards",
+                fields=["category", "status", "awarded_org", "eval_grade"], name="demand_category_awards"
             ),
         ]
         constraints = [

@@ -152,8 +152,7 @@ class Offering(models.Model):
             models.Index(fields=["status", "-published_at"], name="offering_status_published"),
             # 可能合适的社会组织 (matching/ranking.py): a category's published offers by organization.
             models.Index(
-                fields=["category", "status"],
-                include=["organization", "citywide", "service_district_codes"],
+                fields=["category", "status", "organization", "citywide", "service_district_codes"],
                 name="offering_category_status",
             ),
         ]
