@@ -311,3 +311,47 @@ def can_reset_mfa(user, target):
     if is_city_admin(user):
         return True
     return is_district_admin(user) and can_manage_user(user, target)
+
+
+# --- matching (对接: profiles, suggestions, 承接意向) -------------------------------------------
+
+
+def can_view_contacts(user):
+    """Contact details are for logged-in users only (R-ACC-4)."""
+    return user is not None and user.is_authenticated
+
+
+def can_view_credit_records(user):
+    """An organization's 失信记录 on its 主页: administrators (who keep them) and purchasers (who
+    choose whom to buy from), of any district: the records concern a public choice."""
+    return is_admin(user) or is_purchaser(user)
+
+
+def can_express_interest(user, demand):
+    """承接意向: a logged-in organization that is eligible (not on the 严重失信名单, R-SUB-3), on a
+    published demand that has no awarded organization yet."""
+    return (
+        is_organization_user(user)
+        and user.organization.is_eligible
+        and demand.is_public
+        and demand.status == "published"
+    )
+
+
+def can_withdraw_interest(user, interest):
+    return is_organization_user(user) and interest.organization_id == user.organization_id
+
+
+def can_mark_interest(user, interest):
+    """Only the purchaser unit that owns the demand marks an interest 已联系 or 不合适."""
+    return is_purchaser(user) and interest.demand.unit_id == user.purchaser_unit_id
+
+
+def can_view_interests(user, demand):
+    """Who sees every interest on a demand: its purchaser unit, and the administrators over it (read only)."""
+    if is_purchaser(user):
+        return demand.unit_id == user.purchaser_unit_id
+    return is_city_admin(user) or (is_district_admin(user) and demand.unit.district_id == user.district_id)
+
+
+DISTRICT_PATHS["matching.interest"] = "demand__unit__district"

@@ -995,7 +995,7 @@ def check(timer):
         from django.db.models import Q
 
         cond = Q()
-        for f in Demand.SEARCH_FIELDS:
+        for f in Demand.SEARCH_FIELDS + Demand.SEARCH_NAMES:  # names joined here, not looked up
             cond |= Q(**{f"{f}__contains": q})
         expected = base.filter(cond).count()
         if found != expected:

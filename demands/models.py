@@ -219,6 +219,16 @@ class Demand(models.Model):
     )
 
     SEARCH_FIELDS = ("title", "service_targets", "qualification", "other_info")
+    # Names a search word may also be found in (issue 13): the purchaser unit, its district and 街镇,
+    # the demand's own 服务区域 and 街镇, and the awarded organization.
+    SEARCH_NAMES = (
+        "unit__name",
+        "unit__district__name",
+        "unit__street__name",
+        "district__name",
+        "street__name",
+        "awarded_org__name",
+    )
     # What the purchaser fills in (form, Excel row) and what a demand's history compares.
     EDITABLE_FIELDS = (
         "title",
@@ -250,6 +260,11 @@ class Demand(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="demand_status_published"),
             models.Index(fields=["year", "status"], name="demand_year_status"),
+            # 可能合适的社会组织 (matching/ranking.py): a category's awards by organization and grade,
+            # answered from the index alone (all key columns: SQLite has no INCLUDE).
+            models.Index(
+                fields=["category", "status", "awarded_org", "eval_grade"], name="demand_category_awards"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -33,7 +33,7 @@ def demands_of_unit(unit):
 
 
 def demands_search(qs, text):
-    return search.search(qs, text, fields=Demand.SEARCH_FIELDS)
+    return search.search(qs, text, fields=Demand.SEARCH_FIELDS, names=Demand.SEARCH_NAMES)
 
 
 SORTS = {

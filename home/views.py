@@ -4,12 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from accounts import permissions
-from accounts.models import AccountApplication
+from accounts.models import AccountApplication, PurchaserUnit, SocialOrganization
 from demands import selectors as demand_selectors
 from demands.models import Demand
 from offerings import selectors as offering_selectors
 from offerings.models import Offering
 from portal import listing
+from portal.search import names_search
 
 from . import selectors, todos
 
@@ -34,9 +35,15 @@ def home(request):
 def search_all(request):
     """One search box for demands and offers together (R-NOT-2)."""
     text = listing.search_text(request)
-    demands = offerings = []
-    demand_count = offering_count = 0
+    demands = offerings = organizations = units = []
+    demand_count = offering_count = organization_count = unit_count = 0
     if text:
+        # The organizations and units themselves, by name (issue 13): each has its 主页.
+        oq_names = names_search(SocialOrganization.objects.all(), text).order_by("name", "pk")
+        uq_names = names_search(PurchaserUnit.objects.filter(is_active=True), text).order_by("name", "pk")
+        organization_count, unit_count = oq_names.count(), uq_names.count()
+        organizations = list(oq_names.select_related("district")[:10])
+        units = list(uq_names.select_related("district")[:10])
         dq = demand_selectors.demands_search(Demand.objects.live(), text)
         oq = offering_selectors.offerings_search(Offering.objects.public(), text)
         demand_count, offering_count = dq.count(), oq.count()
@@ -51,6 +58,10 @@ def search_all(request):
             "offerings": offerings,
             "demand_count": demand_count,
             "offering_count": offering_count,
+            "organizations": organizations,
+            "units": units,
+            "organization_count": organization_count,
+            "unit_count": unit_count,
         },
     )
 

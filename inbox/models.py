@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     DIRECTORY = "directory", "推荐目录"
     ACCOUNT = "account", "账号"
     MESSAGE = "message", "留言"
+    MATCHING = "matching", "供需对接"
 
 
 class Notification(models.Model):

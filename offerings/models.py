@@ -144,6 +144,7 @@ class Offering(models.Model):
     )
 
     SEARCH_FIELDS = ("title", "summary", "service_targets", "purchaser_name", "implementation_place")
+    SEARCH_NAMES = ("organization__name",)  # an organization is found by its name (issue 13)
 
     objects = OfferingQuerySet.as_manager()
 
@@ -151,7 +152,14 @@ class Offering(models.Model):
         verbose_name = "社会组织服务项目"
         verbose_name_plural = "社会组织服务项目"
         ordering = ["-published_at", "-pk"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="offering_status_published")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="offering_status_published"),
+            # 可能合适的社会组织 (matching/ranking.py): a category's published offers by organization.
+            models.Index(
+                fields=["category", "status", "organization", "citywide", "service_district_codes"],
+                name="offering_category_status",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -16,7 +16,7 @@ def offerings_of(organization):
 
 
 def offerings_search(qs, text):
-    return search.search(qs, text, fields=Offering.SEARCH_FIELDS)
+    return search.search(qs, text, fields=Offering.SEARCH_FIELDS, names=Offering.SEARCH_NAMES)
 
 
 def with_area_labels(offerings):

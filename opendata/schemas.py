@@ -48,6 +48,7 @@ class Organization(Out):
     org_type: OrgType
     org_type_display: str = Field(description="组织类型")
     registration_authority: str = Field(description="登记管理机关")
+    profile_url: Url = Field(description="社会组织主页")
     directory_member: bool = Field(description="是否在最新一期已发布的推荐目录中")
 
 
@@ -57,6 +58,7 @@ class Unit(Out):
     level: Literal["city", "district", "street"]
     level_display: str = Field(description="层级：市级部门、区级部门、街镇")
     district: District | None
+    profile_url: Url = Field(description="购买主体主页")
 
 
 class PurchaseType(Out):
@@ -164,6 +166,7 @@ class MemberOrganization(Out):
     org_type: OrgType
     org_type_display: str = Field(description="组织类型")
     registration_authority: str = Field(description="登记管理机关")
+    profile_url: Url = Field(description="社会组织主页")
     district: District | None
 
 

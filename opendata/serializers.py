@@ -62,12 +62,16 @@ class Serializer:
     def link(self, name, pk):
         return self.request.build_absolute_uri(reverse(name, args=[pk]))
 
+    def org(self, org, **extra):
+        """An organization with the address of its 社会组织主页."""
+        return {**organization(org, **extra), "profile_url": self.link("matching:organization", org.pk)}
+
     def demand(self, d):
         unit = d.unit
         award = None
         if d.awarded_org_id:
             award = {
-                "organization": organization(d.awarded_org, members=self.members),
+                "organization": self.org(d.awarded_org, members=self.members),
                 "amount": money(d.award_amount),
                 "awarded_on": day(d.awarded_on),
             }
@@ -97,6 +101,7 @@ class Serializer:
                 "level": unit.level,
                 "level_display": unit.get_level_display(),
                 "district": district(unit.district),
+                "profile_url": self.link("matching:unit", unit.pk),
             },
             "budget": money(d.budget),
             "category": category(d.category),
@@ -144,7 +149,7 @@ class Serializer:
             "title": o.title,
             "status": o.status,
             "status_display": o.get_status_display(),
-            "organization": organization(o.organization, members=self.members),
+            "organization": self.org(o.organization, members=self.members),
             "category": category(o.category),
             "summary": o.summary,
             "service_targets": o.service_targets,
@@ -171,7 +176,7 @@ class Serializer:
             "year": edition.year,
             "edition_title": edition.display_title,
             "edition_url": self.request.build_absolute_uri(reverse("directory:edition", args=[edition.year])),
-            "organization": {**organization(org), "district": district(org.district)},
+            "organization": {**self.org(org), "district": district(org.district)},
             "evidence": [
                 {
                     "id": o.pk,

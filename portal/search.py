@@ -15,7 +15,8 @@ import re
 import unicodedata
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import BooleanField, IntegerField, Q, Value
+from django.db.models.expressions import RawSQL
 
 FILLER = "ǂ"  # never typed by users, never produced by a query
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -64,17 +65,58 @@ def tsquery_for(query):
     return " & ".join(parts)
 
 
-def search(qs, query, *, fields, vector_column="search_vector"):
-    """Filter `qs` to the rows whose `fields` contain every word of `query` (words separated by spaces)."""
+def _name_conditions(qs, word, names):
+    """For each foreign key of `names` ("unit__name", "unit__district__name", …): the rows whose
+    related record's name contains `word`. The related tables are small, so their matching ids are
+    read first, in one UNION query per word, and the rows are then filtered by `fk IN (ids)`: with
+    the ids spelled out PostgreSQL knows how few rows they select, plans a bitmap OR with the text
+    index and does not walk the whole table in date order looking for them (bench/matching.py)."""
+    by_fk = {}
+    for path in names:
+        fk, _, lookup = path.partition("__")
+        by_fk.setdefault(fk, []).append(lookup)
+    parts = []
+    for n, (fk, lookups) in enumerate(by_fk.items()):
+        matches = Q()
+        for lookup in lookups:
+            matches |= Q(**{f"{lookup}__icontains": word})
+        model = qs.model._meta.get_field(fk).related_model
+        parts.append(
+            model._default_manager.filter(matches).order_by().values_list(Value(n, IntegerField()), "pk")
+        )
+    ids = {}
+    for n, pk in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
+        ids.setdefault(n, []).append(pk)
+    condition = Q()
+    for n, fk in enumerate(by_fk):
+        if n in ids:
+            condition |= Q(**{f"{fk}_id__in": ids[n]})
+    return condition
+
+
+def search(qs, query, *, fields, names=(), vector_column="search_vector"):
+    """Filter `qs` to the rows that contain every word of `query` (words separated by spaces) in
+    one of their `fields`, or in one of the related `names` (the purchaser unit's name, its
+    district's…): a word may be found in either."""
     indexed = []
     for word in (query or "").split():
         phrase = _indexable(word) if connection.vendor == "postgresql" else None
-        if phrase:
+        if phrase and not names:
             indexed.append(phrase)
             continue
-        condition = Q()
-        for field in fields:
-            condition |= Q(**{f"{field}__icontains": word})
+        condition = _name_conditions(qs, word, names) if names else Q()
+        if phrase:
+            table = qs.model._meta.db_table
+            condition |= Q(
+                RawSQL(
+                    f'"{table}"."{vector_column}" @@ to_tsquery(\'simple\'::regconfig, %s)',
+                    [phrase],
+                    output_field=BooleanField(),
+                )
+            )
+        else:
+            for field in fields:
+                condition |= Q(**{f"{field}__icontains": word})
         qs = qs.filter(condition)
     if indexed:
         table = qs.model._meta.db_table
@@ -82,6 +124,14 @@ def search(qs, query, *, fields, vector_column="search_vector"):
             where=[f'"{table}"."{vector_column}" @@ to_tsquery(\'simple\'::regconfig, %s)'],
             params=[" & ".join(indexed)],
         )
+    return qs
+
+
+def names_search(qs, query, field="name"):
+    """Rows whose `field` (a name) contains every word of `query`: organizations and purchaser
+    units found by name on /search/ (a plain substring match on both databases; the tables are small)."""
+    for word in (query or "").split():
+        qs = qs.filter(**{f"{field}__icontains": word})
     return qs
 
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "inbox",
     "dashboard",
     "opendata",
+    "matching",
     "home",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("inbox/", include("inbox.urls")),
     path("data/", include("dashboard.urls")),
     path("", include("opendata.urls")),
+    path("", include("matching.urls")),
     path("search/", home_views.search_all, name="search"),
     path("elder-mode/", views.elder_mode, name="elder_mode"),
     path("contrast-mode/", views.contrast_mode, name="contrast_mode"),

@@ -104,6 +104,7 @@ def organization_json(organization, **extra):
         "org_type": "service_agency",
         "org_type_display": "社会服务机构（民办非企业单位）",
         "registration_authority": "黄浦区民政局",
+        "profile_url": f"http://testserver/organizations/{organization.pk}/",
         **extra,
     }
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MatchingConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "matching"
+    verbose_name = "供需对接"

@@ -1,0 +1,238 @@
+"""The one ranking of the matching (issue 13 §3): 可能合适的社会组织 for a demand, 可能匹配的需求
+for an offer or an organization. Every suggestion carries the reasons a purchaser understands, in
+one line (`同类服务项目 3 个 · 曾承接同类项目 2 项，评价优秀 · 2025 年度推荐目录`).
+
+Only eligible organizations are ever suggested (their public offers and, for awards,
+`eligible_q("awarded_org__")`): one on the 严重失信名单 never appears. Organizations of other
+districts are ranked on their merits (第一条 encourages cross-district work) and marked with
+their district.
+
+The SQL is five queries whatever the data (six when fewer than ten organizations offer the
+demand's category and the search widens to its field): the published offers grouped by organization, the category's awards grouped by organization, then, for the finalists only, the
+eligible organizations themselves, their latest directory membership and their purchaser
+recommendations (bench/matching.py)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import SocialOrganization
+from demands.models import Demand, Grade
+from demands.models import Status as DemandStatus
+from directory.models import Application, PurchaserRecommendation
+from offerings.models import Offering
+from offerings.models import Status as OfferingStatus
+
+SUGGESTION_LIMIT = 10
+
+# How much each signal weighs; capped counts so that one prolific organization does not drown
+# the others. An evaluated 优秀 same-category organization > a same-category newcomer > an
+# organization of the same field only (tests/matching/test_ranking.py).
+WEIGHTS = {
+    "same_category_offer": 10,  # per offer, at most CAP
+    "same_field_offer": 3,  # same top-level category only (looked at when the category is thin), per offer
+    "covers_area": 8,
+    "award": 12,  # per same-category award, at most CAP
+    "member": 8,
+    "recommendation": 5,  # per recommendation, at most CAP
+}
+GRADE_BONUS = {Grade.EXCELLENT: 10, Grade.GOOD: 6, Grade.PASS: 2, Grade.FAIL: -15}
+CAP = 3
+
+
+@dataclass
+class Suggestion:
+    organization: SocialOrganization
+    score: int
+    reasons: list = field(default_factory=list)
+    other_district: str = ""  # the organization's district when it is not the demand's
+
+    @property
+    def line(self):
+        return " · ".join(self.reasons)
+
+
+@dataclass
+class Signals:
+    same_category: int = 0
+    same_field: int = 0
+    covers_area: bool = False
+    awards: int = 0
+    best_grade: str = ""
+    member_year: int | None = None
+    recommendations: int = 0
+
+    def score(self):
+        w = WEIGHTS
+        total = w["same_category_offer"] * min(self.same_category, CAP)
+        total += w["same_field_offer"] * min(self.same_field - self.same_category, CAP)
+        total += w["covers_area"] if self.covers_area else 0
+        total += w["award"] * min(self.awards, CAP) + GRADE_BONUS.get(self.best_grade, 0)
+        total += w["member"] if self.member_year else 0
+        total += w["recommendation"] * min(self.recommendations, CAP)
+        return total
+
+    def reasons(self, district_name):
+        out = []
+        if self.same_category:
+            out.append(f"同类服务项目 {self.same_category} 个")
+        elif self.same_field:
+            out.append(f"同领域服务项目 {self.same_field} 个")
+        if self.covers_area:
+            out.append(f"服务区域覆盖{district_name}")
+        if self.awards:
+            grade = f"，评价{Grade(self.best_grade).label}" if self.best_grade else ""
+            out.append(f"曾承接同类项目 {self.awards} 项{grade}")
+        if self.member_year:
+            out.append(f"{self.member_year} 年度推荐目录")
+        if self.recommendations:
+            out.append(f"获购买主体推荐 {self.recommendations} 次")
+        return out
+
+
+GRADE_ORDER = [Grade.EXCELLENT, Grade.GOOD, Grade.PASS, Grade.FAIL]
+
+
+def _best_grade(row):
+    for grade in GRADE_ORDER:
+        if row[grade.value]:
+            return grade.value
+    return ""
+
+
+# The most directory membership and recommendations can add: only organizations within this of
+# the limit-th best on offers and awards can still reach the list (at most REFINE of them).
+MAX_BONUS = WEIGHTS["member"] + WEIGHTS["recommendation"] * CAP
+REFINE = 60
+
+
+def _candidates(demand):
+    """Signals from offers and awards, grouped by organization in SQL. Eligibility (R-SUB-3) is
+    applied to the few finalists by `SocialOrganization.objects.eligible()` rather than joined
+    here: together with `status=published` that is `Offering.objects.public()`, and it spares
+    the aggregation a join over every organization (bench/matching.py)."""
+    category = demand.category
+    code = demand.district.code
+    signals = {}
+
+    def offers(**where):
+        return (
+            Offering.objects.filter(status=OfferingStatus.PUBLISHED, **where)
+            .order_by()
+            .values("organization_id")
+            .annotate(
+                # Counted over an indexed column, not the id, so that PostgreSQL reads the index only.
+                same=Count("organization_id", filter=Q(category_id=category.pk)),
+                field=Count("organization_id"),
+                covers=Count(
+                    "organization_id", filter=Q(citywide=True) | Q(service_district_codes__contains=code)
+                ),
+            )
+        )
+
+    rows = list(offers(category_id=category.pk))
+    if len(rows) < SUGGESTION_LIMIT:
+        # Few organizations of this very category: widen to its field (the top-level category).
+        rows = list(offers(category__parent_id=category.parent_id))
+    for row in rows:
+        signals[row["organization_id"]] = Signals(
+            same_category=row["same"], same_field=row["field"], covers_area=row["covers"] > 0
+        )
+    awards = (
+        Demand.objects.filter(
+            category_id=category.pk, status__in=(DemandStatus.AWARDED, DemandStatus.EVALUATED)
+        )
+        .order_by()
+        .values("awarded_org_id")
+        .annotate(
+            n=Count("awarded_org_id"),
+            **{g.value: Count("awarded_org_id", filter=Q(eval_grade=g.value)) for g in GRADE_ORDER},
+        )
+    )
+    for row in awards:
+        if row["awarded_org_id"] is None:
+            continue
+        s = signals.setdefault(row["awarded_org_id"], Signals())
+        s.awards, s.best_grade = row["n"], _best_grade(row)
+    return signals
+
+
+def suggest_organizations(demand, limit=SUGGESTION_LIMIT):
+    """Up to `limit` eligible organizations for `demand`, best first (demand.category and
+    demand.district should be loaded)."""
+    signals = _candidates(demand)
+    if not signals:
+        return []
+    base = sorted(signals.items(), key=lambda item: (-item[1].score(), item[0]))
+    # Listed organizations drop out below, so look a little further than `limit`.
+    bar = base[min(len(base), limit * 2) - 1][1].score() - MAX_BONUS
+    finalists = dict(item for item in base[:REFINE] if item[1].score() >= bar)
+    orgs = SocialOrganization.objects.eligible().select_related("district").in_bulk(list(finalists))
+    for org_id, year in (
+        Application.objects.members()
+        .filter(organization_id__in=orgs)
+        .values_list("organization_id", "edition__year")
+    ):
+        finalists[org_id].member_year = year
+    recommended = (
+        PurchaserRecommendation.objects.filter(organization_id__in=orgs)
+        .order_by()
+        .values("organization_id")
+        .annotate(n=Count("pk"))
+    )
+    for row in recommended:
+        finalists[row["organization_id"]].recommendations = row["n"]
+    ranked = sorted(
+        ((pk, s) for pk, s in finalists.items() if pk in orgs), key=lambda item: (-item[1].score(), item[0])
+    )[:limit]
+    district_name = demand.district.name
+    out = []
+    for pk, s in ranked:
+        org = orgs[pk]
+        other = org.district.name if org.district_id != demand.district_id else ""
+        out.append(Suggestion(org, s.score(), s.reasons(district_name), other))
+    return out
+
+
+def open_demands():
+    """Demands an organization may still take up: public, published, not yet awarded, and not
+    started yet (period_start today or later)."""
+    return Demand.objects.public().filter(
+        status=DemandStatus.PUBLISHED, period_start__gte=timezone.localdate()
+    )
+
+
+def _area_q(offers):
+    if any(o.citywide for o in offers):
+        return Q()
+    codes = {c for o in offers for c in o.service_codes}
+    return Q(district__code__in=codes)
+
+
+def suggest_demands(offers, limit=SUGGESTION_LIMIT):
+    """Open demands in the categories and the service areas of `offers` (one offer, or an
+    organization's public offers), soonest start first. Each demand gets `.match_line`."""
+    offers = list(offers)
+    if not offers:
+        return []
+    by_category = {}
+    for o in offers:
+        by_category.setdefault(o.category_id, o)
+    qs = (
+        open_demands()
+        .filter(_area_q(offers), category_id__in=by_category)
+        .select_related("unit", "district", "category__parent")
+        .order_by("period_start", "-published_at", "pk")[:limit]
+    )
+    demands = list(qs)
+    for d in demands:
+        offer = by_category[d.category_id]
+        d.match_line = " · ".join(
+            [
+                f"与“{offer.title}”同类",
+                f"服务区域{d.district.name}",
+                f"{d.period_start.year}年{d.period_start.month}月{d.period_start.day}日开始实施",
+            ]
+        )
+    return demands

@@ -1,0 +1,121 @@
+"""Every write on a 承接意向: one action table, one function that applies an action, one transaction
+and one history record each (R-GEN-2), and the 站内信 it sends (inbox.services.notify)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from accounts import permissions
+from accounts.models import User
+from inbox.models import Kind
+from inbox.services import notify
+from portal import confidentiality
+from portal.errors import ServiceError
+
+from .models import Interest, InterestStatus
+
+S = InterestStatus
+# action → (the statuses it may start from, the status it leads to, who may take it, history label)
+ACTIONS = {
+    "express": ({S.WITHDRAWN}, S.ACTIVE, permissions.can_withdraw_interest, "重新表达承接意向"),
+    "withdraw": (
+        {S.ACTIVE, S.CONTACTED, S.UNSUITABLE},
+        S.WITHDRAWN,
+        permissions.can_withdraw_interest,
+        "撤回承接意向",
+    ),
+    "contact": ({S.ACTIVE, S.UNSUITABLE}, S.CONTACTED, permissions.can_mark_interest, "购买主体标记为已联系"),
+    "unsuitable": (
+        {S.ACTIVE, S.CONTACTED},
+        S.UNSUITABLE,
+        permissions.can_mark_interest,
+        "购买主体标记为不合适",
+    ),
+}
+
+
+def _demand_link(demand):
+    return f"/demands/{demand.pk}/"
+
+
+def _check_text(note, offering, organization):
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ServiceError("说明不能超过 500 字。")
+    problem = confidentiality.problem(note)
+    if problem:
+        raise ServiceError(f"说明：{problem}")
+    if offering is not None and (offering.organization_id != organization.pk or not offering.is_public):
+        raise ServiceError("请选择本组织已发布的服务项目。")
+    return note
+
+
+@transaction.atomic
+def express(*, demand, by, note="", offering=None):
+    """有意承接: creates the interest, or revives a withdrawn one; the purchaser is told by 站内信."""
+    if not permissions.can_express_interest(by, demand):
+        if permissions.is_organization_user(by) and not by.organization.is_eligible:
+            raise ServiceError("贵组织目前在严重失信名单中或登记状态异常，不能表达承接意向。")
+        if permissions.is_organization_user(by):
+            raise ServiceError("该需求已不在征集中，不能表达承接意向。")
+        raise PermissionDenied
+    organization = by.organization
+    note = _check_text(note, offering, organization)
+    interest = Interest.objects.select_for_update().filter(demand=demand, organization=organization).first()
+    if interest is not None:
+        if interest.status != S.WITHDRAWN:
+            raise ServiceError("贵组织已表达过承接意向。")
+        interest.note, interest.offering = note, offering
+        _apply(interest, "express", by)
+    else:
+        interest = Interest(
+            demand=demand, organization=organization, offering=offering, note=note, created_by=by
+        )
+        interest._change_reason = "表达承接意向"
+        try:
+            with transaction.atomic():
+                interest.save()
+        except IntegrityError as exc:  # a double submit
+            raise ServiceError("贵组织已表达过承接意向。") from exc
+    notify(
+        users=User.objects.of_unit(demand.unit_id),
+        kind=Kind.MATCHING,
+        title=f"新的承接意向：{demand.title}",
+        body=f"{organization.name} 对“{demand.title}”表达了承接意向。{note}\n"
+        "请在需求页面查看该组织的主页和联系方式，线下联系（平台不提供线上采购，第十四条）。",
+        link=_demand_link(demand),
+    )
+    return interest
+
+
+def _apply(interest, action, by):
+    sources, to, _, label = ACTIONS[action]
+    if interest.status not in sources:
+        raise ServiceError(f"“{interest.get_status_display()}”的承接意向不能{label}。")
+    interest.status = to
+    interest._change_reason = label
+    interest.save()
+
+
+@transaction.atomic
+def act(*, interest, action, by):
+    """withdraw (the organization), contact / unsuitable (the purchaser)."""
+    if action not in ACTIONS or action == "express":
+        raise ServiceError("未知的操作。")
+    interest = (
+        Interest.objects.select_for_update().select_related("demand", "organization").get(pk=interest.pk)
+    )
+    if not ACTIONS[action][2](by, interest):
+        raise PermissionDenied
+    if action != "withdraw" and interest.demand.status != "published":
+        raise ServiceError("该需求已不在征集中。")
+    _apply(interest, action, by)
+    if action in ("contact", "unsuitable"):
+        notify(
+            users=User.objects.of_organization(interest.organization_id),
+            kind=Kind.MATCHING,
+            title=f"承接意向{interest.get_status_display()}：{interest.demand.title}",
+            body=f"{interest.demand.unit.name} 将贵组织对“{interest.demand.title}”的承接意向标记为"
+            f"“{interest.get_status_display()}”。",
+            link=_demand_link(interest.demand),
+        )
+    return interest
