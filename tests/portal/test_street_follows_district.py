@@ -9,7 +9,7 @@ import re
 import pytest
 
 from demands.models import Demand
-from tests.demands.test_lifecycle import demand_form
+from tests.demands.lifecycle_helpers import demand_form
 
 pytestmark = pytest.mark.django_db
 
