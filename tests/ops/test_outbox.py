@@ -153,7 +153,7 @@ def test_beat_schedules_the_outbox_the_reminders_and_the_cleanup():
     assert set(tasks) <= set(celery_app.tasks)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_delivers_through_the_redis_broker(django_capture_on_commit_callbacks):
     """Celery's own test worker (a thread of this process) consuming from the Redis on 127.0.0.1."""
     redis = pytest.importorskip("redis")
