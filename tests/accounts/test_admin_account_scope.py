@@ -15,6 +15,8 @@ from tests.accounts.admin_helpers import (
 from tests.factories import PASSWORD
 from tests.html import text
 
+pytestmark = pytest.mark.django_db
+
 # --- 5. which accounts a district administrator may change -----------------------------------------------
 
 

@@ -19,6 +19,8 @@ from tests.accounts.admin_helpers import (
 )
 from tests.factories import uscc
 
+pytestmark = pytest.mark.django_db
+
 # --- 3. changing another district's rows by POST ---------------------------------------------------------
 
 

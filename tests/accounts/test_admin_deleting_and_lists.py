@@ -10,6 +10,8 @@ from portal.models import Category, District, PurchaseType
 from tests.accounts.admin_helpers import SCOPED_MODELS, admin_url, assert_refused_without_data, form_errors
 from tests.html import text
 
+pytestmark = pytest.mark.django_db
+
 # --- 6. deleting, and reference data ---------------------------------------------------------------------
 
 

@@ -10,6 +10,8 @@ from accounts.models import PurchaserUnit
 from tests.accounts.admin_helpers import SCOPED_MODELS, admin_url, assert_refused_without_data, url_for
 from tests.html import text
 
+pytestmark = pytest.mark.django_db
+
 # --- 1. who reaches the admin site -----------------------------------------------------------------------
 
 
