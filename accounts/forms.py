@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from portal.antispam import HumanCheckForm
 from portal.models import District, Street
 
 from .models import AccountApplication, OrgType, UnitLevel, User, clean_unit_location
@@ -22,7 +23,9 @@ def street_choices():
     return [("", "（不属于街镇 / 不选择）")] + list(groups.items())
 
 
-class AccountApplicationForm(forms.ModelForm):
+class AccountApplicationForm(HumanCheckForm, forms.ModelForm):
+    challenge_salt = "account-application"
+
     REGISTRATION_CHOICES = [("district", "所在区的区民政局"), ("city", "上海市民政局")]
 
     registration = forms.ChoiceField(
