@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from portal.antispam import HumanCheckForm
 from portal.forms import follow_district, grouped_street_choices
 from portal.models import District, Street
 
@@ -18,7 +19,9 @@ def street_choices():
     return grouped_street_choices("（不属于街镇 / 不选择）")
 
 
-class AccountApplicationForm(forms.ModelForm):
+class AccountApplicationForm(HumanCheckForm, forms.ModelForm):
+    challenge_salt = "account-application"
+
     REGISTRATION_CHOICES = [("district", "所在区的区民政局"), ("city", "上海市民政局")]
 
     registration = forms.ChoiceField(

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from portal import antispam
 from portal.errors import ServiceError
 
 from . import permissions, services
@@ -23,9 +24,14 @@ def apply(request):
 
     prefill = request.session.get(SSO_APPLY_SESSION_KEY) or {}
     form = AccountApplicationForm(request.POST or None, initial=prefill)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and antispam.limited(
+        request, "account-application", "ACCOUNT_APPLICATION_RATE_LIMIT"
+    ):
+        form.add_error(None, "今天从您所在网络提交的申请已达上限，请明天再试；也可拨打 962200 咨询。")
+    elif request.method == "POST" and form.is_valid():
         try:
             app = services.application_submit(application=form.save(commit=False))
+            antispam.counted(request, "account-application", "ACCOUNT_APPLICATION_RATE_LIMIT")
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:

@@ -1,7 +1,6 @@
-import random
-
 from django import forms
-from django.core import signing
+
+from portal.antispam import HumanCheckForm
 
 from .models import Article, Download, Link, Message
 from .richtext import body_html
@@ -68,23 +67,10 @@ class LinkForm(forms.ModelForm):
         help_texts = {"url": "以 http:// 或 https:// 开头。", "sort_order": "数字小的排在前面。"}
 
 
-def new_challenge():
-    a, b = random.randint(1, 9), random.randint(1, 9)
-    return f"{a} 加 {b} 等于多少？", signing.dumps(a + b, salt="message-challenge")
-
-
-class MessageForm(forms.ModelForm):
+class MessageForm(HumanCheckForm, forms.ModelForm):
     """Spam protection without third parties: a honeypot field, a small sum, and a rate limit (view)."""
 
-    # The honeypot sits off-screen inside aria-hidden: out of the tab order too, so that keyboard
-    # users never land in a field they cannot see (axe: aria-hidden-focus).
-    website = forms.CharField(
-        label="网站（请留空）",
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    answer = forms.IntegerField(label="验证问题", help_text="请填写计算结果（阿拉伯数字）。")
-    token = forms.CharField(widget=forms.HiddenInput)
+    challenge_salt = "message-challenge"
 
     class Meta:
         model = Message
@@ -95,14 +81,6 @@ class MessageForm(forms.ModelForm):
             "contact": "选填：电话或邮箱，仅管理员可见，不会公开。",
             "body": "不超过2000字，请勿填写身份证号等个人隐私信息。",
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        question, token = new_challenge()
-        self.fields["answer"].label = f"验证问题：{question}"
-        if not self.is_bound:
-            self.initial["token"] = token
-        self.new_token = token
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -115,18 +93,6 @@ class MessageForm(forms.ModelForm):
         if has_markup(subject):
             raise forms.ValidationError("主题请使用纯文本，不能包含 HTML 标签。")
         return subject
-
-    def clean(self):
-        data = super().clean()
-        if data.get("website"):
-            raise forms.ValidationError("提交未成功，请刷新页面后重试。")
-        try:
-            expected = signing.loads(data.get("token") or "", salt="message-challenge", max_age=3600)
-        except signing.BadSignature:
-            raise forms.ValidationError("验证问题已过期，请重新计算页面上的新问题。") from None
-        if data.get("answer") is not None and data["answer"] != expected:
-            self.add_error("answer", "计算结果不正确，请重新计算新的问题。")
-        return data
 
 
 class ModerateForm(forms.Form):

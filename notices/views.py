@@ -1,6 +1,5 @@
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,9 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
-from portal import caching, listing
+from portal import antispam, listing
 from portal.errors import ServiceError
-from portal.http import client_ip
 from portal.uploads import CONTENT_TYPES
 
 from . import services
@@ -122,34 +120,15 @@ def link_list(request):
 # --- 留言区 (R-NOT-3) -----------------------------------------------------------------------
 
 
-def _client_address(request):
-    return client_ip(request) or "unknown"
-
-
-def _rate_key(request):
-    return f"message-rate:{_client_address(request)}"
-
-
-def _rate_limited(request):
-    """True once this address has left MESSAGE_RATE_LIMIT messages within the window."""
-    limit, window = settings.MESSAGE_RATE_LIMIT
-    return caching.count(_rate_key(request), window) >= limit
-
-
-def _count_message(request):
-    _, window = settings.MESSAGE_RATE_LIMIT
-    caching.increment(_rate_key(request), window)
-
-
 @require_http_methods(["GET", "POST"])
 def message_board(request):
     form = MessageForm(request.POST or None)
     if request.method == "POST":
-        if _rate_limited(request):
+        if antispam.limited(request, "message", "MESSAGE_RATE_LIMIT"):
             form.add_error(None, "提交过于频繁，请10分钟后再试；也可拨打 962200 咨询。")
         elif form.is_valid():
             message = form.save()
-            _count_message(request)
+            antispam.counted(request, "message", "MESSAGE_RATE_LIMIT")
             request.session["message_number"] = message.number
             return redirect("notices:message_done")
     page = Paginator(

@@ -266,6 +266,13 @@ TEXT_FIELDS = {
     "supervision.CreditRecord": {"record": PERSONAL},
     "supervision.ReminderLog": {"key": PLAIN},
     "inbox.Notification": {"title": PLAIN, "body": PLAIN, "link": PLAIN, "dedupe_key": PLAIN},
+    "inbox.OutgoingEmail": {
+        "subject": PLAIN,
+        "body": PLAIN,
+        "html_body": PLAIN,
+        "from_email": PLAIN,
+        "last_error": None,  # the mail server's own answer, written by the outbox, never typed
+    },
 }
 
 

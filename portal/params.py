@@ -12,7 +12,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 MAX_ID = 2**63 - 1  # the largest primary key any backend stores
 MAX_DIGITS = 19
-MAX_QUERY_VALUE_CHARS = 1000  # a search term, a filter: nobody types more
+MAX_QUERY_VALUE_CHARS = (
+    10_000  # a search term, a filter: nobody types more (listings trim to their own limit)
+)
 
 
 class BadParameter(SuspiciousOperation):

@@ -331,6 +331,7 @@ DEMAND_GRADE_MIN_SCORES = {"excellent": 90, "good": 80, "pass": 60}
 DEMAND_EVALUATION_AFTER_END = os.environ.get("DEMAND_EVALUATION_AFTER_END", "0") == "1"
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 DOCUMENT_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENT_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+ACCOUNT_APPLICATION_RATE_LIMIT = (5, 24 * 3600)  # 申请开通账号: applications per address per day
 MESSAGE_RATE_LIMIT = (3, 600)  # 留言区: messages per address per 10 minutes
 # The public 数据概览 is computed at most once per this many seconds (0: every request).
 OVERVIEW_CACHE_SECONDS = int(os.environ.get("OVERVIEW_CACHE_SECONDS", "300"))
