@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0003_outbox'),
+        ('inbox', '0003_notification_kinds_directory_account_message'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0002_notification_kinds_directory_account_message'),
+        ('inbox', '0001_initial'),
     ]
 
     operations = [
