@@ -23,8 +23,16 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# With CELERY_BROKER_URL set (e.g. redis://127.0.0.1:6379/1), a celery worker with beat runs beside the
+# web server and stops with it; without it, tasks run in-process and SQLite alone serves everything.
 run: seed
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+		$(BIN)/celery -A portal worker --beat --loglevel=info --concurrency=2 & worker=$$!; \
+		trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000; \
+	else \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000; \
+	fi
 
 # The browser journeys (tests/e2e, Chromium at /usr/bin/chromium) run last; without Chromium they are
 # skipped and the summary says so.

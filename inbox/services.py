@@ -10,6 +10,7 @@ from django.utils import timezone
 from .models import Notification
 
 log = logging.getLogger(__name__)
+OUTBOX_BACKEND = "inbox.mail.OutboxBackend"
 
 
 def _absolute(link):
@@ -56,7 +57,11 @@ def notify(*, users, kind, title, body, link="", dedupe_key=""):
     ]
     if created:
         ids = [n.pk for n in created]
-        transaction.on_commit(lambda: _send_emails(ids))
+        if settings.EMAIL_BACKEND == OUTBOX_BACKEND:
+            # The outbox rows are written in this transaction; they are delivered after it commits.
+            _send_emails(ids)
+        else:
+            transaction.on_commit(lambda: _send_emails(ids))
     return created
 
 

@@ -57,4 +57,4 @@ def test_rate_limits_use_the_database_cache_by_default_and_redis_when_configured
         text=True,
         timeout=60,
     )
-    assert redis.stdout.strip() == "django.core.cache.backends.redis.RedisCache", redis.stderr
+    assert redis.stdout.strip() == "portal.cache_backends.ResilientRedisCache", redis.stderr
