@@ -121,7 +121,7 @@ for _name, (_username, _role, _links) in ROLE_USERS.items():
 
 
 @pytest.fixture
-def as_role(request, client):
+def as_role(request, client, db):
     """as_role("hp_admin") → the test client logged in as the user of that role fixture;
     as_role("visitor") → logged out; as_role(user) → logged in as a user already in hand."""
 

@@ -33,7 +33,7 @@ from directory.models import (
     ReviewStep,
 )
 from inbox.models import Kind as NotificationKind
-from inbox.models import Notification
+from inbox.models import Notification, OutgoingEmail
 from notices.models import Article, Attachment, Download, ItemStatus, Link, Message, PublisherKind
 from offerings.models import Offering
 from offerings.models import Status as OfferingStatus
@@ -440,6 +440,18 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     kind = NotificationKind.REMINDER
     title = factory.Sequence(lambda n: f"督办提醒{n}")
     body = "请及时填报成交信息。"
+
+
+class OutgoingEmailFactory(factory.django.DjangoModelFactory):
+    """An e-mail waiting in the outbox."""
+
+    class Meta:
+        model = OutgoingEmail
+
+    subject = factory.Sequence(lambda n: f"【督办提醒】请及时填报成交信息（{n}）")
+    body = "请登录平台填报成交信息。"
+    from_email = "noreply@example.gov.cn"
+    to = factory.LazyFunction(lambda: ["wang@example.gov.cn"])
 
 
 class ImportBatchFactory(factory.django.DjangoModelFactory):
