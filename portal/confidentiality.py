@@ -195,7 +195,9 @@ TEXT_FIELDS = {
         "email": CONTACT,
         "full_name": CONTACT,
         "phone": CONTACT,
+        "sso_code": PLAIN,  # the 法人一证通 identity, written by the SSO login
     },
+    "accounts.LoginEvent": {"method": PLAIN},
     "accounts.AccountApplication": {
         "number": PLAIN,
         "unit_name": PUBLIC,
@@ -235,7 +237,12 @@ TEXT_FIELDS = {
         "search_tokens": PLAIN,
     },
     "directory.Edition": {"title": PUBLIC, "requirements": PUBLIC, "notice_url": PLAIN},
-    "directory.Application": {"statement": PUBLIC, "form_original_name": PLAIN, "form_extension": PLAIN},
+    "directory.Application": {
+        "statement": PUBLIC,
+        "form_original_name": PLAIN,
+        "form_extension": PLAIN,
+        "removal_reason": PERSONAL,
+    },
     "directory.ReviewStep": {"opinion": PERSONAL},
     "directory.PurchaserRecommendation": {"reason": PUBLIC},
     "notices.Article": {"publisher_name": PLAIN, "title": PUBLIC, "body": PUBLIC},
@@ -265,6 +272,7 @@ TEXT_FIELDS = {
     },
     "supervision.CreditRecord": {"record": PERSONAL},
     "supervision.ReminderLog": {"key": PLAIN},
+    "matching.Interest": {"note": PUBLIC},
     "inbox.Notification": {"title": PLAIN, "body": PLAIN, "link": PLAIN, "dedupe_key": PLAIN},
     "inbox.OutgoingEmail": {
         "subject": PLAIN,

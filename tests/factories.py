@@ -467,3 +467,29 @@ class ImportBatchFactory(factory.django.DjangoModelFactory):
     report = factory.LazyFunction(
         lambda: {"total": 0, "error_rows": 0, "new": 0, "update": 0, "unchanged": 0, "rows": []}
     )
+
+
+class LoginEventFactory(factory.django.DjangoModelFactory):
+    """A successful password login of a user (the 账号安全 panel)."""
+
+    class Meta:
+        model = "accounts.LoginEvent"
+
+    user = factory.SubFactory(UserFactory)
+    kind = "success"
+    address = "127.0.0.1"
+    method = "password"
+
+
+class InterestFactory(factory.django.DjangoModelFactory):
+    """承接意向: an organization's interest in a published demand (matching/)."""
+
+    class Meta:
+        model = "matching.Interest"
+
+    demand = factory.SubFactory(DemandFactory)
+    organization = factory.SubFactory(SocialOrganizationFactory)
+    note = "我们在本区开展长者助餐服务三年，可按需求实施。"
+    created_by = factory.LazyAttribute(
+        lambda o: UserFactory(role=Role.ORGANIZATION, organization=o.organization)
+    )

@@ -12,6 +12,13 @@ from tests.matching.conftest import THIS_YEAR, awarded, member, offer
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _no_answer_period(settings):
+    """The 失信记录 here come from findings closed at once; the answer period is tested in
+    tests/supervision/test_answer_period.py."""
+    settings.FINDING_ANSWER_WORKING_DAYS = 0
+
+
 def org_url(org):
     return f"/organizations/{org.pk}/"
 

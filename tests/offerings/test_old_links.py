@@ -9,6 +9,7 @@ from demands import services as demand_services
 from offerings import services
 from offerings.models import Offering, Status
 from tests.factories import DemandFactory
+from tests.login_pages import asks_to_log_in
 from tests.offerings.helpers import OfferingFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,15 +29,18 @@ def test_a_withdrawn_offer_says_so_with_its_date(client, hp_org_user):
     assert offer.contact_phone not in page and offer.summary not in page
 
 
-def test_a_draft_offer_is_still_a_404(client, hp_org):
+def test_a_draft_offer_is_still_a_404(client, as_role, hp_org):
+    """Never public: 404 to other users; a visitor is asked to log in (portal/middleware.py), never shown it."""
     draft = OfferingFactory(organization=hp_org, status=Status.DRAFT, published_at=None)
-    assert client.get(f"/offerings/{draft.pk}/").status_code == 404
+    assert as_role("xh_org_user").get(f"/offerings/{draft.pk}/").status_code == 404
+    assert asks_to_log_in(client.get(f"/offerings/{draft.pk}/"), f"/offerings/{draft.pk}/")
 
 
-def test_a_withdrawn_offer_never_published_is_a_404(client, hp_org):
+def test_a_withdrawn_offer_never_published_is_a_404(client, as_role, hp_org):
     """Rows imported or made withdrawn without ever being public (no publish time) stay hidden."""
     offer = OfferingFactory(organization=hp_org, status=Status.WITHDRAWN, published_at=None)
-    assert client.get(f"/offerings/{offer.pk}/").status_code == 404
+    assert as_role("xh_org_user").get(f"/offerings/{offer.pk}/").status_code == 404
+    assert asks_to_log_in(client.get(f"/offerings/{offer.pk}/"), f"/offerings/{offer.pk}/")
 
 
 @pytest.mark.parametrize(
@@ -61,7 +65,8 @@ def test_a_cancelled_demand_says_so_with_its_date(client, hp_purchaser):
     assert f"该需求已于 {day.year}年{day.month}月{day.day}日 取消" in response.content.decode()
 
 
-def test_a_draft_cancelled_before_publishing_is_a_404(client, hp_purchaser):
+def test_a_draft_cancelled_before_publishing_is_a_404(client, as_role, hp_purchaser):
     draft = DemandFactory(unit=hp_purchaser.purchaser_unit, status="draft", published_at=None)
     demand_services.demand_cancel(demand=draft, by=hp_purchaser, reason="不再实施")
-    assert client.get(f"/demands/{draft.pk}/").status_code == 404
+    assert as_role("xh_purchaser").get(f"/demands/{draft.pk}/").status_code == 404
+    assert asks_to_log_in(client.get(f"/demands/{draft.pk}/"), f"/demands/{draft.pk}/")
