@@ -278,12 +278,10 @@ def reference_enums():
 
 def find_district(raw, districts=None):
     """A district by its code (310101) or its name (黄浦区), or None: one query."""
+    if len(raw) > 20 or not raw.isprintable():  # NUL and control characters never name a district
+        return None
     lookup = {"code": raw} if raw.isascii() else {"name": raw}
-    return (
-        (District.objects.all() if districts is None else districts).filter(**lookup).first()
-        if len(raw) <= 20
-        else None
-    )
+    return (District.objects.all() if districts is None else districts).filter(**lookup).first()
 
 
 def district_by_value(raw, name="district"):
@@ -299,7 +297,9 @@ def district_by_value(raw, name="district"):
 def category_by_code(code, name="category"):
     if not code:
         return None
+    if len(code) > 8 or not (code.isascii() and code.isdigit()):  # codes are 2 or 4 digits
+        raise BadParam(name)
     category = Category.objects.filter(code=code, is_active=True).select_related("parent").first()
-    if category is None or len(code) > 8:
+    if category is None:
         raise BadParam(name)
     return category

@@ -31,8 +31,8 @@ def application(history, edition, hp_org_user, hp_offers):
     return submitted(hp_org_user, hp_offers, edition)
 
 
-def test_the_district_reviewer_sees_the_credit_record_and_the_list_history(as_user, application, history):
-    page = as_user("hp_admin").get(review_url(application)).content.decode()
+def test_the_district_reviewer_sees_the_credit_record_and_the_list_history(as_role, application, history):
+    page = as_role("hp_admin").get(review_url(application)).content.decode()
     assert "有 1 条失信记录" in page
     assert "夸大服务人次属实" in page and history.number in page
     assert "虚假申报项目材料" in page  # why it was listed
@@ -40,14 +40,14 @@ def test_the_district_reviewer_sees_the_credit_record_and_the_list_history(as_us
     assert "曾 1 次列入严重失信名单" in page
 
 
-def test_the_city_reviewer_sees_them_too(as_user, application, hp_admin, history):
+def test_the_city_reviewer_sees_them_too(as_role, application, hp_admin, history):
     district_pass(application, hp_admin)
-    page = as_user("city_admin").get(review_url(application)).content.decode()
+    page = as_role("city_admin").get(review_url(application)).content.decode()
     assert "有 1 条失信记录" in page and "整改完成，信用修复" in page
 
 
-def test_a_clean_organization_says_so(as_user, edition, hp_org_user, hp_offers):
+def test_a_clean_organization_says_so(as_role, edition, hp_org_user, hp_offers):
     application = submitted(hp_org_user, hp_offers, edition)
-    page = as_user("hp_admin").get(review_url(application)).content.decode()
+    page = as_role("hp_admin").get(review_url(application)).content.decode()
     assert "无失信记录" in page and "从未列入严重失信名单" in page
     assert "条失信记录" not in page

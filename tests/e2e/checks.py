@@ -70,6 +70,9 @@ OVERFLOW_JS = """
     if (getComputedStyle(el).position === 'fixed' || clipped(el)) continue;
     offenders.push({el, right: r.right, width: r.width});
   }
+  // A page 1–2 px wider with no element beyond the viewport is sub-pixel rounding of fractional column
+  // widths (seen on 我的服务项目 in 长者模式 with four-digit ids), not content a user must scroll to.
+  if (!offenders.length && doc.scrollWidth - width <= 2) return null;
   offenders.sort((a, b) => b.right - a.right || a.width - b.width);
   // Innermost first among those reaching the furthest: the element to fix, then its context.
   const top = offenders.slice(0, 30);

@@ -32,15 +32,15 @@ def test_a_withdrawn_offer_says_so_with_its_date(client, hp_org_user):
 def test_a_draft_offer_is_still_a_404(client, as_role, hp_org):
     """Never public: 404 to other users; a visitor is asked to log in (portal/middleware.py), never shown it."""
     draft = OfferingFactory(organization=hp_org, status=Status.DRAFT, published_at=None)
-    assert as_role("xh_org_user").get(f"/offerings/{draft.pk}/").status_code == 404
     assert asks_to_log_in(client.get(f"/offerings/{draft.pk}/"), f"/offerings/{draft.pk}/")
+    assert as_role("xh_org_user").get(f"/offerings/{draft.pk}/").status_code == 404
 
 
 def test_a_withdrawn_offer_never_published_is_a_404(client, as_role, hp_org):
     """Rows imported or made withdrawn without ever being public (no publish time) stay hidden."""
     offer = OfferingFactory(organization=hp_org, status=Status.WITHDRAWN, published_at=None)
-    assert as_role("xh_org_user").get(f"/offerings/{offer.pk}/").status_code == 404
     assert asks_to_log_in(client.get(f"/offerings/{offer.pk}/"), f"/offerings/{offer.pk}/")
+    assert as_role("xh_org_user").get(f"/offerings/{offer.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -68,5 +68,5 @@ def test_a_cancelled_demand_says_so_with_its_date(client, hp_purchaser):
 def test_a_draft_cancelled_before_publishing_is_a_404(client, as_role, hp_purchaser):
     draft = DemandFactory(unit=hp_purchaser.purchaser_unit, status="draft", published_at=None)
     demand_services.demand_cancel(demand=draft, by=hp_purchaser, reason="不再实施")
-    assert as_role("xh_purchaser").get(f"/demands/{draft.pk}/").status_code == 404
     assert asks_to_log_in(client.get(f"/demands/{draft.pk}/"), f"/demands/{draft.pk}/")
+    assert as_role("xh_purchaser").get(f"/demands/{draft.pk}/").status_code == 404
