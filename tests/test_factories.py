@@ -22,7 +22,12 @@ FACTORIES = [
 def project_models():
     """The models of the project's own apps (those in this repository), without the history tables."""
     root = Path(settings.BASE_DIR).resolve()
-    own = {app.label for app in apps.get_app_configs() if Path(app.path).resolve().is_relative_to(root)}
+    own = {
+        app.label
+        for app in apps.get_app_configs()
+        # the repository's apps, not installed packages (the virtual environment may live inside it)
+        if Path(app.path).resolve().is_relative_to(root) and "site-packages" not in Path(app.path).parts
+    }
     return {
         model
         for model in apps.get_models()
