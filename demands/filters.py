@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from accounts.models import UnitLevel
 from portal.models import Category, District
@@ -18,6 +19,11 @@ def once(function):
         return kept[0]
 
     return get
+
+
+def category_q(code):
+    """A category filter value: a top-level code (two digits) means the whole field, else the category."""
+    return Q(category__parent__code=code) if len(code) <= 2 else Q(category__code=code)
 
 
 def category_choices():
@@ -99,9 +105,7 @@ class DemandFilter(django_filters.FilterSet):
             self.filters["year"].extra["choices"] = once(year_choices)
 
     def filter_category(self, qs, name, value):
-        if len(value) <= 2:
-            return qs.filter(category__parent__code=value)
-        return qs.filter(category__code=value)
+        return qs.filter(category_q(value))
 
     def filter_source(self, qs, name, value):
         # R-INT-1: projects taken in from other platforms (the finance department's 政府购买服务管理平台…)

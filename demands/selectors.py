@@ -8,8 +8,10 @@ from django.utils import timezone
 
 from accounts import permissions
 from portal import search
+from portal.listing import clean_query
 
-from .models import Demand
+from .filters import DemandFilter
+from .models import Demand, Status
 
 # Joined into the listing's query. The small reference tables are prefetched instead: joining all
 # eight tables cost PostgreSQL about 45 ms of planning per page over the city-scale data (three
@@ -34,6 +36,19 @@ def demands_of_unit(unit):
 
 def demands_search(qs, text):
     return search.search(qs, text, fields=Demand.SEARCH_FIELDS, names=Demand.SEARCH_NAMES)
+
+
+def listing(params, qs, filterset_class=DemandFilter):
+    """The listing's words (`q`) and filters applied to `qs`: (filterset, queryset, text). The page, its
+    export and the subscriptions (matching/subscriptions.py) read a search here, so a saved search finds
+    what the listing shows. Invalid filters are ignored, as the page does (cancelled ones stay hidden)."""
+    text = clean_query(params.get("q", ""))
+    filterset = filterset_class(params or None, queryset=qs)
+    if filterset.is_bound and filterset.is_valid():
+        qs = filterset.qs
+    else:
+        qs = filterset.queryset.exclude(status=Status.CANCELLED)
+    return filterset, demands_search(qs, text), text
 
 
 SORTS = {

@@ -18,7 +18,6 @@ from portal.forms import ImportUploadForm
 from portal.http import xlsx_response
 
 from . import importing, selectors, services
-from .filters import DemandFilter
 from .forms import AdjustForm, AwardForm, CancelForm, DemandForm, EvaluateForm
 from .models import PLATFORM_SOURCE, Demand, Status
 
@@ -42,13 +41,7 @@ def demand_list(request):
 
 def _listing(request, qs):
     """The listing's steps, shared by the page and its export: (filterset, queryset, sort, text)."""
-    text = listing.search_text(request)
-    filterset = DemandFilter(request.GET or None, queryset=qs)
-    if filterset.is_bound and filterset.is_valid():
-        qs = filterset.qs
-    else:
-        qs = filterset.queryset.exclude(status=Status.CANCELLED)
-    qs = selectors.demands_search(qs, text)
+    filterset, qs, text = selectors.listing(request.GET, qs)
     sort = request.GET.get("sort") or ("relevance" if text else "newest")
     if sort not in selectors.SORTS:
         sort = "newest"

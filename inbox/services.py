@@ -3,7 +3,7 @@
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,12 +19,17 @@ def _absolute(link):
     return settings.PORTAL_BASE_URL.rstrip("/") + link
 
 
-def _mail(address, title, body, link=""):
+def _mail(address, title, body, link="", headers=None, footer=""):
     if link:
         body += f"\n\n查看详情：{_absolute(link)}"
+    if footer:
+        body += f"\n\n{footer}"
     body += "\n\n（本邮件由上海市政府购买社会组织服务供需对接平台自动发送，请勿直接回复。）"
     try:
-        send_mail(f"【供需对接平台】{title}", body, None, [address])
+        if headers:  # e.g. List-Unsubscribe (RFC 8058) on the subscription digest
+            EmailMessage(f"【供需对接平台】{title}", body, None, [address], headers=headers).send()
+        else:
+            send_mail(f"【供需对接平台】{title}", body, None, [address])
     except Exception:
         log.exception("e-mail to %s failed", address)
         return False
@@ -38,19 +43,20 @@ def email_address(*, address, title, body, link=""):
         transaction.on_commit(lambda: _mail(address, title, body, link))
 
 
-def _send_emails(ids):
+def _send_emails(ids, headers=None, footer=""):
     for note in Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).select_related("recipient"):
         address = note.recipient.email
         if not address:
             continue
-        if not _mail(address, note.title, note.body, note.link):
+        if not _mail(address, note.title, note.body, note.link, headers, footer):
             continue  # a mail server outage must not lose the in-site notification
         Notification.objects.filter(pk=note.pk).update(emailed_at=timezone.now())
 
 
-def notify(*, users, kind, title, body, link="", dedupe_key=""):
+def notify(*, users, kind, title, body, link="", dedupe_key="", email_headers=None, email_footer=""):
     """Send one notification to each active user in `users`; with a `dedupe_key`, a user who
-    already received that key gets nothing. E-mail follows once the transaction commits.
+    already received that key gets nothing. E-mail follows once the transaction commits, with
+    `email_headers` and `email_footer` (text after the body, e-mail only) if given.
     Returns the notifications created."""
     recipients = {u.pk: u for u in users if u is not None and u.is_active}
     if dedupe_key and recipients:
@@ -71,9 +77,9 @@ def notify(*, users, kind, title, body, link="", dedupe_key=""):
         ids = [n.pk for n in created]
         if settings.EMAIL_BACKEND == OUTBOX_BACKEND:
             # The outbox rows are written in this transaction; they are delivered after it commits.
-            _send_emails(ids)
+            _send_emails(ids, email_headers, email_footer)
         else:
-            transaction.on_commit(lambda: _send_emails(ids))
+            transaction.on_commit(lambda: _send_emails(ids, email_headers, email_footer))
     return created
 
 

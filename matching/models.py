@@ -54,3 +54,82 @@ class Interest(models.Model):
 
     def __str__(self):
         return f"{self.organization} → {self.demand}"
+
+
+# --- 订阅 (issue 13 §4) -------------------------------------------------------------------------
+
+
+class SubscriptionKind(models.TextChoices):
+    """What a subscription follows: an organization follows demands, a purchaser follows offers."""
+
+    DEMANDS = "demands", "购买服务需求"
+    OFFERINGS = "offerings", "服务项目"
+
+
+class Subscription(models.Model):
+    """A saved search of the demand or offer listing (`q` and the listing's filters, as the listing's
+    FilterSet reads them). The user's own setting: renamed, paused or deleted at will. New matching
+    public records reach the user once a day (matching/digest.py); the feed token opens a private
+    Atom feed without login and is revoked by replacing it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions", verbose_name="用户"
+    )
+    kind = models.CharField("订阅内容", max_length=10, choices=SubscriptionKind.choices)
+    name = models.CharField("订阅名称", max_length=50)
+    q = models.CharField("关键词", max_length=50, blank=True)
+    filters = models.JSONField("筛选条件", default=dict, blank=True)  # {filter name: [values]}
+    is_active = models.BooleanField("推送站内信和邮件", default=True)
+    is_default = models.BooleanField("按本组织服务项目自动创建", default=False)
+    since = models.DateTimeField("推送此时间之后发布的信息")
+    feed_token = models.CharField("订阅源令牌", max_length=64, unique=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "订阅"
+        verbose_name_plural = "订阅"
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["is_active", "user"], name="subscription_active_user")]
+
+    def __str__(self):
+        return self.name
+
+
+class SubscriptionDelivery(models.Model):
+    """A record told to a user by the daily digest: the unique key makes the digest idempotent (a record
+    is never sent twice to the same user, whichever of its subscriptions found it)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=SubscriptionKind.choices)
+    record_id = models.BigIntegerField()
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.SET_NULL, null=True, blank=True, related_name="deliveries"
+    )
+    delivered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "订阅推送记录"
+        verbose_name_plural = "订阅推送记录"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "record_id"], name="subscription_delivered_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.kind} {self.record_id}"
+
+
+class SubscriptionStart(models.Model):
+    """An organization account received its initial subscription (the categories and areas of its
+    published offers). Kept when the user turns that subscription off or deletes it, so it is never
+    created again."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "初始订阅记录"
+        verbose_name_plural = "初始订阅记录"
+
+    def __str__(self):
+        return str(self.user_id)

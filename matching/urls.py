@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import subscription_views, views
 
 app_name = "matching"
 
@@ -13,4 +13,15 @@ urlpatterns = [
         views.interest_act,
         name="interest_act",
     ),
+]
+
+# 订阅 (issue 13 §4): matching/subscription_views.py; the private feed is opendata:subscription_feed.
+urlpatterns += [
+    path("subscriptions/", subscription_views.subscription_list, name="subscriptions"),
+    path("subscriptions/new/", subscription_views.subscription_create, name="subscription_create"),
+    path("subscriptions/<int:pk>/edit/", subscription_views.subscription_edit, name="subscription_edit"),
+    path(
+        "subscriptions/<int:pk>/<str:action>/", subscription_views.subscription_act, name="subscription_act"
+    ),
+    path("subscriptions/unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
 ]

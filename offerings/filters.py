@@ -1,8 +1,13 @@
 import django_filters
 from django.db.models import Q
 
-from demands.filters import category_choices, once
+from demands.filters import category_choices, category_q, once
 from portal.models import District
+
+
+def serves_district_q(district):
+    """An offer serves a district if it names it or serves the whole city."""
+    return Q(citywide=True) | Q(service_district_codes__contains=district.code)
 
 
 class OfferingFilter(django_filters.FilterSet):
@@ -26,13 +31,10 @@ class OfferingFilter(django_filters.FilterSet):
         self.filters["category"].extra["choices"] = once(category_choices)
 
     def filter_category(self, qs, name, value):
-        if len(value) <= 2:
-            return qs.filter(category__parent__code=value)
-        return qs.filter(category__code=value)
+        return qs.filter(category_q(value))
 
     def filter_district(self, qs, name, value):
-        # An offer serves a district if it names it or serves the whole city.
-        return qs.filter(Q(citywide=True) | Q(service_district_codes__contains=value.code))
+        return qs.filter(serves_district_q(value))
 
     def filter_purchased(self, qs, name, value):
         return qs.filter(previously_purchased=(value == "yes"))

@@ -1,6 +1,8 @@
 from portal import search
+from portal.listing import clean_query
 from portal.models import District
 
+from .filters import OfferingFilter
 from .models import Offering
 
 LIST_RELATED = ("organization", "category__parent")
@@ -17,6 +19,16 @@ def offerings_of(organization):
 
 def offerings_search(qs, text):
     return search.search(qs, text, fields=Offering.SEARCH_FIELDS, names=Offering.SEARCH_NAMES)
+
+
+def listing(params, qs, filterset_class=OfferingFilter):
+    """The listing's words (`q`) and filters applied to `qs`: (filterset, queryset, text); shared by the
+    page, its export and the subscriptions (matching/subscriptions.py). Invalid filters are ignored."""
+    text = clean_query(params.get("q", ""))
+    filterset = filterset_class(params or None, queryset=qs)
+    if filterset.is_bound and filterset.is_valid():
+        qs = filterset.qs
+    return filterset, offerings_search(qs, text), text
 
 
 def with_area_labels(offerings):

@@ -15,7 +15,6 @@ from portal.forms import ImportUploadForm
 from portal.http import xlsx_response
 
 from . import importing, selectors, services
-from .filters import OfferingFilter
 from .forms import OfferingForm
 from .models import Offering, Status
 
@@ -37,11 +36,7 @@ def offering_list(request):
 
 def _listing(request, qs):
     """The listing's steps, shared by the page and its export: (filterset, queryset, sort, text)."""
-    text = listing.search_text(request)
-    filterset = OfferingFilter(request.GET or None, queryset=qs)
-    if filterset.is_bound and filterset.is_valid():
-        qs = filterset.qs
-    qs = selectors.offerings_search(qs, text)
+    filterset, qs, text = selectors.listing(request.GET, qs)
     sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORTS else "newest"
     return filterset, qs.order_by(*selectors.SORTS[sort][1]), sort, text
 

@@ -273,6 +273,8 @@ TEXT_FIELDS = {
     "supervision.CreditRecord": {"record": PERSONAL},
     "supervision.ReminderLog": {"key": PLAIN},
     "matching.Interest": {"note": PUBLIC},
+    "matching.Subscription": {"kind": PLAIN, "name": PUBLIC, "q": PUBLIC, "feed_token": PLAIN},
+    "matching.SubscriptionDelivery": {"kind": PLAIN},
     "inbox.Notification": {"title": PLAIN, "body": PLAIN, "link": PLAIN, "dedupe_key": PLAIN},
     "inbox.OutgoingEmail": {
         "subject": PLAIN,

@@ -220,6 +220,7 @@ CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "inbox.flush_outbox", "schedule": 60.0},
     "daily-reminders": {"task": "portal.send_reminders", "schedule": crontab(hour=8, minute=15)},
     "cleanup-imports": {"task": "portal.cleanup_imports", "schedule": crontab(hour=3, minute=30)},
+    "daily-subscriptions": {"task": "portal.send_subscriptions", "schedule": crontab(hour=8, minute=30)},
 }
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

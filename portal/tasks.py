@@ -13,3 +13,8 @@ def send_reminders():
 @shared_task(name="portal.cleanup_imports")
 def cleanup_imports():
     call_command("cleanup_imports")
+
+
+@shared_task(name="portal.send_subscriptions")
+def send_subscriptions():
+    call_command("send_subscriptions")

@@ -493,3 +493,37 @@ class InterestFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyAttribute(
         lambda o: UserFactory(role=Role.ORGANIZATION, organization=o.organization)
     )
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """订阅: a purchaser's saved search of the offer listing by default (matching/subscriptions.py)."""
+
+    class Meta:
+        model = "matching.Subscription"
+
+    user = factory.SubFactory(UserFactory)
+    kind = factory.LazyAttribute(lambda o: "demands" if o.user.role == Role.ORGANIZATION else "offerings")
+    name = factory.Sequence(lambda n: f"订阅{n}")
+    q = ""
+    filters = factory.LazyFunction(dict)
+    since = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+    feed_token = factory.Sequence(lambda n: f"feed-token-{n:06d}-abcdefghijklmnop")
+
+
+class SubscriptionDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matching.SubscriptionDelivery"
+
+    subscription = factory.SubFactory(SubscriptionFactory)
+    user = factory.SelfAttribute("subscription.user")
+    kind = factory.SelfAttribute("subscription.kind")
+    record_id = factory.Sequence(lambda n: n + 1)
+
+
+class SubscriptionStartFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matching.SubscriptionStart"
+
+    user = factory.SubFactory(
+        UserFactory, role=Role.ORGANIZATION, organization=factory.SubFactory(SocialOrganizationFactory)
+    )
