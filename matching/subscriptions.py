@@ -45,6 +45,8 @@ UNSUBSCRIBE_SALT = "matching.subscriptions.unsubscribe"
 
 
 def _union(qs, values, q_of):
+    if not values:  # an empty ModelMultipleChoiceField gives an empty queryset, not None: no filter
+        return qs
     where = Q()
     for value in values:
         where |= q_of(value)
@@ -61,7 +63,7 @@ class SubscriptionDemandFilter(DemandFilter):
         return _union(qs, values, category_q)
 
     def filter_districts(self, qs, name, values):
-        return qs.filter(district__in=values)
+        return qs.filter(district__in=values) if values else qs
 
 
 class SubscriptionOfferingFilter(OfferingFilter):

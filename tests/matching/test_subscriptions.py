@@ -66,7 +66,9 @@ def test_the_form_carries_the_listing_parameters(as_role):
 
 def test_an_organization_saves_the_demand_search_it_sees(as_role, hp_org_user, huangpu):
     client = as_role("hp_org_user")
-    response = save(client, f"q=助餐&category=0103&district={huangpu.pk}&sort=oldest&page=2&size=50", "黄浦助餐")
+    response = save(
+        client, f"q=助餐&category=0103&district={huangpu.pk}&sort=oldest&page=2&size=50", "黄浦助餐"
+    )
     assert response.status_code == 302 and response["Location"] == LIST
     s = Subscription.objects.get()
     assert (s.user, s.kind, s.name, s.q) == (hp_org_user, "demands", "黄浦助餐", "助餐")
@@ -91,7 +93,10 @@ def test_a_purchaser_saves_an_offer_search(as_role, hp_purchaser):
     response = save(as_role("hp_purchaser"), "q=康复&directory_member=yes&previously_purchased=yes", "康复")
     assert response.status_code == 302
     s = Subscription.objects.get()
-    assert (s.kind, s.filters) == ("offerings", {"directory_member": ["yes"], "previously_purchased": ["yes"]})
+    assert (s.kind, s.filters) == (
+        "offerings",
+        {"directory_member": ["yes"], "previously_purchased": ["yes"]},
+    )
 
 
 @pytest.mark.parametrize("role", ["hp_admin", "city_admin", "monitor"])
@@ -136,7 +141,14 @@ def test_bad_input_is_refused_in_chinese_and_nothing_is_saved(as_role, params, n
 
 @pytest.mark.parametrize(
     "params",
-    ["q=%00%01", "q=<script>alert(1)</script>", "category=%00", "district=%00", "budget_max=NaN", "q=' OR 1=1 --"],
+    [
+        "q=%00%01",
+        "q=<script>alert(1)</script>",
+        "category=%00",
+        "district=%00",
+        "budget_max=NaN",
+        "q=' OR 1=1 --",
+    ],
 )
 def test_hostile_parameters_never_cause_a_500(as_role, params):
     response = save(as_role("hp_org_user"), params, "试试")
@@ -163,8 +175,12 @@ def test_at_most_twenty_subscriptions(as_role, hp_org_user):
 # --- 我的订阅 ---------------------------------------------------------------------------------
 
 
-def test_the_page_lists_the_users_own_subscriptions_with_their_feed_address(as_role, hp_org_user, xh_org_user):
-    mine = SubscriptionFactory(user=hp_org_user, name="我的养老订阅", q="养老", filters={"category": ["0101"]})
+def test_the_page_lists_the_users_own_subscriptions_with_their_feed_address(
+    as_role, hp_org_user, xh_org_user
+):
+    mine = SubscriptionFactory(
+        user=hp_org_user, name="我的养老订阅", q="养老", filters={"category": ["0101"]}
+    )
     SubscriptionFactory(user=xh_org_user, name="别人的订阅")
     page = as_role("hp_org_user").get(LIST)
     html = text(page)
