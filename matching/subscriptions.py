@@ -13,6 +13,7 @@ import secrets
 from decimal import Decimal
 
 import django_filters
+from django import forms
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -35,6 +36,7 @@ from portal.models import Category, District
 from .models import Subscription, SubscriptionKind, SubscriptionStart
 
 K = SubscriptionKind
+TALL = {"size": 8}  # the edit page's multiple selects show eight rows
 MAX_PER_USER = 20
 NAME_MAX = Subscription._meta.get_field("name").max_length
 QUERY_MAX = Subscription._meta.get_field("q").max_length
@@ -54,9 +56,14 @@ def _union(qs, values, q_of):
 
 
 class SubscriptionDemandFilter(DemandFilter):
-    category = django_filters.MultipleChoiceFilter(label="项目类别", method="filter_categories")
+    category = django_filters.MultipleChoiceFilter(
+        label="项目类别", method="filter_categories", widget=forms.SelectMultiple(attrs=TALL)
+    )
     district = django_filters.ModelMultipleChoiceFilter(
-        label="服务区域", queryset=District.objects.all(), method="filter_districts"
+        label="服务区域",
+        queryset=District.objects.all(),
+        method="filter_districts",
+        widget=forms.SelectMultiple(attrs=TALL),
     )
 
     def filter_categories(self, qs, name, values):
@@ -67,9 +74,14 @@ class SubscriptionDemandFilter(DemandFilter):
 
 
 class SubscriptionOfferingFilter(OfferingFilter):
-    category = django_filters.MultipleChoiceFilter(label="项目类别", method="filter_categories")
+    category = django_filters.MultipleChoiceFilter(
+        label="项目类别", method="filter_categories", widget=forms.SelectMultiple(attrs=TALL)
+    )
     district = django_filters.ModelMultipleChoiceFilter(
-        label="服务区域", queryset=District.objects.all(), method="filter_districts"
+        label="服务区域",
+        queryset=District.objects.all(),
+        method="filter_districts",
+        widget=forms.SelectMultiple(attrs=TALL),
     )
 
     def filter_categories(self, qs, name, values):

@@ -1,8 +1,8 @@
 """对接 (issue 13), in the browser: an organization finds a matching demand on its 工作台 and says
 有意承接; the purchaser is told by 站内信, opens it, sees the interest with the 第十四条 statement,
 opens the organization's 主页 with its contacts and marks it 已联系. Every page passes axe-core and
-the 375 px and 长者模式 checks (checks.py). (The subscription and daily-command part of the issue's
-journey is not built yet.)"""
+the 375 px and 长者模式 checks (checks.py). The subscription and daily-command part of the issue's
+journey is tests/e2e/test_matching_acceptance.py."""
 
 import re
 

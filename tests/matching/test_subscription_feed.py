@@ -174,3 +174,13 @@ def test_a_listed_organization_gets_none_while_its_offers_are_hidden(hp_org, hp_
 def test_no_initial_subscription_for_purchasers(hp_purchaser, hp_org, hp_org_user):
     offer(hp_org, "0101")
     assert list(Subscription.objects.values_list("user", flat=True)) == [hp_org_user.pk]
+
+
+def test_seed_demo_gives_the_demo_organizations_their_initial_subscription(capsys):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    subs = Subscription.objects.filter(user__username__in=["huangpu_org", "xuhui_org"], is_default=True)
+    assert subs.count() == 2 and all(s.filters.get("category") for s in subs)
+    assert Subscription.objects.filter(is_default=True).count() == SubscriptionStart.objects.count()

@@ -274,6 +274,11 @@ class Command(BaseCommand):
 
         if supervision_demo.seed():
             self.stdout.write("已生成内容监测问题、失信记录和督办提醒（站内信）。")
+        from matching import subscriptions
+
+        created = subscriptions.ensure_defaults()  # 订阅: each organization account's initial subscription
+        if created:
+            self.stdout.write(f"已为 {created} 个社会组织账号创建按服务项目的初始订阅。")
 
         applications = [
             dict(
