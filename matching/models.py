@@ -89,7 +89,9 @@ class Question(models.Model):
     The question and its answer are public; who asked is never shown (only the history keeps it).
     A declined question's reason is for the asking organization only."""
 
-    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="questions", verbose_name="需求")
+    demand = models.ForeignKey(
+        Demand, on_delete=models.PROTECT, related_name="questions", verbose_name="需求"
+    )
     organization = models.ForeignKey(
         SocialOrganization, on_delete=models.PROTECT, related_name="+", verbose_name="提问社会组织"
     )

@@ -100,7 +100,9 @@ def ask(*, demand, by, text):
 
 
 def _organization_users(organization_ids):
-    return list(User.objects.filter(role=Role.ORGANIZATION, organization_id__in=organization_ids, is_active=True))
+    return list(
+        User.objects.filter(role=Role.ORGANIZATION, organization_id__in=organization_ids, is_active=True)
+    )
 
 
 @transaction.atomic

@@ -514,4 +514,6 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     demand = factory.SubFactory(DemandFactory)
     organization = factory.SubFactory(SocialOrganizationFactory)
     text = "服务对象是否包括独居老人？"
-    asked_by = factory.LazyAttribute(lambda o: UserFactory(role=Role.ORGANIZATION, organization=o.organization))
+    asked_by = factory.LazyAttribute(
+        lambda o: UserFactory(role=Role.ORGANIZATION, organization=o.organization)
+    )
