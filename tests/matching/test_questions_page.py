@@ -5,9 +5,9 @@ the number of questions and the role."""
 
 import pytest
 
+from demands import services as demand_services
 from matching import questions
 from tests.factories import DemandFactory
-from demands import services as demand_services
 from tests.html import select
 from tests.html import text_of as folded_text
 
