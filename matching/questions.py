@@ -124,6 +124,8 @@ def act(*, question, action, by, text=""):
         question.answered_at = timezone.now()
     transitions.apply(TABLE, question, action, by=by, reason=reason)
     if action == "answer":
+        # The demand's open-data record gained a Q&A: move its 最近变更时间 so incremental sync sees it.
+        type(demand).objects.filter(pk=demand.pk).update(updated_at=timezone.now())
         interested = demand.interests.exclude(status=InterestStatus.WITHDRAWN).values_list(
             "organization_id", flat=True
         )
@@ -163,3 +165,16 @@ def for_page(demand, user):
         "editor": editor,
         "mine_id": mine_id,
     }
+
+
+def answered_for(demand_ids):
+    """{demand id: its answered questions, oldest first}, one query: what open data publishes
+    (question, answer and times; never who asked)."""
+    out = {}
+    if not demand_ids:
+        return out
+    for q in Question.objects.filter(demand_id__in=list(demand_ids), status=S.ANSWERED).order_by(
+        "demand_id", "asked_at", "pk"
+    ):
+        out.setdefault(q.demand_id, []).append(q)
+    return out
