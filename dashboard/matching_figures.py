@@ -17,10 +17,10 @@ filters), grouped by the row they belong to:
 
 import statistics
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q
 
 from demands.models import LIVE_STATUSES
-from matching.models import Interest, SuggestionShown
+from matching.models import Interest
 
 from .selectors import AWARD_STATUSES, CITY_UNITS, Col, Table, percent
 
@@ -100,19 +100,25 @@ def days_to_first_interest(demands, fields):
 
 
 def awarded_and_matched(demands, fields):
-    """{row key: {"awards", "suggested", "interested", "matched" (either)}} over the awards."""
-    suggested = Exists(
-        SuggestionShown.objects.filter(demand=OuterRef("pk"), organization=OuterRef("awarded_org"))
-    )
-    interested = Exists(Interest.objects.filter(demand=OuterRef("pk"), organization=OuterRef("awarded_org")))
+    """{row key: {"awards", "suggested", "interested", "matched" (either)}} over the awards. Both
+    records are unique per (demand, organization), so each LEFT JOIN adds at most one row per award
+    (joins rather than EXISTS per row: at city scale the planner's estimate of 18,000 sub-plans
+    would switch on PostgreSQL's JIT, 0.4 s of compiling for a 0.1 s query)."""
+    winner = F("awarded_org_id")
     rows = (
         demands.filter(status__in=AWARD_STATUSES, awarded_org__isnull=False)
+        .annotate(
+            shown=FilteredRelation(
+                "suggestions_shown", condition=Q(suggestions_shown__organization_id=winner)
+            ),
+            asked=FilteredRelation("interests", condition=Q(interests__organization_id=winner)),
+        )
         .values(*fields)
         .annotate(
             awards=Count("pk"),
-            suggested=Count("pk", filter=suggested),
-            interested=Count("pk", filter=interested),
-            matched=Count("pk", filter=Q(suggested) | Q(interested)),
+            suggested=Count("pk", filter=Q(shown__isnull=False)),
+            interested=Count("pk", filter=Q(asked__isnull=False)),
+            matched=Count("pk", filter=Q(shown__isnull=False) | Q(asked__isnull=False)),
         )
         .order_by()
     )

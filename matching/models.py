@@ -60,7 +60,9 @@ class SuggestionShown(models.Model):
     """Which organizations a demand's 可能合适的社会组织 block showed (issue 13 §7: “承接方曾被推荐”).
     Written when the block is computed, once per (demand, organization): the first time is kept."""
 
-    demand = models.ForeignKey(Demand, on_delete=models.PROTECT, related_name="+", verbose_name="需求")
+    demand = models.ForeignKey(
+        Demand, on_delete=models.PROTECT, related_name="suggestions_shown", verbose_name="需求"
+    )
     organization = models.ForeignKey(
         SocialOrganization, on_delete=models.PROTECT, related_name="+", verbose_name="社会组织"
     )
