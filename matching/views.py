@@ -74,14 +74,14 @@ def interest_act(request, pk, action):
     interest = get_object_or_404(Interest.objects.select_related("demand__unit", "organization"), pk=pk)
     user = request.user
     # Someone else's interest, or an action that is not this role's: as if it did not exist (R-ACC-5).
-    if action not in services.ACTIONS or not services.ACTIONS[action][2](user, interest):
+    if action not in services.DONE or not services.WHO[action][0](user, interest):
         raise Http404
     try:
         services.act(interest=interest, action=action, by=user)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已{services.ACTIONS[action][3]}。")
+        messages.success(request, f"已{services.DONE[action]}。")
     return redirect("demands:detail", pk=interest.demand_id)
 
 
