@@ -25,3 +25,9 @@ urlpatterns += [
     ),
     path("subscriptions/unsubscribe/<str:token>/", subscription_views.unsubscribe, name="unsubscribe"),
 ]
+
+# 公开答疑 (issue 13 §6)
+urlpatterns += [
+    path("demands/<int:pk>/questions/", views.question_ask, name="question_ask"),
+    path("questions/<int:pk>/<str:action>/", views.question_act, name="question_act"),
+]

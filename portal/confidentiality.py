@@ -275,6 +275,7 @@ TEXT_FIELDS = {
     "matching.Interest": {"note": PUBLIC},
     "matching.Subscription": {"kind": PLAIN, "name": PUBLIC, "q": PUBLIC, "feed_token": PLAIN},
     "matching.SubscriptionDelivery": {"kind": PLAIN},
+    "matching.Question": {"text": PUBLIC, "answer": PUBLIC, "decline_reason": PUBLIC},
     "inbox.Notification": {"title": PLAIN, "body": PLAIN, "link": PLAIN, "dedupe_key": PLAIN},
     "inbox.OutgoingEmail": {
         "subject": PLAIN,
