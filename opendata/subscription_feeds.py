@@ -6,6 +6,8 @@ the listing's search and filters), demands or offers, with no contact details. R
 public feed (tests/matching/test_subscription_feed.py validates it with the same checker). Private:
 not cacheable by shared caches, not for search engines, no cross-origin reading."""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
@@ -18,6 +20,7 @@ from offerings.selectors import with_area_labels
 
 from .feeds import FEED_SIZE, DemandFeed, shanghai
 
+TOKEN = re.compile(r"[A-Za-z0-9_-]+")
 RELATED = {
     SubscriptionKind.DEMANDS: ("unit", "district", "street", "category__parent"),
     SubscriptionKind.OFFERINGS: ("organization", "category__parent"),
@@ -35,7 +38,9 @@ class SubscriptionFeed(DemandFeed):
         return response
 
     def get_object(self, request, token):
-        subscription = Subscription.objects.filter(feed_token=token).first() if len(token) <= 64 else None
+        # A token is URL-safe base64 (secrets.token_urlsafe); anything else (a NUL, which PostgreSQL refuses) is unknown.
+        valid = len(token) <= 64 and TOKEN.fullmatch(token)
+        subscription = Subscription.objects.filter(feed_token=token).first() if valid else None
         if subscription is None:
             raise Http404("订阅地址无效或已重新生成。")
         subscription.absolute = request.build_absolute_uri(subscriptions.feed_path(subscription))
