@@ -147,7 +147,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Degrades to an empty cache when Redis is down (portal/cache_backends.py).
-    CACHES = {"default": {"BACKEND": "portal.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL}}
+    # With Redis down it falls back to the database cache (portal/cache_backends.py); the second alias is
+    # there so that `createcachetable` (run by the migrations and `make migrate`) makes that table too.
+    CACHES = {
+        "default": {"BACKEND": "portal.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL},
+        "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"},
+    }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}

@@ -22,6 +22,7 @@ out = {
     "routers": list(getattr(settings, "DATABASE_ROUTERS", [])),
     "storage": settings.STORAGES["default"]["BACKEND"],
     "storage_class": type(default_storage).__name__,
+    "caches": {k: [v["BACKEND"], v.get("LOCATION", "")] for k, v in settings.CACHES.items()},
     "no_server_side_cursors": [a.get("DISABLE_SERVER_SIDE_CURSORS", False) for a in settings.DATABASES.values()],
 }
 if out["storage"].startswith("storages."):
@@ -90,3 +91,14 @@ def test_behind_pgbouncer_server_side_cursors_can_be_turned_off():
     )
     assert out["no_server_side_cursors"] == [True, True]
     assert probe()["no_server_side_cursors"] == [False]
+
+
+def test_with_redis_the_database_cache_table_is_still_made_for_the_fallback():
+    """The fallback of a Redis outage (portal/cache_backends.py) is the `portal_cache` table: a second
+    cache alias makes `createcachetable` (the migrations, `make migrate`) create it with REDIS_URL set."""
+    caches = probe(REDIS_URL="redis://10.0.0.13:6379/0")["caches"]
+    assert caches["default"][0] == "portal.cache_backends.ResilientRedisCache"
+    assert ["django.core.cache.backends.db.DatabaseCache", "portal_cache"] in caches.values()
+    from portal.cache_backends import FALLBACK_TABLE
+
+    assert FALLBACK_TABLE == "portal_cache"
