@@ -144,12 +144,12 @@ def plain_http_cookies(s):
 class Log:
     def __init__(self):
         self.lock = threading.Lock()
-        self.requests = []  # (time, kind, ok)
+        self.requests = []  # (time, kind, ok, status or "no answer", path)
         self.writes = []  # dicts: kind, marker, ok, time
 
-    def request(self, kind, ok):
+    def request(self, kind, ok, status, path):
         with self.lock:
-            self.requests.append((time.time(), kind, ok))
+            self.requests.append((time.time(), kind, ok, status, path))
 
     def write(self, **entry):
         with self.lock:
@@ -163,7 +163,7 @@ def call(log, s, method, path, kind, ok_status=(200, 302), **kwargs):
         ok = r.status_code in ok_status
     except requests.RequestException:
         r, ok = None, False
-    log.request(kind, ok)
+    log.request(kind, ok, r.status_code if r is not None else "no answer", path.split("?")[0])
     return r, ok
 
 
@@ -453,13 +453,11 @@ def main():
             ended = time.time()
             window = [r for r in log.requests if began <= r[0] <= ended]
             failed = [r for r in window if not r[2]]
-            by_kind = {}
-            for _, kind, _ in failed:
-                by_kind[kind] = by_kind.get(kind, 0) + 1
             table.append({
                 "fault": name, "lasted": round(ended - began, 1), "requests": len(window), "failed": len(failed),
-                "failed_by_kind": by_kind, "back_after_restore": None if back is None else round(ended - restored, 1),
-                "load": loadavg(),
+                "failed_by_kind": tally_of(r[1] for r in failed), "answers": tally_of(str(r[3]) for r in failed),
+                "reads_failed": tally_of(r[4] for r in failed if r[1] == "read"),
+                "back_after_restore": None if back is None else round(ended - restored, 1), "load": loadavg(),
             })  # fmt: skip
             load.append(loadavg())
             print(f"  {name}: {len(failed)} of {len(window)} requests failed; every page again "
@@ -485,16 +483,29 @@ def main():
             print("kept", tmp)
 
 
+def tally_of(values):
+    counts = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return counts
+
+
+def listed(counts):
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])) or "—"
+
+
 def report(table, reconciled, log, load, lag):
     print()
-    print(
-        "| fault | lasted (s) | requests in it | failed | failed by kind | every page again after restore (s) |"
-    )
-    print("|---|---|---|---|---|---|")
+    print("| fault | lasted (s) | requests in it | failed | failed by kind | answers of the failed | "
+          "every page again after restore (s) | load avg |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
     for row in table:
-        kinds = ", ".join(f"{k} {v}" for k, v in sorted(row["failed_by_kind"].items())) or "—"
-        print(f"| {row['fault']} | {row['lasted']} | {row['requests']:,} | {row['failed']:,} | {kinds} | "
-              f"{row['back_after_restore']} |")  # fmt: skip
+        print(f"| {row['fault']} | {row['lasted']} | {row['requests']:,} | {row['failed']:,} | "
+              f"{listed(row['failed_by_kind'])} | {listed(row['answers'])} | {row['back_after_restore']} | "
+              f"{row['load']} |")  # fmt: skip
+    for row in table:
+        if row["reads_failed"]:
+            print(f"reads that failed during '{row['fault']}', by page: {listed(row['reads_failed'])}")
     print()
     print("| writes | confirmed (success response) | lost | failed response | landed anyway | half-saved |")
     print("|---|---|---|---|---|---|")
