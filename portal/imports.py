@@ -2,7 +2,7 @@
 offers (R-OFF-3).
 
 - Upload: `portal.excel` checks the file (size, real .xlsx, zip entry sizes, defusedxml) and parses
-  the cells as people type them; the file is kept under MEDIA_ROOT/imports (never served) in an
+  the cells as people type them; the file is kept in the default storage under imports/ (never served) in an
   `ImportBatch` that belongs to the uploading user.
 - Preview: a django-import-export Resource builds and validates every row (the model's `clean()`:
   the same rules as the web form) without writing anything; the report lists each row's errors

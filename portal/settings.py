@@ -78,6 +78,7 @@ if BENCH_FLOORS:
 
 MIDDLEWARE = [
     "portal.logs.RequestIdMiddleware",
+    "portal.replica.ReplicaMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,13 +124,35 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Optional read replica (issue 16 §2): public listing and search pages and the public API read from it;
+# every write, and every read by a user within REPLICA_PIN_SECONDS of their own write, goes to the
+# primary (portal/replica.py). Without DATABASE_REPLICA_URL there is one database and nothing changes.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["portal.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+# Behind pgbouncer in transaction pooling mode, server-side cursors (.iterator() on PostgreSQL) break.
+if env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False):
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # A cache shared by every worker process: login rate limits live here (R-ACC-1).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Degrades to an empty cache when Redis is down (portal/cache_backends.py).
-    CACHES = {"default": {"BACKEND": "portal.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL}}
+    # With Redis down it falls back to the database cache (portal/cache_backends.py); the second alias is
+    # there so that `createcachetable` (run by the migrations and `make migrate`) makes that table too.
+    CACHES = {
+        "default": {"BACKEND": "portal.cache_backends.ResilientRedisCache", "LOCATION": REDIS_URL},
+        "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"},
+    }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
@@ -189,8 +212,32 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Every uploaded and generated file goes through Django's storage API (`default_storage`, FileFields),
+# never a path on disk, so that several web hosts and workers share the files (issue 16 §2). With
+# STORAGE_S3_BUCKET set: an S3-compatible object store (django-storages; private objects, served only
+# through the permission-checking views); without it the local disk under MEDIA_ROOT.
+STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
+if STORAGE_S3_BUCKET:
+    DEFAULT_FILE_STORAGE_CONFIG = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+            "access_key": os.environ.get("STORAGE_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("STORAGE_S3_SECRET_KEY") or None,
+            "location": os.environ.get("STORAGE_S3_PREFIX", ""),
+            "addressing_style": os.environ.get("STORAGE_S3_ADDRESSING_STYLE") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_FILE_STORAGE_CONFIG = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_FILE_STORAGE_CONFIG,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

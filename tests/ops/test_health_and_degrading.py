@@ -105,15 +105,16 @@ def test_the_real_redis_cache_is_used_when_up(redis_up):
     cache.ping()
 
 
-def test_with_the_cache_down_the_cache_answers_as_an_empty_one(redis_down):
+def test_with_the_cache_down_the_database_cache_answers_instead(redis_down):
     cache = caches["default"]
     assert cache.get("x", "default") == "default"
-    assert cache.add("x", 1, 10) is True
-    assert cache.incr("x") == 1
+    assert cache.add("x", 1, 10) is True and cache.add("x", 1, 10) is False
+    assert cache.incr("x") == 2 and cache.get("x") == 2  # counted, so rate limits still apply
     assert cache.get_many(["a", "b"]) == {}
     assert cache.get_or_set("y", lambda: 42, 10) == 42
     cache.set("z", 1)
     cache.delete("z")
+    assert cache.get("z") is None
     with pytest.raises(Exception):  # noqa: B017 - the readiness check must see the failure
         cache.ping()
 
