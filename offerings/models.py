@@ -154,6 +154,13 @@ class Offering(models.Model):
         ordering = ["-published_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="offering_status_published"),
+            # The statistics' counts of published offers by category and registration authority,
+            # from the index alone on PostgreSQL.
+            models.Index(
+                fields=["status", "category"],
+                include=["id", "organization", "previously_purchased"],
+                name="offering_status_dashboard",
+            ),
             # 可能合适的社会组织 (matching/ranking.py): a category's published offers by organization.
             models.Index(
                 fields=["category", "status", "organization", "citywide", "service_district_codes"],

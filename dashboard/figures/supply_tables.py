@@ -1,0 +1,171 @@
+"""The supply side of the statistics: published offers (R-SUB-3), the directory's members, and
+供需对比 of demands against offers."""
+
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from directory.models import Application, Edition, EditionStatus
+
+from .definitions import CITY_REGISTERED
+from .tables import Col, Table, grouped, ratio, wan
+
+
+def filter_offerings(qs, params):
+    if params.category:
+        qs = qs.filter(category__parent__code=params.category)
+    return qs
+
+
+def offers_by_category(offerings, categories):
+    measures = {"offers": Count("pk"), "purchased": Count("pk", filter=Q(previously_purchased=True))}
+    found = {r["category__parent__code"]: r for r in grouped(offerings, ["category__parent__code"], measures)}
+    rows = []
+    for code, name in categories:
+        r = found.get(code) or {}
+        rows.append({"label": name, "offers": r.get("offers", 0), "purchased": r.get("purchased", 0)})
+    return Table(
+        key="offers_category",
+        title="服务项目按项目类别统计（当前已发布）",
+        columns=[
+            Col("label", "项目类别", "text"),
+            Col("offers", "服务项目数（个）"),
+            Col("purchased", "其中曾被政府购买（个）"),
+        ],
+        rows=rows,
+        total={
+            "label": "合计",
+            "offers": sum(r["offers"] for r in rows),
+            "purchased": sum(r["purchased"] for r in rows),
+        },
+        chart={"type": "bar", "series": ["offers", "purchased"]},
+        sortable=True,
+    )
+
+
+def offers_by_district(offerings, district_rows):
+    measures = {"offers": Count("pk"), "orgs": Count("organization_id", distinct=True)}
+    found = {
+        r["organization__registration_district__code"]: r
+        for r in grouped(offerings, ["organization__registration_district__code"], measures)
+    }
+    rows = []
+    for code, name in [(None, CITY_REGISTERED), *((c, n) for _, c, n in district_rows)]:
+        r = found.get(code) or {}
+        rows.append({"label": name, "offers": r.get("offers", 0), "orgs": r.get("orgs", 0)})
+    return Table(
+        key="offers_district",
+        title="服务项目按登记管理机关统计（当前已发布）",
+        columns=[
+            Col("label", "登记管理机关", "text"),
+            Col("offers", "服务项目数（个）"),
+            Col("orgs", "发布的社会组织（家）"),
+        ],
+        rows=rows,
+        total={
+            "label": "合计",
+            "offers": sum(r["offers"] for r in rows),
+            "orgs": sum(r["orgs"] for r in rows),
+        },
+        chart={"type": "bar", "series": ["offers"]},
+        sortable=True,
+    )
+
+
+def member_applications():
+    """推荐目录成员 of every published edition (`Application.objects.published_members()`); `build`
+    keeps one edition's."""
+    return Application.objects.published_members()
+
+
+def edition_for(year):
+    """The published edition of `year`, else the latest published one before it (one query)."""
+    return Edition.objects.filter(status=EditionStatus.PUBLISHED, year__lte=year).order_by("-year").first()
+
+
+def _members_note(edition, year):
+    if edition is None:
+        return f"{year}年及以前尚无已发布的推荐目录。"
+    if edition.year != year:
+        return f"{year}年度推荐目录尚未发布，以下为{edition.year}年度推荐目录。"
+    return f"{edition.year}年度推荐目录。"
+
+
+def _members(applications, params, field):
+    qs = applications
+    if params.category:
+        qs = qs.filter(evidence__category__parent__code=params.category)
+    return {r[field]: r["members"] for r in grouped(qs, [field], {"members": Count("pk", distinct=True)})}
+
+
+def members_by_category(applications, categories, params, edition):
+    found = _members(applications, params, "evidence__category__parent__code")
+    rows = [{"label": name, "members": found.get(code, 0)} for code, name in categories]
+    return Table(
+        key="members_category",
+        title="推荐目录成员按佐证项目类别统计",
+        columns=[Col("label", "项目类别", "text"), Col("members", "社会组织（家）")],
+        rows=rows,
+        note=_members_note(edition, params.year) + "佐证项目分属两个类别的社会组织计入两个类别，因此不合计。",
+        chart={"type": "bar", "series": ["members"]},
+        sortable=True,
+    )
+
+
+def members_by_district(applications, district_rows, params, edition):
+    found = _members(applications, params, "organization__registration_district__code")
+    rows = [
+        {"label": name, "members": found.get(code, 0)}
+        for code, name in [(None, CITY_REGISTERED), *((c, n) for _, c, n in district_rows)]
+    ]
+    return Table(
+        key="members_district",
+        title="推荐目录成员按登记管理机关统计",
+        columns=[Col("label", "登记管理机关", "text"), Col("members", "社会组织（家）")],
+        rows=rows,
+        total={"label": "合计", "members": sum(r["members"] for r in rows)},
+        note=_members_note(edition, params.year),
+        chart={"type": "bar", "series": ["members"]},
+        sortable=True,
+    )
+
+
+def balance(category_table, offers_table):
+    """供需对比 per top-level category, from two tables already computed (no query)."""
+    offers = {r["label"]: r["offers"] for r in offers_table.rows}
+    rows = []
+    for r in category_table.rows:
+        rows.append(
+            {
+                "label": r["label"],
+                "demands": r["demands"],
+                "budget": r["budget"],
+                "_budget": r["_budget"],
+                "offers": offers.get(r["label"], 0),
+                "ratio": ratio(offers.get(r["label"], 0), r["demands"]),
+            }
+        )
+    total_demands = sum(r["demands"] for r in rows)
+    total_offers = sum(r["offers"] for r in rows)
+    return Table(
+        key="balance",
+        title="供需对比（按项目类别）",
+        columns=[
+            Col("label", "项目类别", "text"),
+            Col("demands", "有效需求数（个）"),
+            Col("budget", "需求预算（万元）", "wan"),
+            Col("offers", "已发布服务项目数（个）"),
+            Col("ratio", "供需比（服务项目数 ÷ 需求数）", "ratio"),
+        ],
+        rows=rows,
+        total={
+            "label": "合计",
+            "demands": total_demands,
+            "budget": wan(sum((r["_budget"] for r in rows), Decimal(0))),
+            "offers": total_offers,
+            "ratio": ratio(total_offers, total_demands),
+        },
+        note="需求为所选年度的有效需求，服务项目为当前已发布的服务项目。供需比小于 1 表示该类别的服务项目少于需求。",
+        chart={"type": "bar", "series": ["demands", "offers"]},
+        sortable=True,
+    )

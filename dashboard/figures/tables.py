@@ -1,0 +1,137 @@
+"""The result types of the statistics (a page is a `Dashboard` of `Table`s) and their number formats."""
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from portal.models import Category, District
+
+WAN = Decimal(10000)
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+UNITS = {"int": "个", "wan": "万元", "pct": "%", "ratio": ""}
+
+
+@dataclass(frozen=True)
+class Params:
+    year: int
+    category: str = ""  # top-level category code ("01"), or "" for all
+    level: str = ""  # UnitLevel value, or ""
+    source: str = ""  # "", "platform" or "external"
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    label: str
+    kind: str = "int"  # text | int | wan (万元) | pct | ratio | score | num
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list
+    rows: list = field(default_factory=list)
+    total: dict | None = None
+    note: str = ""
+    chart: dict | None = None  # {"type": "bar" | "line" | "pie", "series": [column keys]}
+    sortable: bool = False
+
+    @property
+    def label_column(self):
+        return self.columns[0]
+
+    @property
+    def value_columns(self):
+        return self.columns[1:]
+
+    def sort_by(self, key):
+        """Rows ordered by one column: numbers largest first, text in order; unknown keys ignored."""
+        col = next((c for c in self.columns if c.key == key), None)
+        if col is None or not self.sortable:
+            return False
+        if col.kind == "text":
+            self.rows.sort(key=lambda r: str(r.get(key) or ""))
+        else:
+            self.rows.sort(key=lambda r: (r.get(key) is None, -(r.get(key) or 0)))
+        return True
+
+    def chart_data(self):
+        if not self.chart:
+            return None
+        cols = {c.key: c for c in self.columns}
+        label = self.label_column.key
+        return {
+            "id": self.key,
+            "type": self.chart["type"],
+            "title": self.title,
+            "labels": [str(r[label]) for r in self.rows],
+            "series": [
+                {
+                    "name": cols[k].label,
+                    "unit": UNITS.get(cols[k].kind, ""),
+                    "data": [_number(r.get(k)) for r in self.rows],
+                }
+                for k in self.chart["series"]
+            ],
+        }
+
+
+@dataclass
+class Dashboard:
+    params: Params
+    scope_label: str
+    tables: list
+    headline: list  # [(label, display value, unit, note)]
+    edition_year: int | None = None
+
+    def table(self, key):
+        return next((t for t in self.tables if t.key == key), None)
+
+    def charts(self):
+        return [c for c in (t.chart_data() for t in self.tables) if c]
+
+
+def _number(value):
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def wan(amount):
+    """元 → 万元, two decimals (half up)."""
+    return ((amount or Decimal(0)) / WAN).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent(numerator, denominator):
+    if not denominator:
+        return None
+    return (Decimal(100) * numerator / denominator).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def ratio(numerator, denominator):
+    if not denominator:
+        return None
+    return (Decimal(numerator) / denominator).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def pct_text(value):
+    return "—" if value is None else f"{value}%"
+
+
+def grouped(qs, fields, measures):
+    """One GROUP BY query: a dict per group of `fields`, with the aggregates `measures`."""
+    return list(qs.values(*fields).annotate(**measures).order_by())
+
+
+# --- reference data (one query each) ------------------------------------------------------------
+
+
+def top_categories():
+    return list(Category.objects.filter(parent__isnull=True).order_by("code").values_list("code", "name"))
+
+
+def districts():
+    return list(District.objects.order_by("code").values_list("pk", "code", "name"))
