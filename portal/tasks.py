@@ -13,3 +13,11 @@ def send_reminders():
 @shared_task(name="portal.cleanup_imports")
 def cleanup_imports():
     call_command("cleanup_imports")
+
+
+@shared_task(name="portal.run_job", acks_late=True)
+def run_job(job_id):
+    """One background job (portal/jobs.py): an import's preview or confirm, a big export."""
+    from . import jobs
+
+    return jobs.run(job_id)
