@@ -9,7 +9,6 @@ from django.views.decorators.http import require_http_methods
 from . import jobs
 from .errors import ServiceError
 from .http import XLSX
-from .models import Job
 
 
 def _job(request, job_id):
