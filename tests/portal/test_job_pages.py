@@ -15,7 +15,8 @@ from accounts.models import Role
 from portal.models import Job
 from tests.conftest import ROLE_USERS
 from tests.factories import JobFactory, UserFactory
-from tests.html import parse, text_of as text
+from tests.html import parse
+from tests.html import text_of as text
 
 pytestmark = pytest.mark.django_db
 
