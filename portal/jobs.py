@@ -245,6 +245,7 @@ def run(job_id):
         progress.close()
         _end(job, "fail", message=FAILED)
         return job.status
+    progress._report(force=True)  # the last rows, held back by the throttle
     progress.close()
     job.refresh_from_db(fields=PROGRESS_FIELDS)
     if result.content is not None:
