@@ -87,9 +87,13 @@ def demand_rows(qs, member_ids):
         }
 
 
-def demands_response(qs, member_ids):
+def demands_sheets(qs, member_ids):
     name = f"购买服务需求_{timezone.localdate():%Y%m%d}.xlsx"
-    return file_response([Sheet("购买服务需求", DEMAND_COLUMNS, demand_rows(qs, member_ids))], name)
+    return [Sheet("购买服务需求", DEMAND_COLUMNS, demand_rows(qs, member_ids))], name
+
+
+def demands_response(qs, member_ids):
+    return file_response(*demands_sheets(qs, member_ids))
 
 
 # --- 我要提供服务 ----------------------------------------------------------------------------------
@@ -140,9 +144,13 @@ def offering_rows(qs, member_ids):
         }
 
 
-def offerings_response(qs, member_ids):
+def offerings_sheets(qs, member_ids):
     name = f"社会组织服务项目_{timezone.localdate():%Y%m%d}.xlsx"
-    return file_response([Sheet("服务项目", OFFERING_COLUMNS, offering_rows(qs, member_ids))], name)
+    return [Sheet("服务项目", OFFERING_COLUMNS, offering_rows(qs, member_ids))], name
+
+
+def offerings_response(qs, member_ids):
+    return file_response(*offerings_sheets(qs, member_ids))
 
 
 # --- 推荐目录 --------------------------------------------------------------------------------------
@@ -171,7 +179,9 @@ def member_rows(qs):
         }
 
 
+def members_sheets(qs, edition):
+    return [Sheet("推荐目录", MEMBER_COLUMNS, member_rows(qs))], f"{edition.display_title}（筛选结果）.xlsx"
+
+
 def members_response(qs, edition):
-    return file_response(
-        [Sheet("推荐目录", MEMBER_COLUMNS, member_rows(qs))], f"{edition.display_title}（筛选结果）.xlsx"
-    )
+    return file_response(*members_sheets(qs, edition))

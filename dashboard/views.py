@@ -10,7 +10,7 @@ from accounts import permissions
 from demands.models import Demand
 from demands.selectors import public_demands
 from offerings.selectors import public_offerings
-from portal import caching
+from portal import caching, export_jobs
 from portal.models import District
 
 from . import matching_figures, selectors, xlsx
@@ -35,7 +35,7 @@ class Page:
         return querystring(self.params, self.district if self.view == "district" else None)
 
 
-def _admin_page(request):
+def admin_page(request):
     """The statistics in the administrator's scope: the city (optionally one district of it), or
     the district administrator's own district, whatever the query string says (R-STA-2)."""
     user = request.user
@@ -113,7 +113,7 @@ def _public_tables(params):
     return categories, dashboard
 
 
-def _public_page(request):
+def public_page(request):
     """Published data only: public demands, published offers, the published directory. The same
     for every visitor, so it is kept in the cache for OVERVIEW_CACHE_SECONDS (5 minutes): over a
     city's data it costs the database most of a second."""
@@ -167,21 +167,31 @@ def _render(request, page, template, export_url):
     )
 
 
-def _export(request, page, prefix):
-    """The whole page (one sheet per table, and a sheet of definitions), or one table (`?table=`)."""
+def export_sheets(request, page, prefix):
+    """The whole page (one sheet per table, and a sheet of definitions), or one table (`?table=`):
+    (sheets, file name)."""
     _sort(page, request.GET.get("sort"))
     dashboard = page.dashboard
     year = page.params.year
     wanted = dashboard.table(request.GET.get("table", ""))
     if wanted is not None:
-        return xlsx.file_response([xlsx.table_sheet(wanted)], f"{year}年{prefix}_{wanted.title}.xlsx")
+        return [xlsx.table_sheet(wanted)], f"{year}年{prefix}_{wanted.title}.xlsx"
     filters = _filter_text(page)
     notes = [
         f"范围：{page.scope_label}；年度：{year}年；筛选条件：{filters}。",
         *(selectors.PUBLIC_DEFINITIONS if page.view == "public" else selectors.DEFINITIONS),
     ]
     sheets = [xlsx.table_sheet(t) for t in dashboard.tables] + [xlsx.notes_sheet(notes)]
-    return xlsx.file_response(sheets, f"{year}年{prefix}.xlsx")
+    return sheets, f"{year}年{prefix}.xlsx"
+
+
+def _export(request, page, prefix, kind):
+    """Streamed at once; above JOB_EXPORT_ROWS rows, written by a job (portal/export_jobs.py)."""
+    sheets, filename = export_sheets(request, page, prefix)
+    total = export_jobs.rows_in(sheets)
+    if export_jobs.too_big(total):
+        return export_jobs.start(request, kind, title=f"导出{filename.removesuffix('.xlsx')}", total=total)
+    return xlsx.file_response(sheets, filename)
 
 
 def _filter_text(page):
@@ -198,21 +208,25 @@ def _filter_text(page):
 
 @login_required
 def stats(request):
-    page = _admin_page(request)
+    page = admin_page(request)
     return _render(request, page, "dashboard/stats.html", "dashboard:stats_export")
+
+
+def stats_prefix(page):
+    return f"统计分析（{page.scope_label}）"
 
 
 @login_required
 def stats_export(request):
-    page = _admin_page(request)
-    return _export(request, page, f"统计分析（{page.scope_label}）")
+    page = admin_page(request)
+    return _export(request, page, stats_prefix(page), "stats_export")
 
 
 def overview(request):
-    page = _public_page(request)
+    page = public_page(request)
     return _render(request, page, "dashboard/overview.html", "dashboard:overview_export")
 
 
 def overview_export(request):
-    page = _public_page(request)
-    return _export(request, page, "数据概览")
+    page = public_page(request)
+    return _export(request, page, "数据概览", "overview_export")

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_http_methods
 from accounts import permissions
 from accounts.models import SocialOrganization
 from directory.selectors import member_organization_ids
-from portal import imports, listing
+from portal import export_jobs, listing
 from portal.errors import ServiceError
 from portal.excel import build_template
 from portal.forms import ImportUploadForm
 from portal.http import xlsx_response
 
-from . import importing, selectors, services
+from . import importing, jobs, selectors, services
 from .forms import AdjustForm, AwardForm, CancelForm, DemandForm, EvaluateForm
 from .models import PLATFORM_SOURCE, Demand, Status
 
@@ -325,29 +325,14 @@ def import_template(request):
 def import_upload(request):
     _require_purchaser(request)
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
-    return imports.upload_page(
-        request,
-        spec_factory=importing.spec,
-        form=form,
-        template="demands/import_upload.html",
-        preview_url="demands:import_preview",
-    )
+    return jobs.IMPORT.upload_page(request, form=form, template="demands/import_upload.html")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_preview(request, batch_id):
     _require_purchaser(request)
-    return imports.preview_page(
-        request,
-        kind="demand",
-        batch_id=batch_id,
-        spec_factory=importing.spec,
-        template="demands/import_preview.html",
-        done_url="demands:mine",
-        done_message=lambda report, saved: f"已发布 {saved} 个需求。",
-        failed_message="文件中有需要修改的行，没有发布任何需求。请按下表修改后重新上传。",
-    )
+    return jobs.IMPORT.preview_page(request, batch_id, template="demands/import_preview.html")
 
 
 # --- export of the public listing (R-STA-3) ----------------------------------------------------
@@ -366,4 +351,8 @@ def demand_list_export(request):
     if export_throttled(request):
         return too_many_exports()
 
-    return exports.demands_response(_listing_queryset(request), member_organization_ids())
+    qs = _listing_queryset(request)
+    total = qs.count()
+    if export_jobs.too_big(total):
+        return export_jobs.start(request, "demands_export", title="导出购买服务需求列表", total=total)
+    return exports.demands_response(qs, member_organization_ids())

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from demands.models import Demand
-from portal import listing
+from portal import export_jobs, listing
 from portal.errors import ServiceError
 from portal.excel import Column, write_rows
 from portal.http import xlsx_response
@@ -365,6 +365,21 @@ def edition_filtered_export(request, year):
     """The published directory as filtered on its page (category, district, text), to .xlsx."""
     from dashboard import exports
 
+    qs, edition = filtered_members(request, year)
+    total = qs.count()
+    if export_jobs.too_big(total):
+        return export_jobs.start(
+            request,
+            "members_export",
+            title=f"导出{edition.display_title}",
+            total=total,
+            kwargs={"year": year},
+        )
+    return exports.members_response(qs, edition)
+
+
+def filtered_members(request, year):
+    """The members of the published edition ``year`` as filtered on its page, and the edition."""
     edition = _published_edition(year)
     district = request.GET.get("district", "")
     qs = selectors.filter_members(
@@ -373,4 +388,4 @@ def edition_filtered_export(request, year):
         district=int(district) if district.isdigit() else None,
         text=listing.search_text(request),
     )
-    return exports.members_response(qs, edition)
+    return qs, edition

@@ -9,7 +9,7 @@ from demands import selectors as demand_selectors
 from demands.models import Demand
 from offerings import selectors as offering_selectors
 from offerings.models import Offering
-from portal import listing
+from portal import jobs, listing
 from portal.search import names_search
 
 from . import selectors, todos
@@ -70,7 +70,11 @@ def search_all(request):
 def workbench(request):
     """我的工作台: who I am, for which unit and district, and what waits for me."""
     user = request.user
-    context = {"is_admin": permissions.is_admin(user), "todos": todos.todos_for(user)}
+    context = {
+        "is_admin": permissions.is_admin(user),
+        "todos": todos.todos_for(user),
+        "jobs": jobs.recent(user),
+    }
     if context["is_admin"]:
         context["pending_applications"] = permissions.scope_to(
             user, AccountApplication.objects.filter(status=AccountApplication.Status.PENDING)

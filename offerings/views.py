@@ -8,13 +8,13 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from directory.selectors import member_organization_ids
-from portal import imports, listing
+from portal import export_jobs, listing
 from portal.errors import ServiceError
 from portal.excel import build_template, write_rows
 from portal.forms import ImportUploadForm
 from portal.http import xlsx_response
 
-from . import importing, selectors, services
+from . import importing, jobs, selectors, services
 from .forms import OfferingForm
 from .models import Offering, Status
 
@@ -211,12 +211,10 @@ def _refusal(organization):
 def import_upload(request):
     _require_org_user(request)
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
-    return imports.upload_page(
+    return jobs.IMPORT.upload_page(
         request,
-        spec_factory=importing.spec,
         form=form,
         template="offerings/import_upload.html",
-        preview_url="offerings:import_preview",
         refuse=_refusal(request.user.organization) if request.method == "POST" else None,
     )
 
@@ -225,14 +223,10 @@ def import_upload(request):
 @require_http_methods(["GET", "POST"])
 def import_preview(request, batch_id):
     _require_org_user(request)
-    return imports.preview_page(
+    return jobs.IMPORT.preview_page(
         request,
-        kind="offering",
-        batch_id=batch_id,
-        spec_factory=importing.spec,
+        batch_id,
         template="offerings/import_preview.html",
-        done_url="offerings:mine",
-        done_message=lambda r, saved: f"已保存：新增 {r['new']} 个，更新 {r['update']} 个服务项目。",
         refuse=_refusal(request.user.organization) if request.method == "POST" else None,
     )
 
@@ -253,4 +247,8 @@ def offering_list_export(request):
     if export_throttled(request):
         return too_many_exports()
 
-    return exports.offerings_response(_listing_queryset(request), member_organization_ids())
+    qs = _listing_queryset(request)
+    total = qs.count()
+    if export_jobs.too_big(total):
+        return export_jobs.start(request, "offerings_export", title="导出服务项目列表", total=total)
+    return exports.offerings_response(qs, member_organization_ids())

@@ -170,6 +170,14 @@ TEXT_FIELDS = {
     "portal.Category": {"code": PLAIN, "name": PLAIN},
     "portal.PurchaseType": {"code": PLAIN, "name": PLAIN, "note": PUBLIC},
     "portal.ImportBatch": {"kind": PLAIN, "original_name": PLAIN},
+    "portal.Job": {
+        "session_key": PLAIN,
+        "kind": PLAIN,
+        "title": PLAIN,
+        "stage": PLAIN,
+        "result_url": PLAIN,
+        "message": PLAIN,
+    },
     "accounts.PurchaserUnit": {
         "name": PUBLIC,
         "uscc": PLAIN,

@@ -62,6 +62,7 @@ class ImportResource(resources.ModelResource):
         self.pending = []
         self.pending_updates = []
         self.row_types = {}  # dataset row number (1-based) -> RowResult.IMPORT_TYPE_*
+        self.progress = None  # called once per row, when a job reports its progress (portal/jobs.py)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -79,6 +80,8 @@ class ImportResource(resources.ModelResource):
     def import_row(self, row, instance_loader, **kwargs):
         result = super().import_row(row, instance_loader, **kwargs)
         self.row_types[kwargs.get("row_number")] = result.import_type
+        if self.progress is not None:
+            self.progress(kwargs.get("row_number"))
         return result
 
     def save_instance(self, instance, is_create, row, **kwargs):
@@ -131,10 +134,11 @@ def _dataset(spec, parsed_rows):
     return data
 
 
-def _run(spec, parsed_rows, user, *, dry_run):
+def _run(spec, parsed_rows, user, *, dry_run, progress=None):
     """Run the resource; return (report, import_result)."""
     errors = {row.number: [(spec.header_for(k), msg) for k, msg in row.errors.items()] for row in parsed_rows}
     resource = spec.resource_factory(user)
+    resource.progress = progress
     result = resource.import_data(
         _dataset(spec, parsed_rows),
         dry_run=dry_run,
@@ -188,8 +192,11 @@ def cleanup(*, now=None):
     return count
 
 
-def start(spec, *, user, uploaded):
-    """Check and parse an upload, keep it for the user, and validate it. Raises ExcelError."""
+def start(spec, *, user, uploaded, progress=None):
+    """Check and parse an upload, keep it for the user, and validate it. Raises ExcelError.
+    ``progress``: a ``portal.jobs.Progress`` told the stage and each row (None: nobody watches)."""
+    if progress is not None:
+        progress.stage("read")
     parsed = read_sheet(uploaded, spec.columns)
     if not parsed:
         raise ExcelError("文件中没有数据行：请从第2行开始填写，每行一个项目。")
@@ -199,7 +206,9 @@ def start(spec, *, user, uploaded):
     batch = ImportBatch(kind=spec.kind, user=user, original_name=(uploaded.name or "upload.xlsx")[:200])
     uploaded.seek(0)
     batch.file.save(f"{batch.pk}.xlsx", ContentFile(uploaded.read()), save=False)
-    batch.report, _ = _run(spec, parsed, user, dry_run=True)
+    if progress is not None:
+        progress.stage("check", total=len(parsed))
+    batch.report, _ = _run(spec, parsed, user, dry_run=True, progress=progress)
     batch.report["sheet"] = getattr(parsed, "sheet_title", "")
     batch.save()
     return batch
@@ -213,12 +222,16 @@ def get_batch(*, kind, user, batch_id):
         return None
 
 
-def confirm(spec, *, batch):
+def confirm(spec, *, batch, progress=None):
     """Save every row or none. Returns (saved_count, report)."""
+    if progress is not None:
+        progress.stage("read")
     with batch.file.open("rb") as fh:
         parsed = read_sheet(fh, spec.columns)
+    if progress is not None:
+        progress.stage("write", total=len(parsed))
     with transaction.atomic():
-        report, _ = _run(spec, parsed, batch.user, dry_run=False)
+        report, _ = _run(spec, parsed, batch.user, dry_run=False, progress=progress)
         if report["error_rows"]:
             transaction.set_rollback(True)
     report["sheet"] = getattr(parsed, "sheet_title", "")

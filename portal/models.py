@@ -4,6 +4,7 @@ Loaded by data migrations from `portal/data/*.csv`; administrators may edit rows
 so code depends on a row only through its `code`.
 """
 
+import datetime
 import uuid
 
 from django.db import models
@@ -127,3 +128,110 @@ class ImportBatch(models.Model):
     def delete(self, *args, **kwargs):
         self.file.delete(save=False)
         return super().delete(*args, **kwargs)
+
+
+def job_file_path(instance, filename):
+    return f"jobs/{instance.pk}/{filename}"
+
+
+class JobQuerySet(models.QuerySet):
+    def owned_by(self, user, session_key=""):
+        """The jobs this visitor may see (issue 16 §1): a user's own; a visitor's, by its session."""
+        if user is not None and user.is_authenticated:
+            return self.filter(owner=user)
+        if session_key:
+            return self.filter(owner__isnull=True, session_key=session_key)
+        return self.none()
+
+    def stale(self, now, minutes):
+        """Started jobs whose worker has not reported for ``minutes`` (it died), and queued jobs that
+        no worker took up in that time (the broker lost them)."""
+        cutoff = now - datetime.timedelta(minutes=minutes)
+        return self.filter(
+            models.Q(status=Job.Status.RUNNING, heartbeat_at__lt=cutoff)
+            | models.Q(status=Job.Status.QUEUED, created_at__lt=cutoff, heartbeat_at__isnull=True)
+            | models.Q(status=Job.Status.QUEUED, heartbeat_at__lt=cutoff)
+        )
+
+
+class Job(models.Model):
+    """Long work done in the background with a progress bar (issue 16 §1): an Excel import's preview
+    or confirm, a big export. It belongs to the user who started it (a visitor's to its session);
+    nobody else sees it, its progress or its file. The status moves only through
+    ``portal.jobs.TABLE`` and ``portal.transitions``."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "处理中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "未完成"
+        EXPIRED = "expired", "已过期"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="发起人",
+    )
+    session_key = models.CharField("访客会话", max_length=40, blank=True)
+    kind = models.CharField("类型", max_length=40)
+    title = models.CharField("名称", max_length=200)
+    params = models.JSONField("参数", default=dict, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField("阶段", max_length=20, blank=True)
+    rows_done = models.PositiveIntegerField("已处理行数", default=0)
+    rows_total = models.PositiveIntegerField("总行数", default=0)
+    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    stage_started_at = models.DateTimeField("本阶段开始时间", null=True, blank=True)
+    heartbeat_at = models.DateTimeField("最近进展时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    expires_at = models.DateTimeField("文件保留至", null=True, blank=True)
+    source = models.FileField("上传文件", upload_to=job_file_path, max_length=200, blank=True)
+    result_file = models.FileField("生成的文件", upload_to=job_file_path, max_length=200, blank=True)
+    result_url = models.CharField("结果地址", max_length=300, blank=True)
+    message = models.TextField("结果说明", blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_recent")]
+
+    def __str__(self):
+        return f"{self.title}（{self.get_status_display()}）"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("job", args=[self.pk])
+
+    def is_owned_by(self, user, session_key=""):
+        """The object twin of ``Job.objects.owned_by``."""
+        if user is not None and user.is_authenticated:
+            return self.owner_id == user.pk
+        return bool(session_key) and self.owner_id is None and self.session_key == session_key
+
+    def is_stale(self, now, minutes):
+        """The object twin of ``Job.objects.stale``."""
+        cutoff = now - datetime.timedelta(minutes=minutes)
+        if self.status == self.Status.RUNNING:
+            return self.heartbeat_at is not None and self.heartbeat_at < cutoff
+        if self.status == self.Status.QUEUED:
+            return (self.heartbeat_at or self.created_at) < cutoff
+        return False
+
+    @property
+    def is_finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.EXPIRED)
+
+    def remove_files(self):
+        for field in (self.source, self.result_file):
+            if field:
+                field.delete(save=False)

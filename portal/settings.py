@@ -266,9 +266,17 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "flush-outbox": {"task": "inbox.flush_outbox", "schedule": 60.0},
     "daily-reminders": {"task": "portal.send_reminders", "schedule": crontab(hour=8, minute=15)},
-    "cleanup-imports": {"task": "portal.cleanup_imports", "schedule": crontab(hour=3, minute=30)},
+    # Hourly: abandoned uploads (24 hours old) and expired jobs' files (JOB_KEEP_HOURS).
+    "cleanup-imports": {"task": "portal.cleanup_imports", "schedule": crontab(minute=30)},
     "daily-subscriptions": {"task": "portal.send_subscriptions", "schedule": crontab(hour=8, minute=30)},
 }
+# Long work as a job with a progress bar (portal/jobs.py): Excel imports above JOB_IMPORT_ROWS rows, exports
+# above JOB_EXPORT_ROWS rows; smaller ones are answered at once. Generated files are kept JOB_KEEP_HOURS; a
+# job without news from its worker for JOB_STALE_MINUTES is marked 未完成 (its owner may start it again).
+JOB_IMPORT_ROWS = int(os.environ.get("JOB_IMPORT_ROWS", "300"))
+JOB_EXPORT_ROWS = int(os.environ.get("JOB_EXPORT_ROWS", "5000"))
+JOB_KEEP_HOURS = int(os.environ.get("JOB_KEEP_HOURS", "24"))
+JOB_STALE_MINUTES = int(os.environ.get("JOB_STALE_MINUTES", "10"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

@@ -18,3 +18,11 @@ def cleanup_imports():
 @shared_task(name="portal.send_subscriptions")
 def send_subscriptions():
     call_command("send_subscriptions")
+
+
+@shared_task(name="portal.run_job", acks_late=True)
+def run_job(job_id):
+    """One background job (portal/jobs.py): an import's preview or confirm, a big export."""
+    from . import jobs
+
+    return jobs.run(job_id)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from home import views as home_views
-from portal import health, views
+from portal import health, job_views, views
 
 admin.site.site_header = "供需对接平台 管理后台"
 admin.site.site_title = "供需对接平台 管理后台"
@@ -20,6 +20,9 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("", home_views.home, name="home"),
     path("workbench/", home_views.workbench, name="workbench"),
+    path("jobs/<uuid:job_id>/", job_views.job_page, name="job"),
+    path("jobs/<uuid:job_id>/status.json", job_views.job_status, name="job_status"),
+    path("jobs/<uuid:job_id>/file", job_views.job_file, name="job_file"),
     path("demands/", include("demands.urls")),
     path("offerings/", include("offerings.urls")),
     path("directory/", include("directory.urls")),

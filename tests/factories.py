@@ -37,7 +37,7 @@ from inbox.models import Notification, OutgoingEmail
 from notices.models import Article, Attachment, Download, ItemStatus, Link, Message, PublisherKind
 from offerings.models import Offering
 from offerings.models import Status as OfferingStatus
-from portal.models import Category, District, ImportBatch, PurchaseType, Street
+from portal.models import Category, District, ImportBatch, Job, PurchaseType, Street
 from supervision.models import (
     CreditRecord,
     Finding,
@@ -527,6 +527,19 @@ class SubscriptionStartFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(
         UserFactory, role=Role.ORGANIZATION, organization=factory.SubFactory(SocialOrganizationFactory)
     )
+
+
+class JobFactory(factory.django.DjangoModelFactory):
+    """A background job (issue 16 §1), queued, owned by a user."""
+
+    class Meta:
+        model = Job
+
+    kind = "offerings_export"
+    title = "导出服务项目列表"
+    owner = factory.SubFactory(UserFactory)
+    params = factory.LazyFunction(lambda: {"path": "/offerings/export.xlsx", "query": "", "kwargs": {}})
+    rows_total = 6000
 
 
 class SuggestionShownFactory(factory.django.DjangoModelFactory):

@@ -10,6 +10,7 @@ from demands import importing
 from demands.models import Demand
 from portal.excel import write_rows
 from tests.import_preview import ImportPreview
+from tests.jobs_helpers import through_job
 from tests.xlsx import XLSX_TYPE
 
 TEMPLATE_NAME = "购买服务需求批量发布模板.xlsx"
@@ -49,7 +50,7 @@ def upload_and_follow(client, rows, name="需求批量发布.xlsx"):
     """Upload `rows`, follow the redirect; return (the preview, its url)."""
     response = upload(client, xlsx_file(rows, name))
     assert response.status_code == 302, response.content.decode()[:2000]
-    url = response["Location"]
+    url = through_job(client, response["Location"])  # above JOB_IMPORT_ROWS rows: through a job
     assert url.startswith("/demands/import/") and url != reverse("demands:import")
     return Preview(client.get(url)), url
 

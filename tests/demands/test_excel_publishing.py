@@ -17,6 +17,7 @@ from tests.demands.excel_helpers import (
     xlsx_file,
 )
 from tests.factories import DemandFactory
+from tests.jobs_helpers import confirm_through_job
 
 # --- a good file ----------------------------------------------------------------------------
 
@@ -135,9 +136,12 @@ def test_five_thousand_rows_with_one_bad_row_save_nothing(login, hp_purchaser):
     assert "不能早于" in preview.error_for(4323, "实施结束日期")
     assert not preview.can_confirm
 
-    response = client.post(url)
+    job = confirm_through_job(client, url)  # above JOB_IMPORT_ROWS rows: a job
 
-    assert response.status_code == 200
+    assert (job.status, job.message) == (
+        "failed",
+        "文件中有需要修改的行，没有发布任何需求。请按下表修改后重新上传。",
+    )
     assert demand_count() == 0
     assert Demand.history.model.objects.count() == 0
 

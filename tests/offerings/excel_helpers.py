@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from offerings import importing
 from offerings.models import Offering
 from tests.import_preview import ImportPreview
+from tests.jobs_helpers import through_job
 from tests.xlsx import XLSX_TYPE
 
 SHEET = "数据"
@@ -76,7 +77,7 @@ def upload_and_follow(client, content, name="服务项目批量上传.xlsx"):
     """Upload, follow the redirect to the preview; return (Preview, its url)."""
     response = upload(client, content, name)
     assert response.status_code == 302, response.content.decode()[:3000]
-    url = response["Location"]
+    url = through_job(client, response["Location"])  # above JOB_IMPORT_ROWS rows: through a job
     assert url.startswith("/offerings/import/") and url != reverse("offerings:import")
     return Preview(client.get(url)), url
 

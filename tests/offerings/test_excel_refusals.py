@@ -13,6 +13,7 @@ from offerings.models import Offering
 from portal.models import ImportBatch
 from tests.factories import OfferingFactory
 from tests.html import text
+from tests.jobs_helpers import confirm_through_job
 from tests.offerings.excel_helpers import (
     SHEET,
     assert_chinese_without_python,
@@ -266,7 +267,8 @@ def test_the_last_of_a_few_hundred_rows_being_wrong_saves_nothing(login, hp_org_
     assert (preview.total, preview.error_rows) == (400, 1)
     assert preview.rows_with_errors == [401]
     assert "以元为单位" in preview.error_for(401, "购买金额（元）")
-    assert client.post(url).status_code == 200
+    job = confirm_through_job(client, url)  # above JOB_IMPORT_ROWS rows: a job, ending back at the preview
+    assert (job.status, job.result_url) == ("failed", url)
     assert offer_count() == 0
     assert Offering.history.model.objects.count() == 0
 
@@ -282,7 +284,7 @@ def test_two_thousand_rows_with_the_last_one_wrong_save_nothing(login, hp_org_us
     assert (preview.total, preview.error_rows) == (2000, 1)
     assert preview.rows_with_errors == [2001]
     assert "全市" in preview.error_for(2001, "服务区域")
-    assert client.post(url).status_code == 200
+    assert confirm_through_job(client, url).status == "failed"
     assert offer_count() == 0
 
 
