@@ -148,7 +148,12 @@ def test_the_broker_down_keeps_the_message_for_beat(django_capture_on_commit_cal
 
 def test_beat_schedules_the_outbox_the_reminders_and_the_cleanup():
     tasks = {entry["task"] for entry in celery_app.conf.beat_schedule.values()}
-    assert tasks == {"inbox.flush_outbox", "portal.send_reminders", "portal.cleanup_imports"}
+    assert tasks == {
+        "inbox.flush_outbox",
+        "portal.send_reminders",
+        "portal.cleanup_imports",
+        "portal.send_subscriptions",
+    }
     celery_app.loader.import_default_modules()  # what a worker does at start: autodiscovery
     assert set(tasks) <= set(celery_app.tasks)
 

@@ -175,7 +175,7 @@ def test_the_estimate_follows_the_pace_of_the_current_stage():
     assert jobs.remaining_seconds(job, NOW) is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_progress_inside_a_transaction_is_written_aside_so_the_page_sees_it(settings):
     """A confirm holds one transaction for all its rows; the worker's progress goes through a connection
     of its own, so it is there even though the work's transaction is rolled back."""

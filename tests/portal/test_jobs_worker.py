@@ -15,7 +15,7 @@ from tests.factories import JobFactory
 BROKER = os.environ.get("CELERY_TEST_BROKER_URL", "")
 pytestmark = [
     pytest.mark.skipif(not BROKER, reason="CELERY_TEST_BROKER_URL is not set: no real worker to talk to"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 
