@@ -28,24 +28,38 @@ def _raw(source, name):
     return None if value is None else str(value).strip()
 
 
-def integer(source, name="", *, default=None, minimum=None, maximum=MAX_ID, label=None):
-    """An integer from `source[name]` (a QueryDict, a dict, or the value itself); `default` when empty."""
+def integer(source, name="", *, default=None, minimum=None, maximum=MAX_ID, label=None, lenient=False):
+    """An integer from `source[name]` (a QueryDict, a dict, or the value itself); `default` when empty.
+
+    Only ASCII digits with an optional sign, at most 19 of them, within [minimum, maximum]: anything
+    else (full-width or Arabic-Indic digits, 1e309, 5,000 digits, NUL) raises BadParameter, or, with
+    `lenient=True` (a listing's filter, where an odd value means "not filtered"), gives `default`."""
     raw = _raw(source, name) if name else _raw(source, None) if not hasattr(source, "get") else None
     label = label or name or "参数"
     if raw in (None, ""):
         return default
-    digits = raw.lstrip("+-")
-    if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_DIGITS:
-        raise BadParameter(f"“{label}”应为整数，收到的值无法识别。")
-    value = int(raw)
-    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        low = "" if minimum is None else f"{minimum}"
-        raise BadParameter(f"“{label}”超出范围（应在 {low}～{maximum} 之间）。")
+    try:
+        digits = raw[1:] if raw[:1] in "+-" else raw
+        if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_DIGITS:
+            raise BadParameter(f"“{label}”应为整数，收到的值无法识别。")
+        value = int(raw)
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            low = "" if minimum is None else f"{minimum}"
+            raise BadParameter(f"“{label}”超出范围（应在 {low}～{maximum} 之间）。")
+    except BadParameter:
+        if lenient:
+            return default
+        raise
     return value
 
 
-def object_id(source, name="id", *, default=None, label="编号"):
-    return integer(source, name, default=default, minimum=1, label=label)
+def object_id(source, name="id", *, default=None, label="编号", lenient=False):
+    return integer(source, name, default=default, minimum=1, label=label, lenient=lenient)
+
+
+def optional_id(source, name="id", *, label="编号"):
+    """An id that narrows a listing or picks an optional record: None when empty or malformed."""
+    return object_id(source, name, label=label, lenient=True)
 
 
 def ids(values, *, label="编号"):
@@ -53,12 +67,14 @@ def ids(values, *, label="编号"):
     return [object_id(value, label=label) for value in values]
 
 
-def page(source, name="page"):
-    return integer(source, name, default=1, minimum=1, maximum=1_000_000, label="页码")
+def page(source, name="page", *, lenient=False):
+    return integer(source, name, default=1, minimum=1, maximum=1_000_000, label="页码", lenient=lenient)
 
 
-def year(source, name="year", *, default=None):
-    return integer(source, name, default=default, minimum=2000, maximum=2100, label="年度")
+def year(source, name="year", *, default=None, minimum=2000, maximum=2100, lenient=False):
+    return integer(
+        source, name, default=default, minimum=minimum, maximum=maximum, label="年度", lenient=lenient
+    )
 
 
 def date(source, name, *, default=None, label="日期"):
