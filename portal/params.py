@@ -127,23 +127,35 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
 
+def _without_nul(query):
+    """The query string without NUL characters: PostgreSQL cannot compare a text with one (a filter, a
+    code, a search term would answer 500), and no value the site understands holds one; the listings
+    answer as for the value without it. (Forms refuse a NUL in a POST with a message at the field:
+    Django's ProhibitNullCharactersValidator on every CharField.)"""
+    cleaned = query.copy()
+    for name in list(cleaned):
+        cleaned.setlist(name, [value.replace("\x00", "") for value in cleaned.getlist(name)])
+    cleaned._mutable = False
+    return cleaned
+
+
 class ParameterGuard:
     """Middleware: a query-string value longer than MAX_QUERY_VALUE_CHARS is refused before any view
-    (and the admin's search) sees it; a save refused by the confidentiality backstop that no view
+    (and the admin's search) sees it, NUL characters are dropped from the query; a save refused by the confidentiality backstop that no view
     caught answers 400 with its message instead of 500."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        for values in request.GET.lists():
-            if len(values[0]) > MAX_QUERY_VALUE_CHARS or any(
-                len(v) > MAX_QUERY_VALUE_CHARS for v in values[1]
-            ):
+        for name, values in request.GET.lists():
+            if len(name) > MAX_QUERY_VALUE_CHARS or any(len(v) > MAX_QUERY_VALUE_CHARS for v in values):
                 return bad_request(
                     request,
                     BadParameter(f"查询内容过长（不能超过 {MAX_QUERY_VALUE_CHARS} 个字符），请缩短后再试。"),
                 )
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            request.GET = _without_nul(request.GET)
         return self.get_response(request)
 
     def process_exception(self, request, exception):
