@@ -129,7 +129,10 @@ def message_board(request):
             request.session["message_number"] = message.number
             return redirect("notices:message_done")
     page = Paginator(
-        Message.objects.filter(status=Message.Status.APPROVED).order_by("-created_at"), 10
+        Message.objects.select_related("district")
+        .filter(status=Message.Status.APPROVED)
+        .order_by("-created_at"),
+        10,
     ).get_page(listing.page_number(request))
     return render(request, "notices/messages.html", {"form": form, "page": page})
 
@@ -176,7 +179,9 @@ def manage(request):
             ],
             "publisher": permissions.publisher_for(user),
             "can_moderate": permissions.can_moderate_messages(user),
-            "pending_messages": Message.objects.filter(status=Message.Status.PENDING).count()
+            "pending_messages": permissions.messages_moderated_by(user, Message.objects.all())
+            .filter(status=Message.Status.PENDING)
+            .count()
             if permissions.can_moderate_messages(user)
             else 0,
         },
@@ -252,7 +257,8 @@ def moderation(request):
     status = request.GET.get("status", Message.Status.PENDING)
     if status not in Message.Status.values:
         status = Message.Status.PENDING
-    page = Paginator(Message.objects.filter(status=status).order_by("-created_at"), 20).get_page(
+    scoped = permissions.messages_moderated_by(request.user, Message.objects.select_related("district"))
+    page = Paginator(scoped.filter(status=status).order_by("-created_at"), 20).get_page(
         listing.page_number(request)
     )
     return render(
@@ -267,7 +273,9 @@ def moderation(request):
 def moderate(request, pk):
     if not permissions.can_moderate_messages(request.user):
         raise PermissionDenied
-    message = get_object_or_404(Message, pk=pk)
+    message = get_object_or_404(
+        permissions.messages_moderated_by(request.user, Message.objects.select_related("district")), pk=pk
+    )
     form = ModerateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
