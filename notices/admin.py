@@ -4,15 +4,15 @@ district's messages, the city all); moderation itself happens on the site's ç•™è
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import permissions
+from accounts.admin_scoping import SafeHistoryAdmin
 
 from .models import Message
 
 
 @admin.register(Message)
-class MessageAdmin(SimpleHistoryAdmin):
+class MessageAdmin(SafeHistoryAdmin):
     list_display = ["number", "subject", "district_label", "status", "created_at", "moderate_link"]
     list_filter = ["status"]
     search_fields = ["number", "subject", "body"]

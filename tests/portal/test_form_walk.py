@@ -161,3 +161,11 @@ def test_every_admin_changelist_survives_a_huge_search(role, request, world):
             if response.status_code >= 500 or (expected == {400} and response.status_code != 400):
                 failures.append(f"{url} q={len(q)} chars → {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+def test_a_past_version_page_with_a_non_numeric_id_is_a_404(request, world, hp_purchaser):
+    """Found by the walk on PostgreSQL: /admin/accounts/user/<id>/history/password/ answered 500."""
+    client = client_for(request, "city_admin")
+    for version in ("password", "9" * 5000, "-1", "１２"):
+        response = client.get(f"/admin/accounts/user/{hp_purchaser.pk}/history/{version}/")
+        assert response.status_code == 404, (version, response.status_code)
