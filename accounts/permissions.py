@@ -377,3 +377,26 @@ def can_view_interests(user, demand):
 
 
 DISTRICT_PATHS["matching.interest"] = "demand__unit__district"
+
+
+# --- 公开答疑 on a demand (issue 13 §6) --------------------------------------------------------
+
+
+def can_ask_question(user, demand):
+    """A logged-in eligible organization (not on the 严重失信名单, R-SUB-3), of any district, asks on a
+    有效需求 (public, not cancelled)."""
+    return is_organization_user(user) and user.organization.is_eligible and demand.is_live
+
+
+def can_answer_question(user, question):
+    """The demand's editors answer or decline: who maintains the demand (`can_edit_demand`)."""
+    return can_edit_demand(user, question.demand)
+
+
+def can_withdraw_question(user, question):
+    """The asking organization (any of its accounts) withdraws its own question, and alone sees why
+    a question was declined."""
+    return is_organization_user(user) and question.organization_id == user.organization_id
+
+
+DISTRICT_PATHS["matching.question"] = "demand__unit__district"

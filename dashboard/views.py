@@ -13,7 +13,7 @@ from offerings.selectors import public_offerings
 from portal import caching
 from portal.models import District
 
-from . import selectors, xlsx
+from . import matching_figures, selectors, xlsx
 from .forms import FilterForm, parse_district_id, parse_params, querystring
 
 
@@ -70,6 +70,10 @@ def _admin_page(request):
         categories=categories,
         district_rows=district_rows,
     )
+    # 对接成效 (issue 13 §7): one table more, on the page and in the export.
+    dashboard.tables.append(
+        matching_figures.table(selectors.filter_demands(demands, params), view, district_rows)
+    )
     return Page(
         view=view,
         scope_label=scope_label,
@@ -92,6 +96,7 @@ def _in_district(qs, district):
 
 def _public_tables(params):
     categories = selectors.top_categories()
+    district_rows = selectors.districts()
     dashboard = selectors.build(
         demands=public_demands(),
         offerings=public_offerings(),
@@ -99,7 +104,11 @@ def _public_tables(params):
         params=params,
         view="public",
         categories=categories,
-        district_rows=selectors.districts(),
+        district_rows=district_rows,
+    )
+    # 对接成效 (issue 13 §7)
+    dashboard.tables.append(
+        matching_figures.table(selectors.filter_demands(public_demands(), params), "public", district_rows)
     )
     return categories, dashboard
 

@@ -8,29 +8,34 @@ from accounts import permissions
 from accounts.models import User
 from inbox.models import Kind
 from inbox.services import notify
-from portal import confidentiality
+from portal import confidentiality, transitions
 from portal.errors import ServiceError
+from portal.transitions import NEW
 
 from .models import Interest, InterestStatus
 
 S = InterestStatus
-# action → (the statuses it may start from, the status it leads to, who may take it, history label)
-ACTIONS = {
-    "express": ({S.WITHDRAWN}, S.ACTIVE, permissions.can_withdraw_interest, "重新表达承接意向"),
-    "withdraw": (
-        {S.ACTIVE, S.CONTACTED, S.UNSUITABLE},
-        S.WITHDRAWN,
-        permissions.can_withdraw_interest,
-        "撤回承接意向",
-    ),
-    "contact": ({S.ACTIVE, S.UNSUITABLE}, S.CONTACTED, permissions.can_mark_interest, "购买主体标记为已联系"),
-    "unsuitable": (
-        {S.ACTIVE, S.CONTACTED},
-        S.UNSUITABLE,
-        permissions.can_mark_interest,
-        "购买主体标记为不合适",
-    ),
+# One table (portal/transitions): action → (from-states, to-state). A first 有意承接 creates the record.
+TABLE = transitions.Table(
+    noun="承接意向",
+    states=tuple(S.values),
+    actions={
+        "express": ({NEW, S.WITHDRAWN}, S.ACTIVE),
+        "withdraw": ({S.ACTIVE, S.CONTACTED, S.UNSUITABLE}, S.WITHDRAWN),
+        "contact": ({S.ACTIVE, S.UNSUITABLE}, S.CONTACTED),
+        "unsuitable": ({S.ACTIVE, S.CONTACTED}, S.UNSUITABLE),
+    },
+    labels={"express": "表达", "withdraw": "撤回", "contact": "标记为已联系", "unsuitable": "标记为不合适"},
+    messages={"express": "贵组织已表达过承接意向。"},
+)
+# action → who may take it (on the interest) and the history reason
+WHO = {
+    "express": (permissions.can_withdraw_interest, "重新表达承接意向"),
+    "withdraw": (permissions.can_withdraw_interest, "撤回承接意向"),
+    "contact": (permissions.can_mark_interest, "购买主体标记为已联系"),
+    "unsuitable": (permissions.can_mark_interest, "购买主体标记为不合适"),
 }
+DONE = {"withdraw": "撤回承接意向", "contact": "标记为已联系", "unsuitable": "标记为不合适"}
 
 
 def _demand_link(demand):
@@ -62,18 +67,16 @@ def express(*, demand, by, note="", offering=None):
     note = _check_text(note, offering, organization)
     interest = Interest.objects.select_for_update().filter(demand=demand, organization=organization).first()
     if interest is not None:
-        if interest.status != S.WITHDRAWN:
-            raise ServiceError("贵组织已表达过承接意向。")
+        transitions.check(TABLE, interest, "express")
         interest.note, interest.offering = note, offering
-        _apply(interest, "express", by)
+        transitions.apply(TABLE, interest, "express", by=by, reason=WHO["express"][1])
     else:
         interest = Interest(
             demand=demand, organization=organization, offering=offering, note=note, created_by=by
         )
-        interest._change_reason = "表达承接意向"
         try:
             with transaction.atomic():
-                interest.save()
+                transitions.apply(TABLE, interest, "express", by=by, reason="表达承接意向")
         except IntegrityError as exc:  # a double submit
             raise ServiceError("贵组织已表达过承接意向。") from exc
     notify(
@@ -87,28 +90,19 @@ def express(*, demand, by, note="", offering=None):
     return interest
 
 
-def _apply(interest, action, by):
-    sources, to, _, label = ACTIONS[action]
-    if interest.status not in sources:
-        raise ServiceError(f"“{interest.get_status_display()}”的承接意向不能{label}。")
-    interest.status = to
-    interest._change_reason = label
-    interest.save()
-
-
 @transaction.atomic
 def act(*, interest, action, by):
     """withdraw (the organization), contact / unsuitable (the purchaser)."""
-    if action not in ACTIONS or action == "express":
+    if action not in DONE:
         raise ServiceError("未知的操作。")
     interest = (
         Interest.objects.select_for_update().select_related("demand", "organization").get(pk=interest.pk)
     )
-    if not ACTIONS[action][2](by, interest):
+    if not WHO[action][0](by, interest):
         raise PermissionDenied
     if action != "withdraw" and interest.demand.status != "published":
         raise ServiceError("该需求已不在征集中。")
-    _apply(interest, action, by)
+    transitions.apply(TABLE, interest, action, by=by, reason=WHO[action][1])
     if action in ("contact", "unsuitable"):
         notify(
             users=User.objects.of_organization(interest.organization_id),

@@ -14,3 +14,9 @@ urlpatterns = [
         name="interest_act",
     ),
 ]
+
+# 公开答疑 (issue 13 §6)
+urlpatterns += [
+    path("demands/<int:pk>/questions/", views.question_ask, name="question_ask"),
+    path("questions/<int:pk>/<str:action>/", views.question_act, name="question_act"),
+]

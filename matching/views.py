@@ -11,8 +11,8 @@ from offerings.models import Offering
 from portal import params
 from portal.errors import ServiceError
 
-from . import profiles, services
-from .models import Interest
+from . import profiles, questions, services
+from .models import Interest, Question
 
 
 def organization_profile(request, pk):
@@ -68,12 +68,46 @@ def interest_act(request, pk, action):
     interest = get_object_or_404(Interest.objects.select_related("demand__unit", "organization"), pk=pk)
     user = request.user
     # Someone else's interest, or an action that is not this role's: as if it did not exist (R-ACC-5).
-    if action not in services.ACTIONS or not services.ACTIONS[action][2](user, interest):
+    if action not in services.DONE or not services.WHO[action][0](user, interest):
         raise Http404
     try:
         services.act(interest=interest, action=action, by=user)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已{services.ACTIONS[action][3]}。")
+        messages.success(request, f"已{services.DONE[action]}。")
     return redirect("demands:detail", pk=interest.demand_id)
+
+
+# --- 公开答疑 (issue 13 §6) ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def question_ask(request, pk):
+    demand = get_object_or_404(Demand.objects.public().select_related("unit"), pk=pk)
+    if not permissions.is_organization_user(request.user):
+        raise Http404
+    try:
+        questions.ask(demand=demand, by=request.user, text=request.POST.get("text", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "问题已提交，购买主体答复后将公开显示（不显示提问组织）。")
+    return redirect(questions.demand_link(demand))
+
+
+@login_required
+@require_POST
+def question_act(request, pk, action):
+    question = get_object_or_404(Question.objects.select_related("demand"), pk=pk)
+    # Someone else's question, or an action that is not this role's: as if it did not exist (R-ACC-5).
+    if action not in questions.WHO or not questions.WHO[action][0](request.user, question):
+        raise Http404
+    try:
+        questions.act(question=question, action=action, by=request.user, text=request.POST.get("text", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已{questions.TABLE.labels[action]}该问题。")
+    return redirect(questions.demand_link(question.demand))

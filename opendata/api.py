@@ -20,6 +20,7 @@ from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from directory.selectors import member_organization_ids
+from matching.questions import answered_for
 from portal.models import District
 
 from . import ocds, schemas, selectors
@@ -189,7 +190,7 @@ def demand_list(request, query: Query[DemandQuery]):
 
     def to_dict(records):
         members = member_organization_ids() if any(d.awarded_org_id for d in records) else frozenset()
-        serializer = Serializer(request, members=members)
+        serializer = Serializer(request, members=members, questions=answered_for([d.pk for d in records]))
         return [serializer.demand(d) for d in records]
 
     return page_of(request, query, qs, sync, to_dict)
@@ -207,7 +208,7 @@ def demand_detail(request, pk: int = Path(..., description="编号（id）", exa
     if demand is None:
         raise Http404("未找到该需求：不存在或未公开。")
     members = member_organization_ids() if demand.awarded_org_id else frozenset()
-    return Serializer(request, members=members).demand(demand)
+    return Serializer(request, members=members, questions=answered_for([demand.pk])).demand(demand)
 
 
 # --- offers ------------------------------------------------------------------------------------------

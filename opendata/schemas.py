@@ -85,6 +85,15 @@ class Evaluation(Out):
     evaluated_on: Day | None
 
 
+class Question(Out):
+    """公开答疑中已答复的一个问题（不含提问的社会组织）"""
+
+    question: str = Field(description="问题")
+    answer: str = Field(description="购买主体的答复")
+    asked_at: Moment = Field(description="提问时间")
+    answered_at: Moment | None = Field(description="答复时间")
+
+
 class Demand(Out):
     """一个已公开的购买服务需求"""
 
@@ -122,6 +131,9 @@ class Demand(Out):
     cancellation: Cancellation | None = Field(description="已取消时的说明")
     award: Award | None = Field(description="承接社会组织和成交金额")
     evaluation: Evaluation | None = Field(description="绩效评价")
+    questions: list[Question] = Field(
+        description="公开答疑：已答复的问题和答复，按提问时间（不含提问的社会组织）"
+    )
 
 
 class ServiceArea(Out):

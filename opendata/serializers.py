@@ -54,10 +54,13 @@ def organization(org, *, members=None):
 class Serializer:
     """Turns records into dicts for one request (absolute links, the directory members, district names)."""
 
-    def __init__(self, request, *, members=frozenset(), district_names=None):
+    def __init__(self, request, *, members=frozenset(), district_names=None, questions=None):
         self.request = request
         self.members = members
         self.district_names = district_names or {}
+        self.questions = (
+            questions or {}
+        )  # demand id → its answered 公开答疑 (matching.questions.answered_for)
 
     def link(self, name, pk):
         return self.request.build_absolute_uri(reverse(name, args=[pk]))
@@ -129,6 +132,15 @@ class Serializer:
             "cancellation": cancellation,
             "award": award,
             "evaluation": evaluation,
+            "questions": [
+                {
+                    "question": q.text,
+                    "answer": q.answer,
+                    "asked_at": moment(q.asked_at),
+                    "answered_at": moment(q.answered_at),
+                }
+                for q in self.questions.get(d.pk, [])
+            ],
         }
 
     def offering(self, o):

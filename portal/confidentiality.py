@@ -276,6 +276,7 @@ TEXT_FIELDS = {
     "supervision.CreditRecord": {"record": PERSONAL},
     "supervision.ReminderLog": {"key": PLAIN},
     "matching.Interest": {"note": PUBLIC},
+    "matching.Question": {"text": PUBLIC, "answer": PUBLIC, "decline_reason": PUBLIC},
     "inbox.Notification": {"title": PLAIN, "body": PLAIN, "link": PLAIN, "dedupe_key": PLAIN},
     "inbox.OutgoingEmail": {
         "subject": PLAIN,

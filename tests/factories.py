@@ -493,3 +493,27 @@ class InterestFactory(factory.django.DjangoModelFactory):
     created_by = factory.LazyAttribute(
         lambda o: UserFactory(role=Role.ORGANIZATION, organization=o.organization)
     )
+
+
+class SuggestionShownFactory(factory.django.DjangoModelFactory):
+    """A record that a demand's 可能合适的社会组织 block showed an organization (matching/)."""
+
+    class Meta:
+        model = "matching.SuggestionShown"
+
+    demand = factory.SubFactory(DemandFactory)
+    organization = factory.SubFactory(SocialOrganizationFactory)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """公开答疑: an organization's question on a published demand, pending (matching/)."""
+
+    class Meta:
+        model = "matching.Question"
+
+    demand = factory.SubFactory(DemandFactory)
+    organization = factory.SubFactory(SocialOrganizationFactory)
+    text = "服务对象是否包括独居老人？"
+    asked_by = factory.LazyAttribute(
+        lambda o: UserFactory(role=Role.ORGANIZATION, organization=o.organization)
+    )

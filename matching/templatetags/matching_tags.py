@@ -5,6 +5,7 @@ from django import template
 
 from demands.models import Status as DemandStatus
 from matching import ranking
+from matching.suggestion_log import record_shown
 from offerings.models import Offering
 
 register = template.Library()
@@ -15,7 +16,9 @@ def organization_suggestions(demand):
     """Only while the demand looks for an organization: published and not awarded yet."""
     if demand.status != DemandStatus.PUBLISHED:
         return {"show": False}
-    return {"show": True, "suggestions": ranking.suggest_organizations(demand)}
+    suggestions = ranking.suggest_organizations(demand)
+    record_shown(demand, suggestions)  # for the figures' “承接方曾被推荐” (issue 13 §7)
+    return {"show": True, "suggestions": suggestions}
 
 
 @register.inclusion_tag("matching/_demand_suggestions.html")

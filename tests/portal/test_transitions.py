@@ -1,7 +1,7 @@
 """Status transitions keyed by action (issue 17 §2): one table per record type and one function.
 
 For every record type with a status (demand, offer, edition, self-recommendation, notice item,
-留言, finding, account application) this walks every (state, action) pair through
+留言, finding, account application, 承接意向, 公开答疑 question) this walks every (state, action) pair through
 ``portal.transitions.apply``: an action the table allows moves the record to its to-state and leaves
 one history record with the acting user; any other is refused with a Chinese message and changes
 nothing (R-DEM-4, R-OFF-4, R-DIR-1, R-DIR-3, R-NOT-1, R-NOT-3, R-SUP-3, R-ACC-2, R-GEN-2, R-GEN-3).
@@ -17,6 +17,8 @@ from accounts import services as account_services
 from demands import services as demand_services
 from directory import services as directory_services
 from directory.models import Application, Edition
+from matching import questions as question_services
+from matching import services as interest_services
 from notices import services as notice_services
 from notices.models import Link, Message
 from offerings import services as offering_services
@@ -27,7 +29,9 @@ from supervision.models import Finding
 from tests.factories import (
     AccountApplicationFactory,
     DemandFactory,
+    InterestFactory,
     PurchaserUnitFactory,
+    QuestionFactory,
     SocialOrganizationFactory,
     UserFactory,
 )
@@ -130,6 +134,26 @@ def _account_application(status, build):
     )
 
 
+def _interest(status, build):
+    if build:
+        organization = SocialOrganizationFactory()
+        member = UserFactory(role="organization", organization=organization)
+        return InterestFactory.build(
+            demand=DemandFactory(), organization=organization, created_by=member, status=status
+        )
+    return InterestFactory(status=status)
+
+
+def _question(status, build):
+    if build:
+        organization = SocialOrganizationFactory()
+        asker = UserFactory(role="organization", organization=organization)
+        return QuestionFactory.build(
+            demand=DemandFactory(), organization=organization, asked_by=asker, status=status
+        )
+    return QuestionFactory(status=status, answer="包括。" if status == "answered" else "")
+
+
 def _user():
     return UserFactory()
 
@@ -144,6 +168,8 @@ RECORDS = {
     "message": (notice_services.MESSAGE_TABLE, _message),
     "finding": (finding_services.TABLE, _finding),
     "account_application": (account_services.TABLE, _account_application),
+    "interest": (interest_services.TABLE, _interest),
+    "question": (question_services.TABLE, _question),
 }
 
 PAIRS = [
