@@ -7,12 +7,13 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from portal.http import client_ip
 
-from . import sso
+from . import login_limits, sso
 
 logger = logging.getLogger("accounts.sso")
 
@@ -29,6 +30,16 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
     def get_client_ip(self, request):
         return client_ip(request)
+
+    # Wrong passwords: the platform's own limits per (address, username) pair, address and username
+    # (accounts/login_limits.py) instead of allauth's login_failed (settings.ACCOUNT_RATE_LIMITS).
+    def pre_authenticate(self, request, **credentials):
+        message = login_limits.refusal(request, credentials.get("username"))
+        if message:
+            raise ValidationError(message)
+
+    def authentication_failed(self, request, **credentials):
+        login_limits.failed(request, credentials.get("username"))
 
 
 # Kept for settings written before issue #14.

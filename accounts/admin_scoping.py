@@ -7,13 +7,25 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal import params
 from portal.models import District, Street
 
 from . import permissions
 from .models import PurchaserUnit, SocialOrganization
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
+class SafeHistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's page of one past version takes any path segment as the version's id: a
+    relative link resolved under /history/ (…/history/password/) answered 500 on PostgreSQL. An id
+    that is not a number is a missing page (portal.params decides what a number is)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if params.optional_id(version_id) is None:
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ScopedAdmin(SafeHistoryAdmin):
     """City administrators see every row, district administrators their district's, nobody else any.
 
     `district_fields`: the form fields that must name the administrator's own district

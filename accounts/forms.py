@@ -195,6 +195,21 @@ class ApproveForm(forms.Form):
     username = forms.CharField(
         label="用户名", max_length=30, help_text="默认为申请人希望使用的用户名，可修改。"
     )
+    confirm_existing = forms.BooleanField(required=False)
+
+    def __init__(self, *args, holder=None, application=None, **kwargs):
+        """`holder`: the unit or organization already registered with the code under another name."""
+        super().__init__(*args, **kwargs)
+        if holder is None:
+            del self.fields["confirm_existing"]
+        else:
+            field = self.fields["confirm_existing"]
+            field.required = True
+            field.label = (
+                f"我已核实：申请人确属已登记的“{holder.name}”，同意以“{application.unit_name}”的申请"
+                "为该单位开通新账号"
+            )
+            field.error_messages["required"] = "该代码已登记为其他名称，请核实后勾选“我已核实……”再通过。"
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()

@@ -384,6 +384,25 @@ def new_application_number():
     return "SQ" + "".join(secrets.choice(alphabet) for _ in range(10))
 
 
+class AccountApplicationQuerySet(models.QuerySet):
+    def uscc_held_under_another_name(self):
+        """Applications naming the 统一社会信用代码 of a unit or organization already registered here
+        under another name (issue 19 §4): flagged to the reviewer, approved only with a confirmation.
+        Object twin: `application.uscc_held_under_another_name`."""
+        return self.filter(
+            models.Exists(
+                PurchaserUnit.objects.filter(uscc=models.OuterRef("uscc")).exclude(
+                    name=models.OuterRef("unit_name")
+                )
+            )
+            | models.Exists(
+                SocialOrganization.objects.filter(uscc=models.OuterRef("uscc")).exclude(
+                    name=models.OuterRef("unit_name")
+                )
+            )
+        )
+
+
 class AccountApplication(models.Model):
     """申请开通账号 (R-ACC-2), reviewed by the district administrator or the city."""
 
@@ -437,7 +456,23 @@ class AccountApplication(models.Model):
     created_user = models.ForeignKey(
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="开通的账号"
     )
+    # The reviewer's "我已核实" when the code was already registered under another name (issue 19 §4).
+    uscc_confirmed_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="核实已登记代码的审核人",
+        editable=False,
+    )
+    uscc_confirmed_at = models.DateTimeField("核实已登记代码的时间", null=True, blank=True, editable=False)
+    uscc_confirmed_name = models.CharField(
+        "核实时该代码已登记的名称", max_length=100, blank=True, editable=False
+    )
     history = HistoricalRecords(verbose_name="账号申请变更记录")
+
+    objects = AccountApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "账号开通申请"
@@ -457,6 +492,22 @@ class AccountApplication(models.Model):
     @property
     def review_authority(self):
         return f"{self.review_district.name}民政局" if self.review_district_id else "上海市民政局"
+
+    @property
+    def uscc_holder(self):
+        """The purchaser unit or social organization already registered with this code, or None."""
+        return (
+            PurchaserUnit.objects.filter(uscc=self.uscc).first()
+            or SocialOrganization.objects.filter(uscc=self.uscc).first()
+        )
+
+    @property
+    def uscc_held_under_another_name(self):
+        """Twin of AccountApplication.objects.uscc_held_under_another_name()."""
+        return any(
+            model.objects.filter(uscc=self.uscc).exclude(name=self.unit_name).exists()
+            for model in (PurchaserUnit, SocialOrganization)
+        )
 
     def compute_review_district(self):
         if self.kind == self.Kind.PURCHASER:

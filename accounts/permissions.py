@@ -251,7 +251,29 @@ def can_edit_notice_item(user, item):
 
 
 def can_moderate_messages(user):
+    """May open the 留言 moderation pages at all (which messages: `messages_moderated_by`)."""
     return is_admin(user)
+
+
+def messages_moderated_by(user, qs):
+    """The 留言 `user` sees and moderates (issue 19 §4): a district administrator its district's, the
+    city every message (city-level ones, those without a district, and every district's)."""
+    if is_city_admin(user):
+        return qs
+    if is_district_admin(user):
+        return qs.filter(district_id=user.district_id)
+    return qs.none()
+
+
+def can_moderate_message(user, message):
+    """Twin of `messages_moderated_by` for one message."""
+    if is_city_admin(user):
+        return True
+    return (
+        is_district_admin(user)
+        and message.district_id is not None
+        and message.district_id == user.district_id
+    )
 
 
 # --- supervision (内容监测, 失信记录) -----------------------------------------------------------

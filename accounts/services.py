@@ -74,10 +74,26 @@ def _locked_pending(application, by, action):
 
 
 @transaction.atomic
-def application_approve(*, application, by, username=None):
-    """Approve: find or create the unit or organization, create the account. Returns (user, password)."""
+def application_approve(*, application, by, username=None, confirmed_existing=False):
+    """Approve: find or create the unit or organization, create the account. Returns (user, password).
+
+    When the 统一社会信用代码 is already registered under another name, the new account belongs to that
+    unit or organization, and only with the reviewer's explicit confirmation (`confirmed_existing`),
+    recorded on the application (who, when, which name) and in its history (issue 19 §4)."""
     app = _locked_pending(application, by, "approve")
     username = (username or app.username).strip()
+    reason = ""
+    if app.uscc_held_under_another_name:
+        holder = app.uscc_holder
+        if not confirmed_existing:
+            raise ServiceError(
+                f"该统一社会信用代码已登记为“{holder.name}”，与申请的名称“{app.unit_name}”不同。"
+                "请核实申请人确属该单位后勾选“我已核实……”再通过，否则请不予通过。"
+            )
+        app.uscc_confirmed_by = by
+        app.uscc_confirmed_at = timezone.now()
+        app.uscc_confirmed_name = holder.name
+        reason = f"审核人已核实：代码已登记为“{holder.name}”，为该单位开通新账号"
     if User.objects.filter(username__iexact=username).exists():
         raise ServiceError(f"用户名“{username}”已被占用，请在审核时另填一个用户名。")
 
@@ -140,7 +156,7 @@ def application_approve(*, application, by, username=None):
     app.reviewed_by = by
     app.reviewed_at = timezone.now()
     app.created_user = user
-    transitions.apply(TABLE, app, "approve", by=by)
+    transitions.apply(TABLE, app, "approve", by=by, reason=reason)
     _tell_decision(app, user)
     return user, password
 

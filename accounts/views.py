@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from portal import antispam
 from portal.errors import ServiceError
 
-from . import permissions, services
+from . import permissions, selectors, services
 from .forms import AccountApplicationForm, ApplicationLookupForm, ApproveForm, RejectForm
 from .models import AccountApplication
 
@@ -99,12 +99,13 @@ def application_list(request):
     rows = scoped.select_related("district", "review_district", "reviewed_by")
     if status != "all":
         rows = rows.filter(status=status)
+    flagged = set(rows.uscc_held_under_another_name().values_list("pk", flat=True))
     tabs = [(value, label, counts[value]) for value, label in AccountApplication.Status.choices]
     tabs.append(("all", "全部", counts["all"]))
     return render(
         request,
         "accounts/application_list.html",
-        {"applications": rows[:200], "status": status, "tabs": tabs},
+        {"applications": rows[:200], "status": status, "tabs": tabs, "flagged": flagged},
     )
 
 
@@ -117,16 +118,21 @@ def application_detail(request, pk):
         AccountApplication.objects.select_related("district", "street", "review_district", "reviewed_by"),
         pk=pk,
     )
-    approve_form = ApproveForm(initial={"username": app.username})
+    conflict = selectors.uscc_conflict(app, request.user)
+    holder = conflict["holder"] if conflict and app.status == AccountApplication.Status.PENDING else None
+    approve_form = ApproveForm(initial={"username": app.username}, holder=holder, application=app)
     reject_form = RejectForm()
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "approve":
-                approve_form = ApproveForm(request.POST)
+                approve_form = ApproveForm(request.POST, holder=holder, application=app)
                 if approve_form.is_valid():
                     user, password = services.application_approve(
-                        application=app, by=request.user, username=approve_form.cleaned_data["username"]
+                        application=app,
+                        by=request.user,
+                        username=approve_form.cleaned_data["username"],
+                        confirmed_existing=approve_form.cleaned_data.get("confirm_existing", False),
                     )
                     # The initial password is shown once, in this response, and stored nowhere in clear.
                     response = render(
@@ -152,5 +158,5 @@ def application_detail(request, pk):
     return render(
         request,
         "accounts/application_detail.html",
-        {"application": app, "approve_form": approve_form, "reject_form": reject_form},
+        {"application": app, "approve_form": approve_form, "reject_form": reject_form, "conflict": conflict},
     )

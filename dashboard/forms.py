@@ -7,15 +7,17 @@ from urllib.parse import urlencode
 from django import forms
 
 from accounts.models import UnitLevel
+from portal import params
 
-from .selectors import SOURCE_CHOICES, Params, valid_year, year_choices
+from .selectors import SOURCE_CHOICES, Params, this_year, year_choices
 
 LEVELS = [("", "全部层级"), *UnitLevel.choices]
 
 
 def parse_params(query, *, filters=True):
     """Params from a QueryDict; unknown or malformed values are ignored."""
-    year = valid_year(query.get("year"))
+    current = this_year()
+    year = params.year(query, default=current, minimum=2015, maximum=current + 1, lenient=True)
     if not filters:
         return Params(year=year)
     category = query.get("category", "")
@@ -30,8 +32,7 @@ def parse_params(query, *, filters=True):
 
 
 def parse_district_id(query):
-    value = query.get("district", "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return params.optional_id(query, "district", label="区")
 
 
 def querystring(params, district=None):

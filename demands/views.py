@@ -142,7 +142,7 @@ def my_demands(request):
     if text:
         qs = qs.filter(Q(title__icontains=text))
     qs = qs.order_by("-updated_at", "-pk")
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = Paginator(qs, 20).get_page(listing.page_number(request))
     return render(
         request,
         "demands/mine.html",

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from demands.models import Demand
-from portal import export_jobs, listing
+from portal import export_jobs, listing, params
 from portal.errors import ServiceError
 from portal.excel import Column, write_rows
 from portal.http import xlsx_response
@@ -43,8 +43,7 @@ def edition_detail(request, year):
     edition = _published_edition(year)
     text = listing.search_text(request)
     category = request.GET.get("category", "")[:8]
-    district = request.GET.get("district", "")
-    district = int(district) if district.isdigit() else None
+    district = params.optional_id(request.GET, "district", label="区")
     qs = selectors.filter_members(selectors.members(edition), category=category, district=district, text=text)
     context = listing.paginate(request, qs, [], "")
     context.update(
@@ -381,11 +380,10 @@ def edition_filtered_export(request, year):
 def filtered_members(request, year):
     """The members of the published edition ``year`` as filtered on its page, and the edition."""
     edition = _published_edition(year)
-    district = request.GET.get("district", "")
     qs = selectors.filter_members(
         selectors.members(edition),
         category=request.GET.get("category", "")[:8],
-        district=int(district) if district.isdigit() else None,
+        district=params.optional_id(request.GET, "district", label="区"),
         text=listing.search_text(request),
     )
     return qs, edition

@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
+from portal import listing
+
 from . import services
 from .models import Kind, Notification
 
@@ -18,7 +20,7 @@ def notification_list(request):
     kind = request.GET.get("kind", "")
     if kind in Kind.values:
         qs = qs.filter(kind=kind)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = Paginator(qs, 20).get_page(listing.page_number(request))
     return render(
         request,
         "inbox/list.html",

@@ -8,6 +8,7 @@ from accounts import permissions
 from accounts.models import PurchaserUnit, SocialOrganization
 from demands.models import Demand
 from offerings.models import Offering
+from portal import params
 from portal.errors import ServiceError
 
 from . import profiles, questions, services
@@ -33,13 +34,6 @@ def unit_profile(request, pk):
 # --- 承接意向 ----------------------------------------------------------------------------------
 
 
-def _parse_pk(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 @require_POST
 def interest_express(request, pk):
@@ -47,11 +41,11 @@ def interest_express(request, pk):
     if not permissions.is_organization_user(request.user):
         raise Http404
     offering = None
-    offering_pk = request.POST.get("offering") or ""
-    if offering_pk:
+    offering_pk = params.optional_id(request.POST, "offering", label="服务项目")
+    if request.POST.get("offering"):
         offering = (
             Offering.objects.public()
-            .filter(organization_id=request.user.organization_id, pk=_parse_pk(offering_pk))
+            .filter(organization_id=request.user.organization_id, pk=offering_pk)
             .first()
         )
         if offering is None:

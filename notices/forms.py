@@ -1,6 +1,7 @@
 from django import forms
 
 from portal.antispam import HumanCheckForm
+from portal.models import District
 
 from .models import Article, Download, Link, Message
 from .richtext import body_html
@@ -74,13 +75,21 @@ class MessageForm(HumanCheckForm, forms.ModelForm):
 
     class Meta:
         model = Message
-        fields = ["name", "contact", "subject", "body"]
+        fields = ["district", "name", "contact", "subject", "body"]
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
         help_texts = {
             "name": "选填，公开显示。",
             "contact": "选填：电话或邮箱，仅管理员可见，不会公开。",
+            "district": "留言与哪个区有关：由该区民政局处理；选“全市/市级”由市民政局处理。",
             "body": "不超过2000字，请勿填写身份证号等个人隐私信息。",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["district"]
+        field.queryset = District.objects.order_by("code")
+        field.empty_label = "全市/市级"
+        field.label = "所属区"
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -164,6 +164,16 @@ class Message(models.Model):
     contact = models.CharField("联系方式", max_length=100, blank=True)
     subject = models.CharField("主题", max_length=100)
     body = models.TextField("留言内容", max_length=2000)
+    # The 区 the writer chose; empty: 全市/市级. The district's administrator moderates it, the city the
+    # others (accounts.permissions: messages_moderated_by / can_moderate_message).
+    district = models.ForeignKey(
+        "portal.District",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="所属区",
+    )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     reply = models.TextField("回复", max_length=2000, blank=True)
     replied_by = models.ForeignKey(

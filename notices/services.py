@@ -154,9 +154,9 @@ def item_transition(*, item, by, action):
 
 @transaction.atomic
 def message_moderate(*, message, by, approve, reply):
-    if not permissions.can_moderate_messages(by):
-        raise PermissionDenied
     message = Message.objects.select_for_update().get(pk=message.pk)
+    if not permissions.can_moderate_message(by, message):
+        raise PermissionDenied
     reply = (reply or "").strip()
     if approve and not reply:
         raise ServiceError("公开留言时请填写回复。")

@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -9,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
-from portal import antispam, listing
+from portal import antispam, listing, params
 from portal.errors import ServiceError
 from portal.uploads import CONTENT_TYPES
 
@@ -34,11 +32,10 @@ def _filter_items(request, qs, text_field="title"):
     publisher = request.GET.get("publisher", "")
     if publisher in PublisherKind.values:
         qs = qs.filter(publisher_kind=publisher)
-    year = request.GET.get("year", "")
-    if re.fullmatch(r"[0-9]{4}", year) and 1900 <= int(year) <= 2999:
-        qs = qs.filter(publish_date__year=int(year))
-    else:
-        year = ""
+    year = params.year(request.GET, minimum=1900, maximum=2999, lenient=True)
+    if year is not None:
+        qs = qs.filter(publish_date__year=year)
+    year = "" if year is None else str(year)
     return qs, {"q": text, "publisher": publisher, "year": year, "publishers": PublisherKind.choices}
 
 
@@ -132,8 +129,11 @@ def message_board(request):
             request.session["message_number"] = message.number
             return redirect("notices:message_done")
     page = Paginator(
-        Message.objects.filter(status=Message.Status.APPROVED).order_by("-created_at"), 10
-    ).get_page(request.GET.get("page"))
+        Message.objects.select_related("district")
+        .filter(status=Message.Status.APPROVED)
+        .order_by("-created_at"),
+        10,
+    ).get_page(listing.page_number(request))
     return render(request, "notices/messages.html", {"form": form, "page": page})
 
 
@@ -179,7 +179,9 @@ def manage(request):
             ],
             "publisher": permissions.publisher_for(user),
             "can_moderate": permissions.can_moderate_messages(user),
-            "pending_messages": Message.objects.filter(status=Message.Status.PENDING).count()
+            "pending_messages": permissions.messages_moderated_by(user, Message.objects.all())
+            .filter(status=Message.Status.PENDING)
+            .count()
             if permissions.can_moderate_messages(user)
             else 0,
         },
@@ -255,8 +257,9 @@ def moderation(request):
     status = request.GET.get("status", Message.Status.PENDING)
     if status not in Message.Status.values:
         status = Message.Status.PENDING
-    page = Paginator(Message.objects.filter(status=status).order_by("-created_at"), 20).get_page(
-        request.GET.get("page")
+    scoped = permissions.messages_moderated_by(request.user, Message.objects.select_related("district"))
+    page = Paginator(scoped.filter(status=status).order_by("-created_at"), 20).get_page(
+        listing.page_number(request)
     )
     return render(
         request,
@@ -270,7 +273,9 @@ def moderation(request):
 def moderate(request, pk):
     if not permissions.can_moderate_messages(request.user):
         raise PermissionDenied
-    message = get_object_or_404(Message, pk=pk)
+    message = get_object_or_404(
+        permissions.messages_moderated_by(request.user, Message.objects.select_related("district")), pk=pk
+    )
     form = ModerateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -93,7 +93,7 @@ def my_offerings(request):
     qs = selectors.offerings_of(request.user.organization).select_related(*selectors.LIST_RELATED)
     if status in Status.values:
         qs = qs.filter(status=status)
-    page = Paginator(qs.order_by("-updated_at", "-pk"), 20).get_page(request.GET.get("page"))
+    page = Paginator(qs.order_by("-updated_at", "-pk"), 20).get_page(listing.page_number(request))
     page.object_list = selectors.with_area_labels(page.object_list)
     organization = request.user.organization
     return render(

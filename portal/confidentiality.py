@@ -165,10 +165,11 @@ RULES = {
 
 # Every CharField/TextField of the project's models (fields with choices are PLAIN unless listed).
 TEXT_FIELDS = {
-    "portal.District": {"code": PLAIN, "name": PLAIN},
-    "portal.Street": {"name": PLAIN},
-    "portal.Category": {"code": PLAIN, "name": PLAIN},
-    "portal.PurchaseType": {"code": PLAIN, "name": PLAIN, "note": PUBLIC},
+    # Reference-data names are shown on every public page (an administrator edits them on the admin site).
+    "portal.District": {"code": PLAIN, "name": PUBLIC},
+    "portal.Street": {"name": PUBLIC},
+    "portal.Category": {"code": PLAIN, "name": PUBLIC},
+    "portal.PurchaseType": {"code": PLAIN, "name": PUBLIC, "note": PUBLIC},
     "portal.ImportBatch": {"kind": PLAIN, "original_name": PLAIN},
     "portal.Job": {
         "session_key": PLAIN,
@@ -217,6 +218,7 @@ TEXT_FIELDS = {
         "username": PLAIN,
         "note": PUBLIC,
         "review_reason": PERSONAL,
+        "uscc_confirmed_name": PLAIN,  # copied from the registered unit or organization
     },
     "demands.Demand": {
         "title": PUBLIC,
@@ -254,12 +256,13 @@ TEXT_FIELDS = {
     "directory.ReviewStep": {"opinion": PERSONAL},
     "directory.PurchaserRecommendation": {"reason": PUBLIC},
     "notices.Article": {"publisher_name": PLAIN, "title": PUBLIC, "body": PUBLIC},
-    "notices.Attachment": {"original_name": PLAIN, "extension": PLAIN},
+    # A file's name is shown as its title on the public page: held to the public rules.
+    "notices.Attachment": {"original_name": PUBLIC, "extension": PLAIN},
     "notices.Download": {
         "publisher_name": PLAIN,
         "title": PUBLIC,
         "description": PUBLIC,
-        "original_name": PLAIN,
+        "original_name": PUBLIC,
         "extension": PLAIN,
     },
     "notices.Link": {"publisher_name": PLAIN, "title": PUBLIC, "url": PLAIN},

@@ -4,6 +4,7 @@ two-level categories and the 街镇 of each district."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from portal import params
 from portal.models import Category, Street
 
 
@@ -71,12 +72,12 @@ class CategoryField(LookupChoiceField):
 
     @staticmethod
     def lookup(value):
-        try:
-            category = (
-                Category.objects.filter(pk=int(value), parent__isnull=False).select_related("parent").first()
-            )
-        except (TypeError, ValueError):
-            category = None
+        pk = params.optional_id(value)
+        category = (
+            Category.objects.filter(pk=pk, parent__isnull=False).select_related("parent").first()
+            if pk
+            else None
+        )
         if category is None:
             raise ValidationError("请选择具体的二级项目类别。")
         return category
@@ -109,10 +110,8 @@ class StreetField(LookupChoiceField):
 
     @staticmethod
     def lookup(value):
-        try:
-            street = Street.objects.filter(pk=int(value)).select_related("district").first()
-        except (TypeError, ValueError):
-            street = None
+        pk = params.optional_id(value)
+        street = Street.objects.filter(pk=pk).select_related("district").first() if pk else None
         if street is None:
             raise ValidationError("所选街镇不存在，请重新选择。")
         return street

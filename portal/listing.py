@@ -2,16 +2,20 @@
 
 from django.core.paginator import Paginator
 
+from . import params
+
 PAGE_SIZES = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 20
 
 
 def page_size(request):
-    try:
-        size = int(request.GET.get("size", DEFAULT_PAGE_SIZE))
-    except ValueError:
-        return DEFAULT_PAGE_SIZE
+    size = params.integer(request.GET, "size", default=DEFAULT_PAGE_SIZE, label="每页条数", lenient=True)
     return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
+
+
+def page_number(request):
+    """The page asked for (`?page=`): an odd value shows the first page, as Django's get_page does."""
+    return params.page(request.GET, lenient=True)
 
 
 def clean_query(value, limit=50):
@@ -26,7 +30,7 @@ def search_text(request):
 def paginate(request, qs, sorts, sort):
     """The page of `qs` asked for, with what the template needs to render controls and links."""
     size = page_size(request)
-    page = Paginator(qs, size).get_page(request.GET.get("page"))
+    page = Paginator(qs, size).get_page(page_number(request))
     params = request.GET.copy()
     params.pop("page", None)
     return {

@@ -28,24 +28,38 @@ def _raw(source, name):
     return None if value is None else str(value).strip()
 
 
-def integer(source, name="", *, default=None, minimum=None, maximum=MAX_ID, label=None):
-    """An integer from `source[name]` (a QueryDict, a dict, or the value itself); `default` when empty."""
+def integer(source, name="", *, default=None, minimum=None, maximum=MAX_ID, label=None, lenient=False):
+    """An integer from `source[name]` (a QueryDict, a dict, or the value itself); `default` when empty.
+
+    Only ASCII digits with an optional sign, at most 19 of them, within [minimum, maximum]: anything
+    else (full-width or Arabic-Indic digits, 1e309, 5,000 digits, NUL) raises BadParameter, or, with
+    `lenient=True` (a listing's filter, where an odd value means "not filtered"), gives `default`."""
     raw = _raw(source, name) if name else _raw(source, None) if not hasattr(source, "get") else None
     label = label or name or "参数"
     if raw in (None, ""):
         return default
-    digits = raw.lstrip("+-")
-    if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_DIGITS:
-        raise BadParameter(f"“{label}”应为整数，收到的值无法识别。")
-    value = int(raw)
-    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        low = "" if minimum is None else f"{minimum}"
-        raise BadParameter(f"“{label}”超出范围（应在 {low}～{maximum} 之间）。")
+    try:
+        digits = raw[1:] if raw[:1] in "+-" else raw
+        if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_DIGITS:
+            raise BadParameter(f"“{label}”应为整数，收到的值无法识别。")
+        value = int(raw)
+        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+            low = "" if minimum is None else f"{minimum}"
+            raise BadParameter(f"“{label}”超出范围（应在 {low}～{maximum} 之间）。")
+    except BadParameter:
+        if lenient:
+            return default
+        raise
     return value
 
 
-def object_id(source, name="id", *, default=None, label="编号"):
-    return integer(source, name, default=default, minimum=1, label=label)
+def object_id(source, name="id", *, default=None, label="编号", lenient=False):
+    return integer(source, name, default=default, minimum=1, label=label, lenient=lenient)
+
+
+def optional_id(source, name="id", *, label="编号"):
+    """An id that narrows a listing or picks an optional record: None when empty or malformed."""
+    return object_id(source, name, label=label, lenient=True)
 
 
 def ids(values, *, label="编号"):
@@ -53,12 +67,14 @@ def ids(values, *, label="编号"):
     return [object_id(value, label=label) for value in values]
 
 
-def page(source, name="page"):
-    return integer(source, name, default=1, minimum=1, maximum=1_000_000, label="页码")
+def page(source, name="page", *, lenient=False):
+    return integer(source, name, default=1, minimum=1, maximum=1_000_000, label="页码", lenient=lenient)
 
 
-def year(source, name="year", *, default=None):
-    return integer(source, name, default=default, minimum=2000, maximum=2100, label="年度")
+def year(source, name="year", *, default=None, minimum=2000, maximum=2100, lenient=False):
+    return integer(
+        source, name, default=default, minimum=minimum, maximum=maximum, label="年度", lenient=lenient
+    )
 
 
 def date(source, name, *, default=None, label="日期"):
@@ -111,23 +127,35 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
 
+def _without_nul(query):
+    """The query string without NUL characters: PostgreSQL cannot compare a text with one (a filter, a
+    code, a search term would answer 500), and no value the site understands holds one; the listings
+    answer as for the value without it. (Forms refuse a NUL in a POST with a message at the field:
+    Django's ProhibitNullCharactersValidator on every CharField.)"""
+    cleaned = query.copy()
+    for name in list(cleaned):
+        cleaned.setlist(name, [value.replace("\x00", "") for value in cleaned.getlist(name)])
+    cleaned._mutable = False
+    return cleaned
+
+
 class ParameterGuard:
     """Middleware: a query-string value longer than MAX_QUERY_VALUE_CHARS is refused before any view
-    (and the admin's search) sees it; a save refused by the confidentiality backstop that no view
+    (and the admin's search) sees it, NUL characters are dropped from the query; a save refused by the confidentiality backstop that no view
     caught answers 400 with its message instead of 500."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        for values in request.GET.lists():
-            if len(values[0]) > MAX_QUERY_VALUE_CHARS or any(
-                len(v) > MAX_QUERY_VALUE_CHARS for v in values[1]
-            ):
+        for name, values in request.GET.lists():
+            if len(name) > MAX_QUERY_VALUE_CHARS or any(len(v) > MAX_QUERY_VALUE_CHARS for v in values):
                 return bad_request(
                     request,
                     BadParameter(f"查询内容过长（不能超过 {MAX_QUERY_VALUE_CHARS} 个字符），请缩短后再试。"),
                 )
+        if "\x00" in request.META.get("QUERY_STRING", "") or "%00" in request.META.get("QUERY_STRING", ""):
+            request.GET = _without_nul(request.GET)
         return self.get_response(request)
 
     def process_exception(self, request, exception):

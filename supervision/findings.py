@@ -23,7 +23,7 @@ from inbox.models import Kind
 from inbox.services import notify
 from notices.models import Article, ItemStatus
 from offerings.models import Offering
-from portal import transitions
+from portal import params, transitions
 
 from . import directory_flags
 from .confidentiality import personal_data_problem
@@ -56,12 +56,9 @@ def _check_text(field, text):
 
 def resolve_target(target_type, target_id):
     """The published record a finding may be opened on, or ValidationError in Chinese."""
-    if not (
-        isinstance(target_id, int)
-        or (isinstance(target_id, str) and target_id.isascii() and target_id.isdigit())
-    ):
+    target_id = params.optional_id(target_id)
+    if target_id is None:
         raise ValidationError("监测对象编号无效。")
-    target_id = int(target_id)
     if target_type == TargetType.DEMAND:
         obj = Demand.objects.select_related("unit__district").filter(pk=target_id).first()
         if obj is None or not obj.is_public:

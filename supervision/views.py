@@ -13,7 +13,7 @@ from accounts import permissions
 from accounts.models import SocialOrganization
 from demands.models import Demand
 from offerings.models import Offering
-from portal import listing
+from portal import listing, params
 from portal.excel import Column, write_rows
 from portal.http import xlsx_response
 
@@ -31,8 +31,7 @@ def _require_admin(user):
 
 def _year(request):
     this_year = timezone.localdate().year
-    year = request.GET.get("year", "")
-    return int(year) if year.isdigit() and 2015 <= int(year) <= this_year + 1 else this_year
+    return params.year(request.GET, default=this_year, minimum=2015, maximum=this_year + 1, lenient=True)
 
 
 def _years():
@@ -218,7 +217,7 @@ def finding_list(request):
     text = listing.clean_query(request.GET.get("q", ""))
     if text:
         qs = qs.filter(Q(number__icontains=text) | Q(target_title__icontains=text))
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = Paginator(qs, 20).get_page(listing.page_number(request))
     params = {"status": status, "kind": kind, "type": target_type, "q": text}
     return render(
         request,
@@ -367,7 +366,7 @@ def credit_list(request):
         return xlsx_response(
             write_rows(CREDIT_COLUMNS, data, sheet_title="失信记录"), f"{year}年社会组织失信记录.xlsx"
         )
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = Paginator(qs, 20).get_page(listing.page_number(request))
     return render(
         request,
         "supervision/credit_list.html",

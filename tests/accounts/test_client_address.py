@@ -52,7 +52,7 @@ def leave_message(client, subject, **meta):
 
 def test_a_forged_header_does_not_escape_the_login_limit(client, settings, hp_purchaser):
     settings.TRUSTED_PROXIES = []
-    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/m/ip"}
+    settings.LOGIN_LIMITS = {**settings.LOGIN_LIMITS, "address": (3, 60)}
     pages = [
         client.post(
             "/accounts/login/",
@@ -67,7 +67,7 @@ def test_a_forged_header_does_not_escape_the_login_limit(client, settings, hp_pu
 
 def test_behind_the_trusted_proxy_each_client_has_its_own_login_limit(client, settings, hp_purchaser):
     settings.TRUSTED_PROXIES = ["10.0.0.2"]
-    settings.ACCOUNT_RATE_LIMITS = {"login_failed": "3/m/ip"}
+    settings.LOGIN_LIMITS = {**settings.LOGIN_LIMITS, "address": (3, 60)}
     pages = [
         client.post(
             "/accounts/login/",

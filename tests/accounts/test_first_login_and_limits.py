@@ -82,6 +82,6 @@ def test_a_counter_expires_with_its_window_even_after_incr(monkeypatch):
 
 
 def test_the_address_wide_login_ceiling_is_higher_than_the_per_username_limit():
-    rules = settings.ACCOUNT_RATE_LIMITS["login_failed"].split(",")
-    amounts = {rule.rsplit("/", 1)[1]: int(rule.split("/")[0]) for rule in rules}
-    assert amounts["ip"] >= 10 * amounts["key"]
+    # The cases are tried from the login page in tests/accounts/test_login_limits.py.
+    limits = settings.LOGIN_LIMITS
+    assert limits["address"][0] >= 10 * limits["username"][0] > 10 * limits["pair"][0] // 5

@@ -32,9 +32,10 @@ def status_page(client, number):
 
 
 @pytest.fixture
-def left_message(client):
-    """A visitor's message with a name and a contact, as posted through the form."""
-    response = post_message(client, name="张阿姨", contact=CONTACT, subject=SUBJECT)
+def left_message(client, huangpu):
+    """A visitor's message about 黄浦区 with a name and a contact, as posted through the form (the
+    district's administrator moderates it, tests/notices/test_message_districts.py)."""
+    response = post_message(client, name="张阿姨", contact=CONTACT, subject=SUBJECT, district=str(huangpu.pk))
     assert response.status_code == 302 and response["Location"] == "/messages/done/"
     return Message.objects.get()
 

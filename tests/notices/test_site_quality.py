@@ -44,7 +44,7 @@ def test_detail_confirmation_manage_and_moderation_pages_have_the_frame(as_role,
     published_download(city_admin, "带框架的资料")
 
     visitor = as_role("visitor")
-    assert post_message(visitor).status_code == 302
+    assert post_message(visitor, district=str(hp_admin.district_id)).status_code == 302
     message = Message.objects.get()
     for path in (f"/announcements/{article.pk}/", "/messages/done/"):
         response = visitor.get(path)

@@ -54,8 +54,19 @@ PARAMETERS = (
     "demand",
     "offering",
     "action",
+    "offering",
+    "size",
+    "tab",
+    "show",
+    "publisher",
+    "number",
+    "org_q",
+    "table",
+    "code",
+    "p",
+    "o",
 )
-HOSTILE = ("9" * 500, "abc", "-1", "2026-13-45\x00' OR 1=1--")
+HOSTILE = ("9" * 5000, "-1", "1e309", "１２", "٣", "2026-13-45\x00' OR 1=1--", "javascript:alert(1)", "../..")
 PATH_VALUES = {
     "int": ("0", "9" * 30),
     "str": ("x" * 300, "..%2F"),
