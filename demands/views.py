@@ -32,9 +32,10 @@ def demand_list(request):
         .prefetch_related(*selectors.LIST_PREFETCH),
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or text]
-    context = listing.paginate(request, qs, sorts, sort)
-    members = member_organization_ids()
-    for demand in context["page"].object_list:
+    context = listing.paginate(request, qs, sorts, sort, cap=listing.COUNT_CAP)
+    page = context["page"].object_list = list(context["page"].object_list)
+    members = member_organization_ids(among={d.awarded_org_id for d in page if d.awarded_org_id})
+    for demand in page:
         demand.awarded_member = demand.awarded_org_id in members
     context.update({"filter": filterset, "q": text})
     return render(request, "demands/list.html", context)

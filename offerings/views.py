@@ -26,9 +26,9 @@ def offering_list(request):
         request, selectors.public_offerings().select_related(*selectors.LIST_RELATED)
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items()]
-    context = listing.paginate(request, qs, sorts, sort)
+    context = listing.paginate(request, qs, sorts, sort, cap=listing.COUNT_CAP)
     context["page"].object_list = selectors.with_area_labels(context["page"].object_list)
-    members = member_organization_ids()
+    members = member_organization_ids(among={o.organization_id for o in context["page"].object_list})
     for offering in context["page"].object_list:
         offering.is_member = offering.organization_id in members
     context.update({"filter": filterset, "q": text})
