@@ -51,12 +51,14 @@ clean:
 
 # Benchmark at city scale (bench/README.md, not run by CI), on the PostgreSQL at 127.0.0.1:
 #   make bench-data   (re)create BENCH_DATABASE_URL and fill it: 20,000 organizations, 100,000 demands, ...
+#                     BENCH_SCALE=10k|100k|1M sets the demands (offers half of it)
 #   make bench        gunicorn + wrk over the main pages; table printed and written to bench/results/city.md
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 BENCH_ARGS ?=
+BENCH_SCALE ?= 100k
 
 bench-data: install
-	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/city_data.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_SCALE=$(BENCH_SCALE) $(BIN)/python bench/city_data.py
 
 bench: install
 	@command -v wrk >/dev/null || apt-get install -y wrk || { apt-get update && apt-get install -y wrk; } \

@@ -7,7 +7,8 @@
 database whose name does not contain "bench" is never dropped), migrates it, loads the demo data
 (`seed_demo`: the demo logins, notices, a few real 街镇) and fills it up to
 
-    20,000 social organizations, 2,000 purchaser units, 100,000 demands, 50,000 offers,
+    20,000 social organizations, 2,000 purchaser units, 100,000 demands, 50,000 offers
+    (--scale or BENCH_SCALE sets the demands: 10k, 100k, 1M; offers are half of it),
 
 published over five years (2022 to today), with the directory editions 2022–2025 published and
 their members, and this year's edition collecting. Everything is seeded (same rows every run).
@@ -49,6 +50,31 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench"
 
 TARGETS = {"organizations": 20_000, "units": 2_000, "demands": 100_000, "offerings": 50_000}
+DEFAULT_SCALE = 100_000
+
+
+def parse_scale(text):
+    """ "10k", "100k", "1M", "1000000", "1_000_000" → the number of demands."""
+    text = str(text).strip().lower().replace("_", "").replace(",", "")
+    factor = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    number = text[:-1] if factor > 1 else text
+    try:
+        value = int(float(number) * factor)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a scale: {text!r} (e.g. 10k, 100k, 1M)") from None
+    if value < 1_000:
+        raise argparse.ArgumentTypeError("the scale is the number of demands, at least 1,000")
+    return value
+
+
+def set_scale(demands):
+    """Demands = the scale, offers half of it (the 100k set's ratio). Organizations (20,000, about
+    Shanghai's registered social organizations), purchaser units (2,000) and the directory stay fixed:
+    more years of demands and offers, not more organizations."""
+    TARGETS["demands"] = demands
+    TARGETS["offerings"] = demands // 2
+
+
 SEED = 20260909
 TZ = datetime.timezone(datetime.timedelta(hours=8))  # Asia/Shanghai, no DST
 START_YEAR = 2022
@@ -902,7 +928,7 @@ def fill_directory(city, rng, timer):
     for year, edition in sorted(editions.items()):
         members = plan.get(year, 0)
         collecting = edition.status != "published"
-        total = 500 if collecting else int(members * 1.3)
+        total = min(500 if collecting else int(members * 1.3), len(candidates))  # small scales
         chosen = rng.sample(candidates, total)
         for index, org_id in enumerate(chosen):
             if (edition.pk, org_id) in taken:
@@ -1043,7 +1069,15 @@ def main():
     parser.add_argument(
         "--keep", action="store_true", help="do nothing if the database exists already (no drop)"
     )
+    parser.add_argument(
+        "--scale",
+        type=parse_scale,
+        default=parse_scale(os.environ.get("BENCH_SCALE") or DEFAULT_SCALE),
+        help="number of demands: 10k, 100k (default, or $BENCH_SCALE), 1M; offers are half of it",
+    )
     args = parser.parse_args()
+    set_scale(args.scale)
+    print(f"scale: {TARGETS['demands']:,} demands, {TARGETS['offerings']:,} offers")
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         sys.exit("the city-scale data set needs PostgreSQL (a postgres:// URL)")
 

@@ -284,6 +284,13 @@ class Demand(models.Model):
             models.Index(
                 fields=["category", "status", "awarded_org", "eval_grade"], name="demand_category_awards"
             ),
+            # The listing's district + category filter (issue 15): its capped count and the ids of its page
+            # from the index alone on PostgreSQL (INCLUDE; a plain two-column index on SQLite, no INCLUDE).
+            models.Index(
+                fields=["district", "category"],
+                include=["status", "published_at", "id"],
+                name="demand_district_category",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -31,9 +31,12 @@ def demand_list(request):
         .prefetch_related(*selectors.LIST_PREFETCH),
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or text]
-    context = listing.paginate(request, qs, sorts, sort)
-    members = member_organization_ids()
-    for demand in context["page"].object_list:
+    # A search counts exactly: with words, PostgreSQL counts the GIN bitmap faster (22 ms at 100,000
+    # demands) than it stops a capped count (79 ms, a sequential scan). Filters alone count capped.
+    context = listing.paginate(request, qs, sorts, sort, cap=None if text else listing.COUNT_CAP)
+    page = context["page"].object_list = list(context["page"].object_list)
+    members = member_organization_ids(among={d.awarded_org_id for d in page if d.awarded_org_id})
+    for demand in page:
         demand.awarded_member = demand.awarded_org_id in members
     context.update({"filter": filterset, "q": text})
     return render(request, "demands/list.html", context)

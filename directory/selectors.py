@@ -52,9 +52,14 @@ def member_applications():
     return Application.objects.members()
 
 
-def member_organization_ids():
-    """Organizations in the latest published directory (for the badges in the listings): one query."""
-    return set(member_applications().values_list("organization_id", flat=True))
+def member_organization_ids(among=None):
+    """Organizations in the latest published directory (for the badges in the listings): one query.
+    `among`: only these organizations are asked about (a listing's page: 20 instead of ~1,200 rows)."""
+    qs = member_applications()
+    if among is not None:
+        # [0] (no such id) when the page has none: still one query, so the page's count stays fixed.
+        qs = qs.filter(organization_id__in=list(among) or [0])
+    return set(qs.values_list("organization_id", flat=True))
 
 
 def marks_lost_on_publishing(edition):

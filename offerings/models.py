@@ -166,6 +166,8 @@ class Offering(models.Model):
                 fields=["category", "status", "organization", "citywide", "service_district_codes"],
                 name="offering_category_status",
             ),
+            # /offerings/: the published offers of eligible organizations, counted from the index (issue 15).
+            models.Index(fields=["status", "organization"], name="offering_status_organization"),
         ]
 
     def __str__(self):

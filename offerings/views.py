@@ -25,9 +25,11 @@ def offering_list(request):
         request, selectors.public_offerings().select_related(*selectors.LIST_RELATED)
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items()]
-    context = listing.paginate(request, qs, sorts, sort)
+    # A search counts exactly: with words, PostgreSQL counts the GIN bitmap faster (22 ms at 100,000
+    # demands) than it stops a capped count (79 ms, a sequential scan). Filters alone count capped.
+    context = listing.paginate(request, qs, sorts, sort, cap=None if text else listing.COUNT_CAP)
     context["page"].object_list = selectors.with_area_labels(context["page"].object_list)
-    members = member_organization_ids()
+    members = member_organization_ids(among={o.organization_id for o in context["page"].object_list})
     for offering in context["page"].object_list:
         offering.is_member = offering.organization_id in members
     context.update({"filter": filterset, "q": text})

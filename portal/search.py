@@ -15,8 +15,7 @@ import re
 import unicodedata
 
 from django.db import connection
-from django.db.models import BooleanField, IntegerField, Q, Value
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, Expression, IntegerField, Q, Value
 
 FILLER = "ǂ"  # never typed by users, never produced by a query
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -94,6 +93,24 @@ def _name_conditions(qs, word, names):
     return condition
 
 
+class VectorMatch(Expression):
+    """`<table>.<vector_column> @@ to_tsquery('simple', phrase)` on the table of the query being compiled,
+    under whatever alias it has there: inside a subquery (the listings' page of ids, portal/listing.py)
+    the table is U0, and a condition naming "demands_demand" would refer to the outer query's row."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column, phrase):
+        super().__init__()
+        self.column, self.phrase = column, phrase
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        column = connection.ops.quote_name(self.column)
+        return f"{alias}.{column} @@ to_tsquery('simple'::regconfig, %s)", [self.phrase]
+
+
 def search(qs, query, *, fields, names=(), vector_column="search_vector"):
     """Filter `qs` to the rows that contain every word of `query` (words separated by spaces) in
     one of their `fields`, or in one of the related `names` (the purchaser unit's name, its
@@ -106,24 +123,13 @@ def search(qs, query, *, fields, names=(), vector_column="search_vector"):
             continue
         condition = _name_conditions(qs, word, names) if names else Q()
         if phrase:
-            table = qs.model._meta.db_table
-            condition |= Q(
-                RawSQL(
-                    f'"{table}"."{vector_column}" @@ to_tsquery(\'simple\'::regconfig, %s)',
-                    [phrase],
-                    output_field=BooleanField(),
-                )
-            )
+            condition |= Q(VectorMatch(vector_column, phrase))
         else:
             for field in fields:
                 condition |= Q(**{f"{field}__icontains": word})
         qs = qs.filter(condition)
     if indexed:
-        table = qs.model._meta.db_table
-        qs = qs.extra(
-            where=[f'"{table}"."{vector_column}" @@ to_tsquery(\'simple\'::regconfig, %s)'],
-            params=[" & ".join(indexed)],
-        )
+        qs = qs.filter(VectorMatch(vector_column, " & ".join(indexed)))
     return qs
 
 

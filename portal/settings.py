@@ -116,6 +116,8 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with <select> written in Python instead of two templates per option (issue 15).
+FORM_RENDERER = "portal.form_renderer.FastSelectRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

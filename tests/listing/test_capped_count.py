@@ -1,0 +1,40 @@
+"""Capped counts on the listings (portal/listing.py, issue 15): exact below the cap, "1,000+" above,
+pages bounded to the first COUNT_CAP rows, same rows in the same order as an exact paginator."""
+
+import pytest
+from django.core.paginator import Paginator
+
+from demands.models import Demand
+from portal import listing
+from tests.factories import DemandFactory
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows, label, capped", [(0, "0", False), (3, "3", False), (5, "5+", True)])
+def test_count_is_exact_up_to_the_cap(rows, label, capped):
+    for _ in range(rows):
+        DemandFactory()
+    paginator = listing.CappedPaginator(Demand.objects.order_by("-pk"), 2, cap=4 if capped else 1000)
+    assert paginator.capped is capped
+    assert paginator.count_label == (label if not capped else "4+")
+    assert paginator.count == (rows if not capped else 5)
+
+
+@pytest.mark.django_db
+def test_pages_are_the_exact_paginators_pages_and_stop_at_the_cap():
+    for _ in range(7):
+        DemandFactory()
+    qs = Demand.objects.order_by("-pk")
+    capped = listing.CappedPaginator(qs, 2, cap=5)
+    exact = Paginator(qs, 2)
+    assert capped.num_pages == 3  # the first 5 rows: pages of 2, 2, 1
+    for n in (1, 2):
+        assert [d.pk for d in capped.page(n)] == [d.pk for d in exact.page(n)]
+    assert [d.pk for d in capped.page(3)] == [d.pk for d in exact.page(3)][:1]
+    assert capped.get_page(99).number == 3  # a page past the cap: the last one
+
+
+def test_count_label():
+    assert listing.count_label(999) == "999"
+    assert listing.count_label(1000) == "1,000"
+    assert listing.count_label(1001) == "1,000+"
