@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_dashboard_covering_index'),
+        ('accounts', '0006_dashboard_covering_index'),
         ('demands', '0005_matching_index'),
         ('portal', '0004_alter_historicalstreet_history_change_reason'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_user_sso_identity_login_events'),
+        ('accounts', '0005_application_uscc_confirmation'),
         ('portal', '0004_alter_historicalstreet_history_change_reason'),
     ]
 
