@@ -4,13 +4,16 @@ is visible to the city administrator; nothing is lost while the mail server or t
 The last test runs a real celery worker against the Redis on 127.0.0.1.
 """
 
+import contextlib
 import datetime
+import smtplib
 import time
 from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.mail import send_mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerDown
@@ -18,6 +21,7 @@ from kombu.exceptions import OperationalError as BrokerDown
 from inbox import mail as outbox
 from inbox.models import Kind, Notification, OutgoingEmail
 from inbox.services import notify
+from inbox.tasks import flush_outbox
 from portal.celery import app as celery_app
 from tests.factories import PASSWORD
 
@@ -158,8 +162,8 @@ def test_beat_schedules_the_outbox_the_reminders_and_the_cleanup():
     assert set(tasks) <= set(celery_app.tasks)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_real_worker_delivers_through_the_redis_broker(django_capture_on_commit_callbacks):
+@contextlib.contextmanager
+def real_worker():
     """Celery's own test worker (a thread of this process) consuming from the Redis on 127.0.0.1."""
     redis = pytest.importorskip("redis")
     try:
@@ -182,15 +186,55 @@ def test_a_real_worker_delivers_through_the_redis_broker(django_capture_on_commi
     fresh_connections()
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            send_mail("主题", "正文", None, ["worker@example.org"])  # autocommit: queued at once
-            row = OutgoingEmail.objects.get()
-            for _ in range(60):
-                time.sleep(0.25)
-                row.refresh_from_db()
-                if row.status == OutgoingEmail.Status.SENT:
-                    break
-        assert row.status == OutgoingEmail.Status.SENT
-        assert [m.to for m in mail.outbox] == [["worker@example.org"]]
+            yield
     finally:
         celery_app.conf.update(saved)
         fresh_connections()
+
+
+def wait_for(row, *statuses, attempts=None):
+    for _ in range(80):
+        time.sleep(0.25)
+        row.refresh_from_db()
+        if row.status in statuses and (attempts is None or row.attempts >= attempts):
+            return row
+    return row
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_delivers_through_the_redis_broker(django_capture_on_commit_callbacks):
+    with real_worker():
+        send_mail("主题", "正文", None, ["worker@example.org"])  # autocommit: queued at once
+        row = wait_for(OutgoingEmail.objects.get(), OutgoingEmail.Status.SENT)
+    assert row.status == OutgoingEmail.Status.SENT
+    assert [m.to for m in mail.outbox] == [["worker@example.org"]]
+
+
+class FlakySMTP(BaseEmailBackend):
+    """A mail server that is down until `up` is set."""
+
+    up = False
+
+    def send_messages(self, messages):
+        if not FlakySMTP.up:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_retries_a_message_the_mail_server_refused_and_sends_it_once(settings):
+    settings.OUTBOX_DELIVERY_BACKEND = f"{__name__}.FlakySMTP"
+    FlakySMTP.up = False
+    with real_worker():
+        send_mail("主题", "正文", None, ["retry@example.org"])
+        row = wait_for(OutgoingEmail.objects.get(), OutgoingEmail.Status.PENDING, attempts=1)
+        assert (row.status, row.attempts, row.last_error) == ("pending", 1, "SMTPServerDisconnected")
+        assert row.next_attempt_at > timezone.now()  # backed off, not lost
+        FlakySMTP.up = True
+        OutgoingEmail.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())  # now due
+        flush_outbox.delay()  # what beat sends every minute, through the broker
+        flush_outbox.delay()  # twice: the row is sent once all the same
+        row = wait_for(row, OutgoingEmail.Status.SENT)
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert [m.to for m in mail.outbox] == [["retry@example.org"]]
