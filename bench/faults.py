@@ -70,6 +70,9 @@ def environment(tmp):
         "TRUSTED_PROXIES": "127.0.0.1",
         "OVERVIEW_CACHE_SECONDS": "30",
         "LOG_LEVEL": "ERROR",
+        # Every import, however small, is a background job on the worker (issue 16 §1), so that killing
+        # the worker hits imports in flight.
+        "JOB_IMPORT_ROWS": "0",
     }
 
 
@@ -250,6 +253,23 @@ def moderator(log, stop):
         time.sleep(1)
 
 
+def follow_job(s, log, location, limit=30):
+    """A job's next page once it is done (polling its status like the job page does); "" when it
+    failed, or did not finish within `limit` seconds (its worker killed: it waits to be started again)."""
+    path = location.replace(BASE, "")
+    if "/jobs/" not in path:
+        return path
+    started = time.time()
+    while time.time() - started < limit:
+        r, ok = call(log, s, "GET", path.rstrip("/") + "/status.json", "job")
+        if ok and r.status_code == 200:
+            state = r.json()
+            if state["finished"]:
+                return state["next_url"] if state["status"] == "done" else ""
+        time.sleep(0.5)
+    return ""
+
+
 def importer(log, stop, counter, template):
     s = browser()
     login(s, log, "importer")
@@ -258,11 +278,11 @@ def importer(log, stop, counter, template):
         files = {"file": ("需求.xlsx", import_file(template, marker), "application/octet-stream")}
         data = {"csrfmiddlewaretoken": s.cookies.get("csrftoken", "")}
         r, ok = call(log, s, "POST", "/demands/import/", "import", ok_status=(302,), data=data, files=files)
-        preview = r.headers.get("Location", "") if ok else ""
-        if ok and "/demands/import/" in preview and preview.rstrip("/") != "/demands/import":
-            path = preview.replace(BASE, "")
-            r, ok = call(log, s, "POST", path, "import", ok_status=(302,), data=data)
-            ok = ok and "/demands/mine/" in r.headers.get("Location", "")
+        preview = follow_job(s, log, r.headers.get("Location", "")) if ok else ""
+        if "/demands/import/" in preview and preview.rstrip("/") != "/demands/import":
+            r, ok = call(log, s, "POST", preview, "import", ok_status=(302,), data=data)
+            done = follow_job(s, log, r.headers.get("Location", "")) if ok else ""
+            ok = "/demands/mine/" in done
         else:
             ok = False
         log.write(kind="import", marker=marker, ok=ok)
