@@ -77,8 +77,18 @@ EXPORT_COLUMNS = [
 
 def edition_export(request, year):
     edition = _published_edition(year)
+    members = selectors.members(edition)
+    total = members.count()
+    if export_jobs.too_big(total):  # the whole edition as the filtered export writes it, by a job
+        return export_jobs.start(
+            request,
+            "members_export",
+            title=f"导出{edition.display_title}",
+            total=total,
+            kwargs={"year": year},
+        )
     rows = []
-    for app in selectors.members(edition):
+    for app in members:
         org = app.organization
         evidence = list(app.evidence.all())
         rows.append(

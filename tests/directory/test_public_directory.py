@@ -13,6 +13,7 @@ import io
 
 import openpyxl
 import pytest
+from django.test import Client
 
 from directory.models import EditionStatus
 from tests.directory.conftest import advance, city_decide, district_pass, edition_url, make_edition, submitted
@@ -155,3 +156,21 @@ def test_the_demands_listing_marks_an_awarded_member(client, published, hp_unit,
     response = client.get("/demands/", {"size": "50"})
     marks = {d.title: d.awarded_member for d in response.context["page"].object_list}
     assert marks[member_demand.title] is True and marks[other.title] is False
+
+
+def test_a_big_edition_export_is_a_job_whose_file_lists_every_member(
+    client, published, hp_org, xh_org, settings
+):
+    """Issue 16 §1: above JOB_EXPORT_ROWS members the whole edition's export is a job (its file: every
+    member, as the filtered export writes them); only the visitor who asked may fetch it."""
+    settings.JOB_EXPORT_ROWS = 1
+    response = client.get(f"/directory/{published.year}/export.xlsx")
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    job_page = client.get(response["Location"])
+    assert job_page.status_code == 200
+    file = client.get(response["Location"].rstrip("/") + "/file")
+    assert file.status_code == 200
+    content = b"".join(file.streaming_content) if file.streaming else file.content
+    rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    assert {row[0] for row in rows[1:]} == {hp_org.name, xh_org.name}
+    assert Client().get(response["Location"].rstrip("/") + "/file").status_code == 404
