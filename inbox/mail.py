@@ -15,6 +15,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.utils import DNS_NAME
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -66,6 +67,13 @@ def backoff(attempts):
     return datetime.timedelta(minutes=2 ** max(0, attempts - 1))
 
 
+def message_id(row):
+    """One Message-ID per outbox row, the same on every attempt: SMTP cannot promise exactly once (a
+    crash after the server accepted and before the row is marked sent means one more attempt), so a
+    repeat carries the same Message-ID and mail clients show it once."""
+    return f"<outbox-{row.pk}@{DNS_NAME}>"
+
+
 def deliver(pk):
     """Send one row once. Returns its status afterwards."""
     with transaction.atomic():
@@ -80,7 +88,7 @@ def deliver(pk):
             bcc=row.bcc,
             cc=row.cc,
             reply_to=row.reply_to,
-            headers=row.headers,
+            headers={"Message-ID": message_id(row), **(row.headers or {})},
             connection=get_connection(settings.OUTBOX_DELIVERY_BACKEND),
         )
         if row.html_body:

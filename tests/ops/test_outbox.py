@@ -238,3 +238,21 @@ def test_a_real_worker_retries_a_message_the_mail_server_refused_and_sends_it_on
         row = wait_for(row, OutgoingEmail.Status.SENT)
     assert (row.status, row.attempts) == ("sent", 2)
     assert [m.to for m in mail.outbox] == [["retry@example.org"]]
+
+
+def test_every_attempt_of_one_message_carries_the_same_message_id(
+    settings, django_capture_on_commit_callbacks
+):
+    """At least once is all SMTP allows (a crash between the server's acceptance and the row's commit
+    means one more attempt); a repeat has the same Message-ID, so the reader's mail client shows it once."""
+    settings.OUTBOX_DELIVERY_BACKEND = f"{__name__}.FlakySMTP"
+    FlakySMTP.up = True
+    with django_capture_on_commit_callbacks(execute=True):
+        send_mail("主题", "正文", None, ["once@example.org"])
+    row = OutgoingEmail.objects.get()
+    assert row.status == OutgoingEmail.Status.SENT
+    first = mail.outbox[-1].message()["Message-ID"]
+    OutgoingEmail.objects.filter(pk=row.pk).update(status=OutgoingEmail.Status.PENDING)  # as after a crash
+    outbox.deliver(row.pk)
+    assert len(mail.outbox) == 2
+    assert mail.outbox[-1].message()["Message-ID"] == first == outbox.message_id(row)
