@@ -228,12 +228,18 @@ def visitor(log, stop, counter):
             continue
         a, b = map(int, CHALLENGE.search(r.text).groups())
         marker = f"故障演练M{next(counter):05d}"
+        # 留言 belong to a district (issue 19): 黄浦区, whose administrator moderates them below.
+        district = HUANGPU_OPTION.search(r.text)
         data = {"name": "", "contact": f"m{marker[-5:]}@example.org", "subject": marker, "website": "",
+                "district": district.group(1) if district else "",
                 "body": f"留言内容 {marker}", "token": TOKEN.search(r.text).group(1), "answer": str(a + b),
                 "csrfmiddlewaretoken": s.cookies.get("csrftoken", "")}  # fmt: skip
         r, ok = call(log, s, "POST", "/messages/", "message", ok_status=(302,), data=data, headers=headers)
         log.write(kind="message", marker=marker, ok=ok)
         time.sleep(0.5)
+
+
+HUANGPU_OPTION = re.compile(r'<option value="(\d+)"[^>]*>\s*黄浦区\s*</option>')
 
 
 def moderator(log, stop):
