@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from portal import excel
+from portal import excel, excel_cells
 from portal.excel import ParsedRow, error_messages, read_sheet
 from tests.portal.excel_helpers import COLUMNS, HEADERS, assert_user_message, one_row, refused, xlsx
 
@@ -200,7 +200,7 @@ def test_python_error_text_never_reaches_the_user(monkeypatch):
     def broken(value):
         raise ValueError("invalid literal for int() with base 10: 'x'")
 
-    monkeypatch.setattr(excel, "parse_amount", broken)
+    monkeypatch.setattr(excel_cells, "parse_amount", broken)  # where parse_cell finds it
     row = one_row(title="助老", budget="100")
     assert row.errors == {"budget": "格式不正确，请检查后重新填写"}
 
