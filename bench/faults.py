@@ -445,9 +445,34 @@ def faults(procs):
     ]
 
 
+PACKAGES = {
+    "pgbouncer": "pgbouncer",
+    "haproxy": "haproxy",
+    "redis-server": "redis-server",
+    "pg_createcluster": "postgresql-common",
+}
+
+
+def install_missing():
+    """On a fresh machine: Debian's pgbouncer and haproxy (and the rest, if missing), as `make bench`
+    installs wrk."""
+    import shutil
+    import subprocess
+
+    missing = sorted({pkg for tool, pkg in PACKAGES.items() if shutil.which(tool) is None})
+    if not missing:
+        return
+    print(f"installing {' '.join(missing)} …", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(["apt-get", "install", "-y", "-qq", *missing], env=env).returncode != 0:
+        subprocess.run(["apt-get", "update", "-qq"], env=env, check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], env=env, check=True)
+
+
 def main():
     if os.geteuid() != 0:
         sys.exit("run as root: pg_createcluster and pg_dropcluster need it")
+    install_missing()
     tmp = Path(tempfile.mkdtemp(prefix="portal-faults-"))
     env = environment(tmp)
     procs = {}
