@@ -41,3 +41,22 @@ def test_a_job_runs_in_the_worker_and_its_page_sees_it_finish(broker):
             break
         time.sleep(0.2)
     assert job.status == Job.Status.FAILED and job.attempts == 1 and job.message
+
+
+def test_an_e_mail_is_delivered_by_the_worker_and_marked_sent(broker, settings):
+    """The outbox through the real worker (issue 16 §1): the row is written with the change, the task
+    goes through the broker, the worker (its own process, EMAIL_BACKEND of its environment) sends it
+    and marks the row sent, once."""
+    from django.core.mail import send_mail
+
+    from inbox.models import OutgoingEmail
+
+    settings.EMAIL_BACKEND = "inbox.mail.OutboxBackend"
+    send_mail("后台发送测试", "正文", None, ["worker@example.org"])  # autocommit: queued at once
+    row = OutgoingEmail.objects.get()
+    for _ in range(100):
+        row.refresh_from_db()
+        if row.status != OutgoingEmail.Status.PENDING:
+            break
+        time.sleep(0.2)
+    assert (row.status, row.attempts) == (OutgoingEmail.Status.SENT, 1)
