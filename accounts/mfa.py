@@ -17,6 +17,7 @@ PROTECTED_URL_NAMES = {
     "notices:moderate",
     "dashboard:stats",
     "dashboard:stats_export",
+    "demands:external_import",
 }
 # Checked once per session, so that the protected pages keep a fixed number of queries; a reset of
 # the second factor by an administrator clears it (accounts.services.admin_reset_mfa).

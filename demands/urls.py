@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import external_page, views
 
 app_name = "demands"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<uuid:batch_id>/", views.import_preview, name="import_preview"),
+    path("external-import/", external_page.external_import, name="external_import"),
     path("<int:pk>/", views.demand_detail, name="detail"),
     path("<int:pk>/edit/", views.demand_edit, name="edit"),
     path("<int:pk>/publish/", views.demand_publish, name="publish"),
