@@ -8,7 +8,6 @@ instead of failing when a service they use is down.
 """
 
 import json
-import socket
 from unittest import mock
 
 import pytest
@@ -17,27 +16,9 @@ from django.db.backends.utils import CursorWrapper
 from django.db.utils import OperationalError
 
 from tests.factories import PASSWORD
+from tests.ops.conftest import closed_port
 
 pytestmark = pytest.mark.django_db
-
-
-def closed_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def redis_down(settings):
-    """The cache is a Redis that is not there (a port nothing listens on)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "portal.cache_backends.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-        }
-    }
-    yield
-    caches._settings = None  # the next test gets the configured cache again
 
 
 @pytest.fixture
@@ -84,7 +65,7 @@ def test_readyz_says_503_while_the_database_is_down(client):
     assert b"refused" not in response.content
 
 
-def test_readyz_says_503_while_the_cache_is_down(client, redis_down):
+def test_readyz_says_503_while_the_cache_is_down(client, cache_down):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert body(response)["checks"] == {"database": "ok", "cache": "fail", "broker": "not_configured"}
@@ -105,7 +86,7 @@ def test_the_real_redis_cache_is_used_when_up(redis_up):
     cache.ping()
 
 
-def test_with_the_cache_down_the_database_cache_answers_instead(redis_down):
+def test_with_the_cache_down_the_database_cache_answers_instead(cache_down):
     cache = caches["default"]
     assert cache.get("x", "default") == "default"
     assert cache.add("x", 1, 10) is True and cache.add("x", 1, 10) is False
@@ -119,7 +100,7 @@ def test_with_the_cache_down_the_database_cache_answers_instead(redis_down):
         cache.ping()
 
 
-def test_with_the_cache_down_people_can_still_log_in_and_use_the_site(client, redis_down, hp_purchaser):
+def test_with_the_cache_down_people_can_still_log_in_and_use_the_site(client, cache_down, hp_purchaser):
     assert client.get("/").status_code == 200
     assert client.get("/accounts/login/").status_code == 200
     response = client.post("/accounts/login/", {"login": "hp_buyer", "password": PASSWORD})
@@ -129,7 +110,7 @@ def test_with_the_cache_down_people_can_still_log_in_and_use_the_site(client, re
     assert client.get("/data/").status_code == 200
 
 
-def test_with_the_cache_down_a_wrong_password_is_still_refused(client, redis_down, hp_purchaser):
+def test_with_the_cache_down_a_wrong_password_is_still_refused(client, cache_down, hp_purchaser):
     for _ in range(3):
         response = client.post("/accounts/login/", {"login": "hp_buyer", "password": "wrong-password"})
         assert response.status_code == 200
