@@ -52,9 +52,12 @@ clean:
 # Benchmark at city scale (bench/README.md, not run by CI), on the PostgreSQL at 127.0.0.1:
 #   make bench-data   (re)create BENCH_DATABASE_URL and fill it: 20,000 organizations, 100,000 demands, ...
 #                     BENCH_SCALE=10k|100k|1M sets the demands (offers half of it)
-#   make bench        gunicorn + wrk over the main pages; table printed and written to bench/results/city.md
+#   make bench        gunicorn + wrk over the main pages; table and issue 15's aims printed and written to
+#                     bench/results/city.md; BENCH_1M_DATABASE_URL (if it exists) adds the 1M growth column,
+#                     BENCH_ARGS='--scales 10k=URL,100k=URL,1M=URL' any set of them
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
 BENCH_ARGS ?=
+BENCH_1M_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench_1m
 BENCH_SCALE ?= 100k
 
 bench-data: install
@@ -63,4 +66,5 @@ bench-data: install
 bench: install
 	@command -v wrk >/dev/null || apt-get install -y wrk || { apt-get update && apt-get install -y wrk; } \
 		|| { echo "wrk is needed: apt-get install -y wrk (as root)"; exit 1; }
-	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/city_load.py $(BENCH_ARGS)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_1M_DATABASE_URL=$(BENCH_1M_DATABASE_URL) \
+		$(BIN)/python bench/city_load.py $(BENCH_ARGS)
