@@ -105,7 +105,19 @@ def phase(name, path, queue):
         saved, r = imports.confirm(importing.spec(), batch=batch)
         detail = f"saved {saved} (new {r['new']}, updated {r['update']}, unchanged {r['unchanged']})"
     elapsed = time.perf_counter() - t
-    queue.put((name, elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, detail))
+    queue.put((name, elapsed, peak_rss_mb(), detail))
+
+
+def peak_rss_mb():
+    """This process's own peak RSS. ru_maxrss keeps the parent's high-water mark across the spawn's
+    exec (Linux), so every phase showed the parent's figure; VmHWM belongs to this process alone."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run(name, path):
