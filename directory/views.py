@@ -372,7 +372,7 @@ def recommend(request, demand_pk):
 
 def edition_filtered_export(request, year):
     """The published directory as filtered on its page (category, district, text), to .xlsx."""
-    from dashboard import exports
+    from directory import exports
 
     qs, edition = filtered_members(request, year)
     total = qs.count()

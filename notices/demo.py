@@ -67,7 +67,9 @@ def _publish(item, user, days_ago):
     return transitions.apply(services.TABLE, item, "publish", by=user, reason="发布")
 
 
-def seed():
+def seed(templates=()):
+    """The demo notices and downloads; ``templates`` are (title, file name, bytes) of the higher apps' blank
+    forms (the caller, seed_demo, brings them: notices sits below directory), listed first."""
     if Article.objects.exists():
         return 0
     city = User.objects.filter(role=Role.CITY_ADMIN).first()
@@ -88,17 +90,11 @@ def seed():
         3,
     )
     from demands import importing as demand_importing
-    from directory.views import blank_form_bytes
     from offerings import importing as offering_importing
     from portal.excel import build_template
 
     files = [
-        (
-            "《购买主体推荐意见表》（空白）",
-            Download.Category.TEMPLATE,
-            "购买主体推荐意见表.xlsx",
-            blank_form_bytes(),
-        ),
+        *((title, Download.Category.TEMPLATE, name, content) for title, name, content in templates),
         (
             "购买服务需求批量发布模板",
             Download.Category.TEMPLATE,

@@ -243,7 +243,7 @@ def _listing_queryset(request):
 
 def offering_list_export(request):
     """The listing as filtered, to .xlsx: what the page shows, never contact details."""
-    from dashboard import exports
+    from offerings import exports
     from portal.http import export_throttled, too_many_exports
 
     if export_throttled(request):

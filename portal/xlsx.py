@@ -354,3 +354,14 @@ def file_response(sheets, filename):
         raise
     tmp.seek(0)
     return FileResponse(tmp, as_attachment=True, filename=filename, content_type=XLSX)
+
+
+ROW_CHUNK = 2000  # rows read per database round trip by the streamed exports
+
+
+def local_dates():
+    """value → its date in Asia/Shanghai; the time zone looked up once, not once per row."""
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    return lambda value: value.astimezone(tz).date() if value else None

@@ -35,10 +35,6 @@ REMAINING = {
     ("demands/views.py", "directory.selectors"): "推荐目录 badges in the listing",
     ("offerings/views.py", "directory.selectors"): "推荐目录 badges in the listing",
     ("offerings/filters.py", "directory.selectors"): "the listing's 推荐目录 filter",
-    ("demands/views.py", "dashboard"): "listing export through the streamed writer",
-    ("offerings/views.py", "dashboard"): "listing export through the streamed writer",
-    ("directory/views.py", "dashboard"): "directory export through the streamed writer",
-    ("notices/demo.py", "directory.views"): "the blank 推荐意见表 among the demo downloads",
 }
 
 

@@ -266,9 +266,11 @@ class Command(BaseCommand):
         created = directory_demo.seed()
         if created:
             self.stdout.write(f"已生成上一年度推荐目录（{created} 家社会组织）和本年度征集。")
+        from directory.views import blank_form_bytes
         from notices import demo as notices_demo
 
-        if notices_demo.seed():
+        blank_form = ("《购买主体推荐意见表》（空白）", "购买主体推荐意见表.xlsx", blank_form_bytes())
+        if notices_demo.seed(templates=[blank_form]):
             self.stdout.write("已生成政策法规、公示公告、资料下载、友情链接和留言。")
         from supervision import demo as supervision_demo
 
