@@ -2,8 +2,9 @@
 variable PORTAL_BENCH_FLOORS=1 is set (settings.BENCH_FLOORS, the end of portal/urls.py); never in a normal deployment.
 
 - `ok`: the cheapest response the stack can give (middleware, routing, "ok").
-- `listing`: a page shaped like the demand listing (base.html, the same filter form, 20 result cards,
-  pagination) rendered from an in-memory list, without touching the database.
+- `listing`: the demand listing's own template (templates/demands/list.html: base.html, the filter
+  form, 20 result cards, pagination) rendered from unsaved in-memory demands, without touching the
+  database, so the floor cannot drift from the real page.
 
 Each page's throughput is read as a ratio of the second: what the page costs beyond rendering.
 """
@@ -16,10 +17,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from django import forms
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
+
+from accounts.models import PurchaserUnit, SocialOrganization
+from demands.models import Demand
+from portal.listing import ExactPaginator
+from portal.models import Category, District
 
 DATA = Path(__file__).resolve().parent.parent / "portal" / "data"
 
@@ -78,38 +83,43 @@ class FloorFilterForm(forms.Form):
 
 
 def _rows(n=2000):
-    """Demand-like rows, built once per process."""
+    """Unsaved demands with their related objects set in memory, built once per process."""
     rng = random.Random(9)
-    subs = [(code, name) for code, name in CATEGORY_NAMES.items() if len(code) == 4]
-    statuses = [("published", "已发布"), ("awarded", "已确定承接方"), ("evaluated", "已评价")]
+    tops = {
+        code: Category(pk=i, code=code, name=name) for i, (code, name) in enumerate(CATEGORY_NAMES.items(), 1)
+    }
+    subs = [c for code, c in tops.items() if len(code) == 4]
+    for c in subs:
+        c.parent = tops[c.code[:2]]
+    districts = [District(pk=i, code=code, name=name) for i, (code, name) in enumerate(DISTRICT_CHOICES, 1)]
+    statuses = ["published", "awarded", "evaluated"]
     rows = []
     for pk in range(n, 0, -1):
-        code, sub = rng.choice(subs)
-        _, district = rng.choice(DISTRICT_CHOICES)
-        status, status_label = rng.choice(statuses)
+        category = rng.choice(subs)
+        district = rng.choice(districts)
+        status = rng.choice(statuses)
         published = datetime.date(2026, 11, 27) - datetime.timedelta(days=pk // 2)
-        rows.append(
-            SimpleNamespace(
-                pk=pk,
-                title=f"{district}{rng.choice(['南京东路街道', '七宝镇', '花木街道', ''])}{sub}项目",
-                status=status,
-                status_label=status_label,
-                from_platform=True,
-                source="本平台",
-                unit_name=f"{district}{rng.choice(['民政局', '残疾人联合会', '卫生健康委员会'])}",
-                category=f"{CATEGORY_NAMES[code[:2]]} / {sub}",
-                district=district,
-                street="",
-                awarded_org_id=pk if status != "published" else None,
-                awarded_org_name=f"上海市{district}乐龄社会工作服务社",
-                awarded_member=pk % 3 == 0,
-                budget=Decimal(rng.randint(20, 990) * 1000),
-                year=published.year,
-                period_start=published + datetime.timedelta(days=30),
-                period_end=published + datetime.timedelta(days=394),
-                published_at=published,
-            )
+        unit_kind = rng.choice(["民政局", "残疾人联合会", "卫生健康委员会"])
+        demand = Demand(
+            pk=pk,
+            title=f"{district.name}{rng.choice(['南京东路街道', '七宝镇', '花木街道', ''])}{category.name}项目",
+            status=status,
+            category=category,
+            district=district,
+            unit=PurchaserUnit(pk=pk, name=f"{district.name}{unit_kind}"),
+            awarded_org=(
+                SocialOrganization(pk=pk, name=f"上海市{district.name}乐龄社会工作服务社")
+                if status != "published"
+                else None
+            ),
+            budget=Decimal(rng.randint(20, 990) * 1000),
+            year=published.year,
+            period_start=published + datetime.timedelta(days=30),
+            period_end=published + datetime.timedelta(days=394),
+            published_at=published,
         )
+        demand.awarded_member = pk % 3 == 0
+        rows.append(demand)
     return rows
 
 
@@ -121,12 +131,12 @@ def ok(request):
 
 
 def listing(request):
-    page = Paginator(ROWS, 20).get_page(request.GET.get("page"))
+    page = ExactPaginator(ROWS, 20).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
-        "bench/floor.html",
+        "demands/list.html",
         {
             "page": page,
             "filter": SimpleNamespace(form=FloorFilterForm(request.GET or None)),
