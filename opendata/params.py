@@ -74,7 +74,8 @@ def _since(value):
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=timezone.get_current_timezone())
     try:
-        return min(max(moment, EARLIEST), LATEST)
+        # In UTC: an offset like +20:06 is valid ISO 8601 but out of PostgreSQL's range.
+        return min(max(moment, EARLIEST), LATEST).astimezone(datetime.UTC)
     except OverflowError:  # pragma: no cover - a moment at the very ends of the calendar
         return EARLIEST if moment.year < 2000 else LATEST
 

@@ -115,6 +115,18 @@ def test_updated_since_returns_only_the_demands_changed_since(client, world):
     assert everything["count"] == len(PUBLIC_DEMANDS)
 
 
+@pytest.mark.parametrize("offset", ["+20:06", "-23:59", "+14:00"])
+def test_updated_since_takes_any_iso_offset_schemathesis_found_one_postgresql_refuses(client, world, offset):
+    """A valid ISO 8601 offset beyond PostgreSQL's range (+20:06 was a 500) is read as the moment it names."""
+    for path in (API, "/api/v1/offerings/"):
+        response = client.get(path, {"updated_since": f"3600-09-23T18:13:46{offset}"})
+        assert response.status_code == 200, response.content[:200]
+        assert response.json()["count"] == 0
+    assert get_json(client, API, {"updated_since": f"2000-01-01T00:00:00{offset}", "page_size": "100"})[
+        "count"
+    ] == len(PUBLIC_DEMANDS)
+
+
 def test_a_demand_shows_what_its_public_page_shows(client, world, hp_org):
     data = get_json(client, f"{API}{world.d_awarded.pk}/")
     assert data["id"] == world.d_awarded.pk
