@@ -224,6 +224,14 @@ def _postmaster(dbname):
     return None
 
 
+def _cmdline(pid):
+    """A process's command line as text, or None once it has gone."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return None
+
+
 def _runtime_ns(pid):
     try:
         return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
@@ -276,28 +284,14 @@ class ParallelWorkers(threading.Thread):
                     if ns is not None:
                         self.seen[pid] = ns
                     continue
-                try:
-                    cmd = (
-                        Path(f"/proc/{pid}/cmdline")
-                        .read_bytes()
-                        .replace(b"\0", b" ")
-                        .decode(errors="replace")
-                    )
-                except OSError:
+                cmd = _cmdline(pid)
+                if cmd is None:
                     continue
                 if "parallel worker for PID" not in cmd:
                     continue
                 leader = int(cmd.rsplit("PID", 1)[1].split()[0])
                 if leader not in leaders:
-                    try:
-                        lcmd = (
-                            Path(f"/proc/{leader}/cmdline")
-                            .read_bytes()
-                            .replace(b"\0", b" ")
-                            .decode(errors="replace")
-                        )
-                    except OSError:
-                        lcmd = ""
+                    lcmd = _cmdline(leader) or ""
                     leaders[leader] = f" {self.dbname} " in f" {lcmd} "
                 if leaders[leader]:
                     ns = _runtime_ns(pid)
