@@ -2,6 +2,7 @@
 dates relative to today, the files a user uploads, the files stored under MEDIA_ROOT."""
 
 import datetime
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +18,17 @@ from tests import upload_samples
 PDF_BYTES = upload_samples.PDF_BYTES
 PNG_BYTES = upload_samples.PNG_BYTES
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program"
+
+# The Redis databases the tests use on 127.0.0.1:6379, one per purpose; .ci/run gives its SQLite and its
+# PostgreSQL pass different ones, since the two run at the same time.
+REDIS_TEST_DBS = {"cache": "TEST_REDIS_CACHE_DB", "worker": "TEST_REDIS_WORKER_DB"}
+REDIS_TEST_DB_DEFAULTS = {"cache": 13, "worker": 15}
+
+
+def redis_for_tests(purpose):
+    """The URL of the Redis database the tests use for `purpose` ("cache" or "worker")."""
+    db = int(os.environ.get(REDIS_TEST_DBS[purpose]) or REDIS_TEST_DB_DEFAULTS[purpose])
+    return f"redis://127.0.0.1:6379/{db}"
 
 
 # --- what a response says ----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.db.backends.utils import CursorWrapper
 from django.db.utils import OperationalError
 
 from tests.factories import PASSWORD
+from tests.helpers import redis_for_tests
 from tests.ops.conftest import closed_port
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def redis_up(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "portal.cache_backends.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/13",
+            "LOCATION": redis_for_tests("cache"),
         }
     }
     yield

@@ -24,6 +24,7 @@ from inbox.services import notify
 from inbox.tasks import flush_outbox
 from portal.celery import app as celery_app
 from tests.factories import PASSWORD
+from tests.helpers import redis_for_tests
 
 pytestmark = pytest.mark.django_db
 
@@ -179,9 +180,9 @@ def real_worker():
 
     saved = {k: celery_app.conf[k] for k in ("broker_url", "task_always_eager", "result_backend")}
     celery_app.conf.update(
-        broker_url="redis://127.0.0.1:6379/15",
+        broker_url=redis_for_tests("worker"),
         task_always_eager=False,
-        result_backend="redis://127.0.0.1:6379/15",
+        result_backend=redis_for_tests("worker"),
     )
     fresh_connections()
     try:
