@@ -8,6 +8,7 @@ SQL and the rest (Python: view, ORM, templates); then its costliest queries, eac
 planning and execution time (EXPLAIN ANALYZE, median of 5) and the first words of the SQL.
 """
 
+import argparse
 import os
 import re
 import statistics
@@ -15,9 +16,12 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import city_load  # noqa: E402
+from bench.city_load import DEFAULT_URL  # noqa: E402
+from bench.cityload.cpu import loadavg  # noqa: E402
+from bench.cityload.pages import FLOORS, PAGES  # noqa: E402
+from bench.cityload.server import server_env  # noqa: E402
 
 
 def explain(connection, sql, runs=5):
@@ -32,10 +36,10 @@ def explain(connection, sql, runs=5):
 
 
 def main():
-    args = city_load.argparse.Namespace(
-        database_url=os.environ.get("BENCH_DATABASE_URL") or city_load.DEFAULT_URL, conn_max_age=60
+    args = argparse.Namespace(
+        database_url=os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URL, conn_max_age=60
     )
-    os.environ.update(city_load.server_env(args))
+    os.environ.update(server_env(args))
     import django
 
     django.setup()
@@ -45,11 +49,11 @@ def main():
 
     wanted = set(sys.argv[1:])
     client = Client(HTTP_HOST="127.0.0.1")
-    print(f"load average {city_load.loadavg():.2f}")
-    for page in city_load.PAGES + city_load.FLOORS:
+    print(f"load average {loadavg():.2f}")
+    for page in PAGES + FLOORS:
         if wanted and page.name not in wanted:
             continue
-        paths = page.urls() if callable(page.urls) else list(page.urls)
+        paths = page.resolve()
         paths = paths[:: max(1, len(paths) // 3)][:3]
         walls, sqls, per_query = [], [], {}
         for path in paths:

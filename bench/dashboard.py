@@ -22,7 +22,6 @@ Not run by CI.
 """
 
 import argparse
-import datetime
 import multiprocessing
 import os
 import random
@@ -34,10 +33,13 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.filling import copy_demo_rows, minutes_before, street_title  # noqa: E402
+from bench.timing import samples_ms  # noqa: E402
 
 
 def setup():
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     import django
 
@@ -57,33 +59,23 @@ def rss_mb():
 
 
 def fill_demands(rows):
-    from django.db import connection
     from django.utils import timezone
 
     from accounts.models import SocialOrganization
-    from demands.demo import TITLES
     from demands.models import Demand, public_q
 
     # Enough public demands for the export (the demo data's drafts come on top).
     have = Demand.objects.filter(public_q()).count()
     if have >= rows:
         return Demand.objects.count()
-    template = list(Demand.objects.filter(status="published")[:50])
-    if not template:
-        sys.exit("run `python manage.py seed_demo` on this database first")
     orgs = list(SocialOrganization.objects.filter(registration_status="active", on_serious_list=False))
     rng = random.Random(8)
-    phrases = [t for titles in TITLES.values() for t in titles]
-    fields = [f.attname for f in Demand._meta.concrete_fields]
     now = timezone.now()
     run_id = int(now.timestamp())
-    start = time.perf_counter()
-    batch = []
-    for i in range(rows - have):
-        d = rng.choice(template)
-        d.pk = d.id = None
-        d.title = f"{rng.choice(['南京东路街道', '徐家汇街道', '陆家嘴街道', '七宝镇', '五角场街道'])}{rng.choice(phrases)}"
-        d.published_at = now - datetime.timedelta(minutes=rng.randint(0, 5 * 365 * 24 * 60))
+
+    def change(d, i):
+        d.title = street_title(rng)
+        d.published_at = minutes_before(now, rng, years=5)
         d.year = timezone.localtime(d.published_at).year
         d.budget = Decimal(rng.randrange(20_000, 990_000, 1000))
         d.status = rng.choices(["published", "awarded", "evaluated", "cancelled"], weights=[6, 2, 2, 1])[0]
@@ -100,21 +92,12 @@ def fill_demands(rows):
             d.source, d.external_id = "财政政府购买服务管理平台", f"BENCH-{run_id}-{i}"
         else:
             d.source, d.external_id = "本平台", ""
-        d.search_tokens = d.build_search_tokens()
-        batch.append(Demand(**{name: getattr(d, name) for name in fields}))
-        if len(batch) == 5000:
-            Demand.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Demand.objects.bulk_create(batch)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE demands_demand")
-    print(f"filled {rows - have} demands in {time.perf_counter() - start:.1f} s")
+
+    copy_demo_rows(Demand, rows - have, rng, change, "demands")
     return Demand.objects.count()
 
 
 def fill_offerings(rows):
-    from django.db import connection
     from django.utils import timezone
 
     from accounts.models import SocialOrganization
@@ -124,47 +107,23 @@ def fill_offerings(rows):
     have = Offering.objects.count()
     if have >= rows:
         return have
-    template = list(Offering.objects.filter(status="published")[:50])
-    if not template:
-        sys.exit("run `python manage.py seed_demo` on this database first")
     orgs = list(SocialOrganization.objects.values_list("pk", flat=True))
     categories = list(Category.objects.filter(parent__isnull=False).values_list("pk", flat=True))
     rng = random.Random(9)
-    fields = [f.attname for f in Offering._meta.concrete_fields]
     now = timezone.now()
-    start = time.perf_counter()
-    batch = []
-    for i in range(rows - have):
-        o = rng.choice(template)
-        o.pk = o.id = None
+
+    def change(o, i):
         o.title = f"{o.title.split('（')[0]}（{have + i}）"
         o.organization_id = rng.choice(orgs)
         o.category_id = rng.choice(categories)
         o.status = rng.choices(["published", "draft", "withdrawn"], weights=[8, 1, 1])[0]
-        o.published_at = now - datetime.timedelta(minutes=rng.randint(0, 3 * 365 * 24 * 60))
-        o.search_tokens = o.build_search_tokens()
-        batch.append(Offering(**{name: getattr(o, name) for name in fields}))
-        if len(batch) == 5000:
-            Offering.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Offering.objects.bulk_create(batch)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE offerings_offering")
-    print(f"filled {rows - have} offers in {time.perf_counter() - start:.1f} s")
+        o.published_at = minutes_before(now, rng, years=3)
+
+    copy_demo_rows(Offering, rows - have, rng, change, "offers")
     return Offering.objects.count()
 
 
 # --- phases (each in a fresh process) -------------------------------------------------------------
-
-
-def timed(fn, repeat):
-    samples = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    return statistics.median(samples), min(samples), max(samples)
 
 
 def phase_pages(queue, repeat):
@@ -204,7 +163,8 @@ def phase_pages(queue, repeat):
 
         with connection.execute_wrapper(count):
             get()
-        median, low, high = timed(get, repeat)
+        samples = samples_ms(get, repeat)
+        median, low, high = statistics.median(samples), min(samples), max(samples)
         results.append((label, median, low, high, len(queries)))
     queue.put({"in_year": in_year, "year": year, "pages": results})
 

@@ -10,10 +10,8 @@ Not run by CI.
 """
 
 import argparse
-import datetime
 import os
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -31,8 +29,9 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench.filling import copy_demo_rows, minutes_before, street_title  # noqa: E402
+from bench.timing import median_ms  # noqa: E402
 from demands import importing, selectors  # noqa: E402
-from demands.demo import TITLES  # noqa: E402
 from demands.models import Demand  # noqa: E402
 from portal import imports  # noqa: E402
 from portal.excel import write_rows  # noqa: E402
@@ -44,51 +43,26 @@ def fill(rows):
     have = Demand.objects.count()
     if have >= rows:
         return have
-    template = list(Demand.objects.filter(status="published")[:50])
-    if not template:
-        sys.exit("run `python manage.py seed_demo` on this database first")
     rng = random.Random(7)
-    phrases = [t for titles in TITLES.values() for t in titles]
-    batch = []
     now = timezone.now()
-    start = time.perf_counter()
-    for _ in range(rows - have):
-        d = rng.choice(template)
-        d.pk = None
-        d.id = None
-        d.title = f"{rng.choice(['南京东路街道', '徐家汇街道', '陆家嘴街道', '七宝镇', '五角场街道'])}{rng.choice(phrases)}"
-        d.published_at = now - datetime.timedelta(minutes=rng.randint(0, 5 * 365 * 24 * 60))
+
+    def change(d, i):
+        d.title = street_title(rng)
+        d.published_at = minutes_before(now, rng, years=5)
         d.year = d.published_at.year
         d.status = rng.choices(["published", "awarded", "evaluated", "cancelled"], weights=[6, 2, 2, 1])[0]
-        d.search_tokens = d.build_search_tokens()
-        batch.append(Demand(**{f.attname: getattr(d, f.attname) for f in Demand._meta.concrete_fields}))
-        if len(batch) == 5000:
-            Demand.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        Demand.objects.bulk_create(batch)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE demands_demand")
-    print(f"filled {rows - have} demands in {time.perf_counter() - start:.1f} s")
+
+    copy_demo_rows(Demand, rows - have, rng, change, "demands")
     return Demand.objects.count()
-
-
-def timed(fn, repeat=7):
-    samples = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    return statistics.median(samples)
 
 
 def bench_search():
     base = selectors.public_demands().exclude(status="cancelled")
     for q in QUERIES:
         qs = selectors.demands_sort(selectors.demands_search(base, q), "newest")
-        page = timed(lambda qs=qs: list(qs.select_related(*selectors.LIST_RELATED)[:20]))
+        page = median_ms(lambda qs=qs: list(qs.select_related(*selectors.LIST_RELATED)[:20]), 7)
         count_value = qs.count()
-        count = timed(lambda qs=qs: qs.count())
+        count = median_ms(lambda qs=qs: qs.count(), 7)
         print(
             f"search {q}: {count_value} matches; 20 newest {page:.1f} ms; exact count {count:.1f} ms (median of 7)"
         )
