@@ -2,24 +2,22 @@
 (我要购买服务, 我要提供服务, 推荐目录) and the statistics pages. Each builds exactly what its immediate
 export builds, from the request the user asked with."""
 
-from directory.selectors import member_organization_ids
+from demands import selectors as demand_selectors
+from offerings import selectors as offering_selectors
 from portal import export_jobs
+from portal.directory_members import member_organization_ids
 
 from . import exports
 
 
 @export_jobs.handler("demands_export")
 def demands_export(request):
-    from demands.views import _listing_queryset
-
-    return exports.demands_sheets(_listing_queryset(request), member_organization_ids())
+    return exports.demands_sheets(demand_selectors.listing(request.GET).qs, member_organization_ids())
 
 
 @export_jobs.handler("offerings_export")
 def offerings_export(request):
-    from offerings.views import _listing_queryset
-
-    return exports.offerings_sheets(_listing_queryset(request), member_organization_ids())
+    return exports.offerings_sheets(offering_selectors.listing(request.GET).qs, member_organization_ids())
 
 
 @export_jobs.handler("members_export")

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from portal import search
-from portal.listing import clean_query
+from portal.listing import Listing, chosen_sort, clean_query
 
 from .filters import DemandFilter
 from .models import Demand, Status
@@ -38,9 +38,9 @@ def demands_search(qs, text):
     return search.search(qs, text, fields=Demand.SEARCH_FIELDS, names=Demand.SEARCH_NAMES)
 
 
-def listing(params, qs, filterset_class=DemandFilter):
-    """The listing's words (`q`) and filters applied to `qs`: (filterset, queryset, text). The page, its
-    export and the subscriptions (matching/subscriptions.py) read a search here, so a saved search finds
+def filtered(params, qs, filterset_class=DemandFilter):
+    """The listing's words (`q`) and filters applied to `qs`: (filterset, queryset, text). The listing
+    and the subscriptions (matching/subscriptions.py) read a search here, so a saved search finds
     what the listing shows. Invalid filters are ignored, as the page does (cancelled ones stay hidden)."""
     text = clean_query(params.get("q", ""))
     filterset = filterset_class(params or None, queryset=qs)
@@ -58,6 +58,15 @@ SORTS = {
     "budget_asc": ("预算从低到高", ("budget", "pk")),
     "relevance": ("相关度", None),
 }
+
+
+def listing(params, qs=None):
+    """The public listing 我要购买服务 for the query parameters `params` (words, filters, `sort`), as the
+    page, its export and the export job read it: a `portal.listing.Listing`. `qs`: the public demands
+    with what the caller joins (default: `public_demands()`)."""
+    filterset, qs, text = filtered(params, public_demands() if qs is None else qs)
+    sort = chosen_sort(params, SORTS, default="relevance" if text else "newest")
+    return Listing(filterset, demands_sort(qs, sort, text), sort, text)
 
 
 def demands_sort(qs, sort, text=""):

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from accounts.models import SocialOrganization
-from directory.selectors import member_organization_ids
-from portal import export_jobs, listing
+from portal import listing
+from portal.directory_members import mark_members
 from portal.errors import ServiceError
 from portal.excel import build_template
 from portal.forms import ImportUploadForm
@@ -24,31 +24,18 @@ from .models import PLATFORM_SOURCE, Demand, Status
 
 def demand_list(request):
     """Public listing: search, filters, sorting, pagination (R-MAT-1)."""
-    filterset, qs, sort, text = _listing(
-        request,
+    found = selectors.listing(
+        request.GET,
         selectors.public_demands()
         .select_related(*selectors.LIST_RELATED)
         .prefetch_related(*selectors.LIST_PREFETCH),
     )
-    sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or text]
-    # A search counts exactly: with words, PostgreSQL counts the GIN bitmap faster (22 ms at 100,000
-    # demands) than it stops a capped count (79 ms, a sequential scan). Filters alone count capped.
-    context = listing.paginate(request, qs, sorts, sort, cap=None if text else listing.COUNT_CAP)
-    page = context["page"].object_list = list(context["page"].object_list)
-    members = member_organization_ids(among={d.awarded_org_id for d in page if d.awarded_org_id})
-    for demand in page:
-        demand.awarded_member = demand.awarded_org_id in members
-    context.update({"filter": filterset, "q": text})
-    return render(request, "demands/list.html", context)
+    sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or found.text]
+    return listing.listing_page(request, "demands/list.html", found, sorts, rows=_with_member_marks)
 
 
-def _listing(request, qs):
-    """The listing's steps, shared by the page and its export: (filterset, queryset, sort, text)."""
-    filterset, qs, text = selectors.listing(request.GET, qs)
-    sort = request.GET.get("sort") or ("relevance" if text else "newest")
-    if sort not in selectors.SORTS:
-        sort = "newest"
-    return filterset, selectors.demands_sort(qs, sort, text), sort, text
+def _with_member_marks(demands):
+    return mark_members(demands, "awarded_org_id", "awarded_member")
 
 
 def _get_visible(request, pk):
@@ -341,21 +328,14 @@ def import_preview(request, batch_id):
 # --- export of the public listing (R-STA-3) ----------------------------------------------------
 
 
-def _listing_queryset(request):
-    """The demands of the public listing for these query parameters, in the listing's order."""
-    return _listing(request, selectors.public_demands())[1]
-
-
 def demand_list_export(request):
     """The listing as filtered, to .xlsx: what the page shows, never contact details."""
     from demands import exports
-    from portal.http import export_throttled, too_many_exports
 
-    if export_throttled(request):
-        return too_many_exports()
-
-    qs = _listing_queryset(request)
-    total = qs.count()
-    if export_jobs.too_big(total):
-        return export_jobs.start(request, "demands_export", title="导出购买服务需求列表", total=total)
-    return exports.demands_response(qs, member_organization_ids())
+    return listing.listing_export(
+        request,
+        selectors.listing,
+        job="demands_export",
+        title="导出购买服务需求列表",
+        response=exports.demands_response,
+    )

@@ -2,6 +2,9 @@ from django.db.models import Prefetch, Q
 
 from offerings.models import Offering
 
+# The 推荐目录 members as the listings ask for them (DirectoryConfig.ready() provides the rule there).
+from portal.directory_members import member_applications, member_organization_ids  # noqa: F401
+
 from .models import Application, AppStatus, Edition, EditionStatus
 
 
@@ -45,21 +48,6 @@ def filter_members(qs, *, category=None, district=None, text=""):
         through_evidence = True
         qs = qs.filter(Q(organization__name__icontains=text) | Q(evidence__title__icontains=text))
     return qs.distinct() if through_evidence else qs
-
-
-def member_applications():
-    """Members of the latest published edition (`Application.objects.members()`), as one lazy queryset."""
-    return Application.objects.members()
-
-
-def member_organization_ids(among=None):
-    """Organizations in the latest published directory (for the badges in the listings): one query.
-    `among`: only these organizations are asked about (a listing's page: 20 instead of ~1,200 rows)."""
-    qs = member_applications()
-    if among is not None:
-        # [0] (no such id) when the page has none: still one query, so the page's count stays fixed.
-        qs = qs.filter(organization_id__in=list(among) or [0])
-    return set(qs.values_list("organization_id", flat=True))
 
 
 def marks_lost_on_publishing(edition):

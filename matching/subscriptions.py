@@ -1,6 +1,6 @@
 """订阅 (issue 13 §4): a saved search of the demand listing (organizations) or of the offer listing
-(purchasers), read by the listing's own FilterSet and search (`demands.selectors.listing`,
-`offerings.selectors.listing`), so a subscription finds exactly what the listing shows for the same
+(purchasers), read by the listing's own FilterSet and search (`demands.selectors.filtered`,
+`offerings.selectors.filtered`), so a subscription finds exactly what the listing shows for the same
 words and filters. The FilterSets below only let category and district hold several values (the
 initial subscription of an organization covers all its offers' categories and areas); with one value
 each they are the listing's filters.
@@ -95,13 +95,13 @@ class SubscriptionOfferingFilter(OfferingFilter):
 KINDS = {
     K.DEMANDS: (
         demand_selectors.public_demands,
-        demand_selectors.listing,
+        demand_selectors.filtered,
         SubscriptionDemandFilter,
         "demands:list",
     ),
     K.OFFERINGS: (
         offering_selectors.public_offerings,
-        offering_selectors.listing,
+        offering_selectors.filtered,
         SubscriptionOfferingFilter,
         "offerings:list",
     ),

@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from demands.filters import category_choices, category_q, once
+from portal.directory_members import member_applications
 from portal.models import District
 
 
@@ -40,9 +41,7 @@ class OfferingFilter(django_filters.FilterSet):
         return qs.filter(previously_purchased=(value == "yes"))
 
     def filter_member(self, qs, name, value):
-        from directory.selectors import member_applications  # Application.objects.members()
-
-        members = member_applications().values("organization_id")
+        members = member_applications().values("organization_id")  # Application.objects.members()
         if value == "no":  # offered by the open-data API (opendata/filters.py), not by the page
             return qs.exclude(organization_id__in=members)
         return qs.filter(organization_id__in=members)

@@ -1,5 +1,5 @@
 from portal import search
-from portal.listing import clean_query
+from portal.listing import Listing, chosen_sort, clean_query
 from portal.models import District
 
 from .filters import OfferingFilter
@@ -21,9 +21,9 @@ def offerings_search(qs, text):
     return search.search(qs, text, fields=Offering.SEARCH_FIELDS, names=Offering.SEARCH_NAMES)
 
 
-def listing(params, qs, filterset_class=OfferingFilter):
+def filtered(params, qs, filterset_class=OfferingFilter):
     """The listing's words (`q`) and filters applied to `qs`: (filterset, queryset, text); shared by the
-    page, its export and the subscriptions (matching/subscriptions.py). Invalid filters are ignored."""
+    listing and the subscriptions (matching/subscriptions.py). Invalid filters are ignored."""
     text = clean_query(params.get("q", ""))
     filterset = filterset_class(params or None, queryset=qs)
     if filterset.is_bound and filterset.is_valid():
@@ -44,3 +44,12 @@ SORTS = {
     "newest": ("最新发布", ("-published_at", "-pk")),
     "oldest": ("最早发布", ("published_at", "pk")),
 }
+
+
+def listing(params, qs=None):
+    """The public listing 我要提供服务 for the query parameters `params` (words, filters, `sort`), as the
+    page, its export and the export job read it: a `portal.listing.Listing`. `qs`: the public offers
+    with what the caller joins (default: `public_offerings()`)."""
+    filterset, qs, text = filtered(params, public_offerings() if qs is None else qs)
+    sort = chosen_sort(params, SORTS, default="newest")
+    return Listing(filterset, qs.order_by(*SORTS[sort][1]), sort, text)

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
-from directory.selectors import member_organization_ids
-from portal import export_jobs, listing
+from portal import listing
+from portal.directory_members import mark_members
 from portal.errors import ServiceError
 from portal.excel import build_template, write_rows
 from portal.forms import ImportUploadForm
@@ -21,26 +21,15 @@ from .models import Offering, Status
 
 def offering_list(request):
     """Public listing of offers (R-MAT-1): search, filters, pagination; newest first."""
-    filterset, qs, sort, text = _listing(
-        request, selectors.public_offerings().select_related(*selectors.LIST_RELATED)
+    found = selectors.listing(
+        request.GET, selectors.public_offerings().select_related(*selectors.LIST_RELATED)
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items()]
-    # A search counts exactly: with words, PostgreSQL counts the GIN bitmap faster (22 ms at 100,000
-    # demands) than it stops a capped count (79 ms, a sequential scan). Filters alone count capped.
-    context = listing.paginate(request, qs, sorts, sort, cap=None if text else listing.COUNT_CAP)
-    context["page"].object_list = selectors.with_area_labels(context["page"].object_list)
-    members = member_organization_ids(among={o.organization_id for o in context["page"].object_list})
-    for offering in context["page"].object_list:
-        offering.is_member = offering.organization_id in members
-    context.update({"filter": filterset, "q": text})
-    return render(request, "offerings/list.html", context)
+    return listing.listing_page(request, "offerings/list.html", found, sorts, rows=_with_labels_and_marks)
 
 
-def _listing(request, qs):
-    """The listing's steps, shared by the page and its export: (filterset, queryset, sort, text)."""
-    filterset, qs, text = selectors.listing(request.GET, qs)
-    sort = request.GET.get("sort") if request.GET.get("sort") in selectors.SORTS else "newest"
-    return filterset, qs.order_by(*selectors.SORTS[sort][1]), sort, text
+def _with_labels_and_marks(offerings):
+    return mark_members(selectors.with_area_labels(offerings), "organization_id", "is_member")
 
 
 def offering_detail(request, pk):
@@ -236,21 +225,14 @@ def import_preview(request, batch_id):
 # --- export of the public listing (R-STA-3) ----------------------------------------------------
 
 
-def _listing_queryset(request):
-    """The offers of the public listing for these query parameters, in the listing's order."""
-    return _listing(request, selectors.public_offerings())[1]
-
-
 def offering_list_export(request):
     """The listing as filtered, to .xlsx: what the page shows, never contact details."""
     from offerings import exports
-    from portal.http import export_throttled, too_many_exports
 
-    if export_throttled(request):
-        return too_many_exports()
-
-    qs = _listing_queryset(request)
-    total = qs.count()
-    if export_jobs.too_big(total):
-        return export_jobs.start(request, "offerings_export", title="导出服务项目列表", total=total)
-    return exports.offerings_response(qs, member_organization_ids())
+    return listing.listing_export(
+        request,
+        selectors.listing,
+        job="offerings_export",
+        title="导出服务项目列表",
+        response=exports.offerings_response,
+    )

@@ -1,11 +1,16 @@
-"""What the public listings (demands, offers) share: page sizes, pagination, the query string."""
+"""What the public listings (demands, offers) share: page sizes, pagination, the query string, the
+sort asked for, the page and the export."""
 
 from functools import cached_property
 from math import ceil
+from typing import NamedTuple
 
 from django.core.paginator import Paginator
+from django.shortcuts import render
 
-from . import params
+from . import export_jobs, params
+from .directory_members import member_organization_ids
+from .http import export_throttled, too_many_exports
 
 PAGE_SIZES = (10, 20, 50)
 DEFAULT_PAGE_SIZE = 20
@@ -119,3 +124,46 @@ def paginate(request, qs, sorts, sort, cap=None):
         "page_sizes": PAGE_SIZES,
         "querystring": params.urlencode(),
     }
+
+
+# --- what the two public listings (demands, offers) do the same way --------------------------------
+
+
+class Listing(NamedTuple):
+    """A public listing for one set of query parameters (`demands.selectors.listing`,
+    `offerings.selectors.listing`): the page, its export and the export job all read it."""
+
+    filterset: object
+    qs: object  # filtered, searched and sorted
+    sort: str
+    text: str  # the words searched for
+
+
+def chosen_sort(params, sorts, default):
+    """The sort asked for (`?sort=`): `default` when none is, the first of `sorts` when it is unknown."""
+    sort = params.get("sort") or default
+    return sort if sort in sorts else next(iter(sorts))
+
+
+def listing_page(request, template, found, sorts, rows):
+    """The page of the listing `found` asked for, rendered with `template`. `rows(page_rows)` gets the
+    page's rows as a list and returns them ready to show (marks, labels)."""
+    # A search counts exactly: with words, PostgreSQL counts the GIN bitmap faster (22 ms at 100,000
+    # demands) than it stops a capped count (79 ms, a sequential scan). Filters alone count capped.
+    context = paginate(request, found.qs, sorts, found.sort, cap=None if found.text else COUNT_CAP)
+    context["page"].object_list = rows(list(context["page"].object_list))
+    context.update({"filter": found.filterset, "q": found.text})
+    return render(request, template, context)
+
+
+def listing_export(request, listing, *, job, title, response):
+    """A public listing to .xlsx (R-STA-3): `listing(request.GET).qs`, what the page shows, as
+    `response(qs, member_ids)` writes it; a background job (export `job`, shown as `title`) above
+    JOB_EXPORT_ROWS rows; refused when this visitor exports too often."""
+    if export_throttled(request):
+        return too_many_exports()
+    qs = listing(request.GET).qs
+    total = qs.count()
+    if export_jobs.too_big(total):
+        return export_jobs.start(request, job, title=title, total=total)
+    return response(qs, member_organization_ids())

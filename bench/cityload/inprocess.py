@@ -52,7 +52,7 @@ def frame_and_form(repeat=200):
 
         request = RequestFactory(HTTP_HOST="127.0.0.1").get("/demands/")
         request.user = AnonymousUser()
-        filterset, _, _ = selectors.listing(request.GET, selectors.public_demands())
+        filterset, _, _ = selectors.filtered(request.GET, selectors.public_demands())
         form_template = engines["django"].from_string(
             "{% for field in filter.form %}{{ field.label_tag }}{{ field }}{{ field.errors }}{% endfor %}"
         )
