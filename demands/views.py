@@ -17,7 +17,7 @@ from portal.excel import build_template
 from portal.forms import ImportUploadForm
 from portal.http import xlsx_response
 
-from . import importing, jobs, selectors, services
+from . import exports, importing, jobs, selectors, services
 from .forms import AdjustForm, AwardForm, CancelForm, DemandForm, EvaluateForm
 from .models import PLATFORM_SOURCE, Demand, Status
 
@@ -328,14 +328,6 @@ def import_preview(request, batch_id):
 # --- export of the public listing (R-STA-3) ----------------------------------------------------
 
 
-def demand_list_export(request):
-    """The listing as filtered, to .xlsx: what the page shows, never contact details."""
-    from demands import exports
-
-    return listing.listing_export(
-        request,
-        selectors.listing,
-        job="demands_export",
-        title="导出购买服务需求列表",
-        response=exports.demands_response,
-    )
+demand_list_export = listing.export_view(
+    selectors.listing, job="demands_export", title="导出购买服务需求列表", response=exports.demands_response
+)

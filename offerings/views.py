@@ -14,7 +14,7 @@ from portal.excel import build_template, write_rows
 from portal.forms import ImportUploadForm
 from portal.http import xlsx_response
 
-from . import importing, jobs, selectors, services
+from . import exports, importing, jobs, selectors, services
 from .forms import OfferingForm
 from .models import Offering, Status
 
@@ -225,14 +225,6 @@ def import_preview(request, batch_id):
 # --- export of the public listing (R-STA-3) ----------------------------------------------------
 
 
-def offering_list_export(request):
-    """The listing as filtered, to .xlsx: what the page shows, never contact details."""
-    from offerings import exports
-
-    return listing.listing_export(
-        request,
-        selectors.listing,
-        job="offerings_export",
-        title="导出服务项目列表",
-        response=exports.offerings_response,
-    )
+offering_list_export = listing.export_view(
+    selectors.listing, job="offerings_export", title="导出服务项目列表", response=exports.offerings_response
+)

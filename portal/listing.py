@@ -156,14 +156,19 @@ def listing_page(request, template, found, sorts, rows):
     return render(request, template, context)
 
 
-def listing_export(request, listing, *, job, title, response):
-    """A public listing to .xlsx (R-STA-3): `listing(request.GET).qs`, what the page shows, as
-    `response(qs, member_ids)` writes it; a background job (export `job`, shown as `title`) above
-    JOB_EXPORT_ROWS rows; refused when this visitor exports too often."""
-    if export_throttled(request):
-        return too_many_exports()
-    qs = listing(request.GET).qs
-    total = qs.count()
-    if export_jobs.too_big(total):
-        return export_jobs.start(request, job, title=title, total=total)
-    return response(qs, member_organization_ids())
+def export_view(listing, *, job, title, response):
+    """The view that writes a public listing to .xlsx (R-STA-3): `listing(request.GET).qs`, what the
+    page shows and never contact details, as `response(qs, member_ids)` writes it; a background job
+    (export `job`, shown as `title`) above JOB_EXPORT_ROWS rows; refused when this visitor exports too
+    often."""
+
+    def export(request):
+        if export_throttled(request):
+            return too_many_exports()
+        qs = listing(request.GET).qs
+        total = qs.count()
+        if export_jobs.too_big(total):
+            return export_jobs.start(request, job, title=title, total=total)
+        return response(qs, member_organization_ids())
+
+    return export
