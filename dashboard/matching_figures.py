@@ -21,7 +21,17 @@ test_matching_figures.py compares them with the four queries' definition on vari
 
 import statistics
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Q
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+)
 
 from matching.models import SuggestionShown
 
@@ -59,9 +69,9 @@ def _key(row, fields):
 
 
 def interests_per_demand(demands, fields):
-    """One row per 有效需求 with at least one 承接意向: its key, `published_at`, and its interests:
-    `n`, `n_cross` (from another district's registration), `first` (the earliest) and `n_asked`
-    (from the awarded organization, on an award)."""
+    """One row per 有效需求 with at least one 承接意向: (key…, interests, from another district's
+    registration, from the awarded organization (on an award), time from publication to the first
+    one (None if never published))."""
     cross = Q(interests__organization__registration_district__isnull=False) & ~Q(
         interests__organization__registration_district=F("district")
     )
@@ -69,25 +79,36 @@ def interests_per_demand(demands, fields):
     return list(
         demands.live()
         .filter(interests__isnull=False)
-        .values("pk", *fields, "published_at")
+        .values("pk", *fields)
         .annotate(
             n=Count("interests"),
             n_cross=Count("interests", filter=cross),
-            first=Min("interests__created_at"),
             n_asked=Count("interests", filter=winner),
+            wait=ExpressionWrapper(Min("interests__created_at") - F("published_at"), DurationField()),
         )
+        .values_list(*fields, "n", "n_cross", "n_asked", "wait")
         .order_by()
     )
 
 
 def suggested_awards(demands, fields):
-    """[(key…, pk)] of the awards whose organization had been suggested on the demand's page."""
+    """{key: {"suggested", "both"}}: the awards whose organization had been suggested on the
+    demand's page, and those of them it had also expressed interest in."""
     shown = SuggestionShown.objects.filter(demand=OuterRef("pk"), organization=OuterRef("awarded_org"))
-    return list(demands.filter(award_q(), Exists(shown)).values_list(*fields, "pk").order_by())
+    rows = (
+        demands.filter(award_q(), Exists(shown))
+        .annotate(
+            asked=FilteredRelation("interests", condition=Q(interests__organization_id=F("awarded_org_id")))
+        )
+        .values(*fields)
+        .annotate(suggested=Count("pk"), both=Count("pk", filter=Q(asked__isnull=False)))
+        .order_by()
+    )
+    return {_key(r, fields): r for r in rows}
 
 
-def _days(row):
-    return max(0.0, (row["first"] - row["published_at"]).total_seconds() / 86400)
+def _days(wait):
+    return max(0.0, wait.total_seconds() / 86400)
 
 
 def median_days(days):
@@ -115,21 +136,20 @@ def figures(demands, view, buyers=None):
     def at(key):  # a key the grouping did not have: a demand published between the queries
         return data.setdefault(key, (_zeros(), []))
 
-    asked = set()
-    for r in interests_per_demand(demands, fields):
-        counts, days = at(_key(r, fields))
+    width = len(fields)
+    for row in interests_per_demand(demands, fields):
+        n, n_cross, n_asked, wait = row[width:]
+        counts, days = at(row[:width])
         counts["with_interest"] += 1
-        counts["interests"] += r["n"]
-        counts["cross"] += r["n_cross"]
-        if r["n_asked"]:
-            counts["interested"] += 1
-            asked.add(r["pk"])
-        if r["published_at"] is not None:
-            days.append(_days(r))
-    for *key, pk in suggested_awards(demands, fields):
-        counts = at(tuple(key))[0]
-        counts["suggested"] += 1
-        counts["matched"] += pk not in asked
+        counts["interests"] += n
+        counts["cross"] += n_cross
+        counts["interested"] += n_asked > 0
+        if wait is not None:
+            days.append(_days(wait))
+    for key, r in suggested_awards(demands, fields).items():
+        counts = at(key)[0]
+        counts["suggested"] += r["suggested"]
+        counts["matched"] += r["suggested"] - r["both"]
     for counts, _ in data.values():
         counts["matched"] += counts["interested"]
     return data

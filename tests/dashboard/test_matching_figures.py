@@ -115,14 +115,16 @@ def test_each_figure_on_known_data(matched, hp_unit, xh_unit):
     fields = matching_figures.group_fields("city")
     demands = Demand.objects.filter(year=THIS_YEAR)
     hp, xh = (hp_unit.district.code,), (xh_unit.district.code,)
-    per_demand = {r["pk"]: r for r in matching_figures.interests_per_demand(demands, fields)}
-    m = matched
-    assert set(per_demand) == {m["a"].pk, m["b"].pk, m["e"].pk, m["g"].pk}  # not h (a draft)
-    assert (per_demand[m["a"].pk]["n"], per_demand[m["a"].pk]["n_cross"]) == (2, 1)
-    assert (per_demand[m["b"].pk]["n"], per_demand[m["b"].pk]["n_cross"]) == (1, 0)  # city-registered
-    assert per_demand[m["e"].pk]["n_asked"] == 1 and per_demand[m["a"].pk]["n_asked"] == 0
-    assert round(matching_figures._days(per_demand[m["a"].pk])) == 2
-    assert matching_figures.suggested_awards(demands, fields) == [(*hp, m["d"].pk)]  # f: not the winner
+    per_demand = sorted(matching_figures.interests_per_demand(demands, fields), key=lambda r: r[1:4])
+    # (key, interests, from another district, from the winner, wait): a, b, e, g — not h (a draft)
+    assert [r[:4] for r in per_demand] == [(*hp, 1, 0, 0), (*xh, 1, 1, 0), (*hp, 1, 1, 1), (*hp, 2, 1, 0)]
+    assert sorted(round(matching_figures._days(r[4])) for r in per_demand) == [2, 4, 6, 10]
+    # d: the winner was suggested; f: another organization was
+    assert matching_figures.suggested_awards(demands, fields)[hp] == {
+        **dict(zip(fields, hp, strict=True)),
+        "suggested": 1,
+        "both": 0,
+    }
     data = matching_figures.figures(demands, "city")
     assert {k: data[hp][0][k] for k in HUANGPU} == HUANGPU
     assert sorted(round(d) for d in data[hp][1]) == [2, 4, 6]
