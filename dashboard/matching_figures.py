@@ -1,28 +1,42 @@
 """对接 in the figures (issue 13 §7): what the matching brought, in 统计分析 (the city per district, a
 district per purchaser unit) and in the public 数据概览 (per district), and in their Excel exports.
 
-Each figure is one query over the demands the page already counts (scoped, of the chosen 年度 and
-filters), grouped by the row they belong to:
+Over the demands the page already counts (scoped, of the chosen 年度 and filters), per row:
 
-- `demands_with_interest`: 有效需求 with at least one 承接意向 (withdrawn ones count: the organization
-  did say 有意承接);
-- `interests_from_other_districts`: 承接意向 on those demands from organizations registered with a
-  district's 民政局 other than the demand's 服务区域 (as 跨区域承接, R-MAT-3: city-registered
-  organizations are not counted as from another district);
-- `days_to_first_interest`: days from publication to the first 承接意向, per demand (the median is
-  taken here, the same way on both databases);
-- `awarded_and_matched`: awards whose organization had been suggested on the demand's page
-  (`matching.SuggestionShown`, written when the block was shown) or had expressed interest.
+- 有效需求 and 承接数: from the page's own grouping by buyer (`demand_tables.buyer_groups`, already
+  read for the demand tables), no query of their own;
+- one query over the 有效需求 with at least one 承接意向 (withdrawn ones count: the organization did
+  say 有意承接), one row per demand: how many interests, how many from organizations registered
+  with a district's 民政局 other than the demand's 服务区域 (跨区域承接, R-MAT-3: city-registered
+  organizations are not counted as from another district), the first one's time (days from
+  publication to it, per demand: the median is taken here, the same way on both databases), and
+  whether the awarded organization is among them (an award only);
+- one query for the awards whose organization had been suggested on the demand's page
+  (`matching.SuggestionShown`, written when the block was shown): their ids, so that "suggested or
+  interested" is counted once per award.
+
+Two queries where there were four (the year's demands read once each): tests/dashboard/
+test_matching_figures.py compares them with the four queries' definition on varied data.
 """
 
 import statistics
 
-from django.db.models import Count, Exists, F, FilteredRelation, Min, OuterRef, Q
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Min,
+    OuterRef,
+    Q,
+)
 
-from demands.models import LIVE_STATUSES
-from matching.models import Interest
+from matching.models import SuggestionShown
 
-from .selectors import AWARD_STATUSES, CITY_UNITS, Col, Table, percent
+from .figures.demand_tables import award_q, buyer_groups, rollup
+from .selectors import CITY_UNITS, Col, Table, percent
 
 DEFINITION = (
     "对接成效：有承接意向的需求为所选年度有效需求中至少有一个社会组织表达过承接意向（含后来撤回的）的项目；"
@@ -50,79 +64,51 @@ def group_fields(view):
     return ("unit_id", "unit__name") if view == "district" else ("unit__district__code",)
 
 
-def _key(row, fields, prefix=""):
-    return tuple(row[prefix + f] for f in fields)
+def _key(row, fields):
+    return tuple(row[f] for f in fields)
 
 
-def _has_interest():
-    return Exists(Interest.objects.filter(demand=OuterRef("pk")))
+def interests_per_demand(demands, fields):
+    """One row per 有效需求 with at least one 承接意向: (key…, interests, from another district's
+    registration, from the awarded organization (on an award), time from publication to the first
+    one (None if never published))."""
+    cross = Q(interests__organization__registration_district__isnull=False) & ~Q(
+        interests__organization__registration_district=F("district")
+    )
+    winner = award_q() & Q(interests__organization_id=F("awarded_org_id"))
+    return list(
+        demands.live()
+        .filter(interests__isnull=False)
+        .values("pk", *fields)
+        .annotate(
+            n=Count("interests"),
+            n_cross=Count("interests", filter=cross),
+            n_asked=Count("interests", filter=winner),
+            wait=ExpressionWrapper(Min("interests__created_at") - F("published_at"), DurationField()),
+        )
+        .values_list(*fields, "n", "n_cross", "n_asked", "wait")
+        .order_by()
+    )
 
 
-def demands_with_interest(demands, fields):
-    """{row key: {"demands": 有效需求, "with_interest": those with at least one 承接意向}}."""
+def suggested_awards(demands, fields):
+    """{key: {"suggested", "both"}}: the awards whose organization had been suggested on the
+    demand's page, and those of them it had also expressed interest in."""
+    shown = SuggestionShown.objects.filter(demand=OuterRef("pk"), organization=OuterRef("awarded_org"))
     rows = (
-        demands.filter(status__in=LIVE_STATUSES)
+        demands.filter(award_q(), Exists(shown))
+        .annotate(
+            asked=FilteredRelation("interests", condition=Q(interests__organization_id=F("awarded_org_id")))
+        )
         .values(*fields)
-        .annotate(demands=Count("pk"), with_interest=Count("pk", filter=_has_interest()))
+        .annotate(suggested=Count("pk"), both=Count("pk", filter=Q(asked__isnull=False)))
         .order_by()
     )
     return {_key(r, fields): r for r in rows}
 
 
-def interests_from_other_districts(demands, fields):
-    """{row key: {"interests": 承接意向, "cross": from organizations registered in another district}}."""
-    prefixed = [f"demand__{f}" for f in fields]
-    cross = Q(organization__registration_district__isnull=False) & ~Q(
-        organization__registration_district=F("demand__district")
-    )
-    rows = (
-        Interest.objects.filter(demand__in=demands.filter(status__in=LIVE_STATUSES).values("pk"))
-        .values(*prefixed)
-        .annotate(interests=Count("pk"), cross=Count("pk", filter=cross))
-        .order_by()
-    )
-    return {_key(r, fields, "demand__"): r for r in rows}
-
-
-def days_to_first_interest(demands, fields):
-    """{row key: [days from publication to the first 承接意向, one per demand]} (to take medians of)."""
-    rows = (
-        demands.filter(status__in=LIVE_STATUSES, published_at__isnull=False)
-        .annotate(first=Min("interests__created_at"))
-        .filter(first__isnull=False)
-        .values_list(*fields, "published_at", "first")
-        .order_by()
-    )
-    out = {}
-    for *key, published, first in rows:
-        out.setdefault(tuple(key), []).append(max(0.0, (first - published).total_seconds() / 86400))
-    return out
-
-
-def awarded_and_matched(demands, fields):
-    """{row key: {"awards", "suggested", "interested", "matched" (either)}} over the awards. Both
-    records are unique per (demand, organization), so each LEFT JOIN adds at most one row per award
-    (joins rather than EXISTS per row: at city scale the planner's estimate of 18,000 sub-plans
-    would switch on PostgreSQL's JIT, 0.4 s of compiling for a 0.1 s query)."""
-    winner = F("awarded_org_id")
-    rows = (
-        demands.filter(status__in=AWARD_STATUSES, awarded_org__isnull=False)
-        .annotate(
-            shown=FilteredRelation(
-                "suggestions_shown", condition=Q(suggestions_shown__organization_id=winner)
-            ),
-            asked=FilteredRelation("interests", condition=Q(interests__organization_id=winner)),
-        )
-        .values(*fields)
-        .annotate(
-            awards=Count("pk"),
-            suggested=Count("pk", filter=Q(shown__isnull=False)),
-            interested=Count("pk", filter=Q(asked__isnull=False)),
-            matched=Count("pk", filter=Q(shown__isnull=False) | Q(asked__isnull=False)),
-        )
-        .order_by()
-    )
-    return {_key(r, fields): r for r in rows}
+def _days(wait):
+    return max(0.0, wait.total_seconds() / 86400)
 
 
 def median_days(days):
@@ -131,43 +117,62 @@ def median_days(days):
     return round(statistics.median(days), 1)
 
 
-def _row(label, parts, days):
-    row = {"label": label, **{k: 0 for k in COUNTS}}
-    for part in parts:
-        for k in COUNTS:
-            if part and k in part:
-                row[k] = part[k]
+def _row(label, counts, days):
+    row = {"label": label, **{k: (counts or {}).get(k, 0) for k in COUNTS}}
     row["interest_share"] = percent(row["with_interest"], row["demands"])
     row["median_days"] = median_days(days)
     return row
 
 
-def figures(demands, view):
-    """The four figures, keyed by row: {key: (parts, days)} and the labels of the keys."""
+def figures(demands, view, buyers=None):
+    """{key: (the COUNTS of the row, [days to the first 承接意向, one per demand])} for every key with
+    有效需求. `buyers`: `buyer_groups(demands, view=view)` when the page has read it already."""
     fields = group_fields(view)
-    found = [
-        demands_with_interest(demands, fields),
-        interests_from_other_districts(demands, fields),
-        awarded_and_matched(demands, fields),
-    ]
-    days = days_to_first_interest(demands, fields)
-    keys = set(days).union(*found)
-    return {key: ([f.get(key) for f in found], days.get(key, [])) for key in keys}
+    if buyers is None:
+        buyers = buyer_groups(demands, view=view)
+    found = rollup(buyers, lambda r: _key(r, fields), ("demands", "awards"))
+    data = {key: ({**_zeros(), **counts}, []) for key, counts in found.items() if counts["demands"]}
+
+    def at(key):  # a key the grouping did not have: a demand published between the queries
+        return data.setdefault(key, (_zeros(), []))
+
+    width = len(fields)
+    for row in interests_per_demand(demands, fields):
+        n, n_cross, n_asked, wait = row[width:]
+        counts, days = at(row[:width])
+        counts["with_interest"] += 1
+        counts["interests"] += n
+        counts["cross"] += n_cross
+        counts["interested"] += n_asked > 0
+        if wait is not None:
+            days.append(_days(wait))
+    for key, r in suggested_awards(demands, fields).items():
+        counts = at(key)[0]
+        counts["suggested"] += r["suggested"]
+        counts["matched"] += r["suggested"] - r["both"]
+    for counts, _ in data.values():
+        counts["matched"] += counts["interested"]
+    return data
 
 
-def table(demands, view, district_rows):
-    """The 对接成效 table of a page: `demands` as the page counts them (scoped, filtered by year)."""
-    data = figures(demands, view)
+def _zeros():
+    return {k: 0 for k in COUNTS}
+
+
+def table(demands, view, district_rows, buyers=None):
+    """The 对接成效 table of a page: `demands` as the page counts them (scoped, filtered by year);
+    `buyers` as in `figures`."""
+    data = figures(demands, view, buyers)
     if view == "district":
         # A key is (unit id, unit name): the units with demands of the year, by name.
         rows = [_row(key[1], *data[key]) for key in sorted(data, key=lambda k: (k[1], k[0]))]
         label = "购买主体"
     else:
         labels = [((None,), CITY_UNITS)] + [((code,), name) for _, code, name in district_rows]
-        rows = [_row(name, *data.get(key, ([], []))) for key, name in labels]
+        rows = [_row(name, *data.get(key, (None, []))) for key, name in labels]
         label = "区"
     all_days = [d for _, days in data.values() for d in days]
-    total = _row("合计", [{k: sum(r[k] for r in rows) for k in COUNTS}], all_days)
+    total = _row("合计", {k: sum(r[k] for r in rows) for k in COUNTS}, all_days)
     return Table(
         key="matching",
         title="对接成效（承接意向与推荐）"

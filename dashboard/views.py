@@ -72,7 +72,9 @@ def admin_page(request):
     )
     # 对接成效 (issue 13 §7): one table more, on the page and in the export.
     dashboard.tables.append(
-        matching_figures.table(selectors.filter_demands(demands, params), view, district_rows)
+        matching_figures.table(
+            selectors.filter_demands(demands, params), view, district_rows, buyers=dashboard.cube.buyers
+        )
     )
     return Page(
         view=view,
@@ -108,7 +110,12 @@ def _public_tables(params):
     )
     # 对接成效 (issue 13 §7)
     dashboard.tables.append(
-        matching_figures.table(selectors.filter_demands(public_demands(), params), "public", district_rows)
+        matching_figures.table(
+            selectors.filter_demands(public_demands(), params),
+            "public",
+            district_rows,
+            buyers=dashboard.cube.buyers,
+        )
     )
     return categories, dashboard
 

@@ -60,35 +60,36 @@ def _live():
     return Q(status__in=LIVE_STATUSES)
 
 
-def _award():
+def award_q():
+    """An award: awarded or evaluated, with its awarded organization."""
     return Q(status__in=AWARD_STATUSES, awarded_org__isnull=False)
 
 
 def _cross():
     return (
-        _award()
+        award_q()
         & Q(awarded_org__registration_district__isnull=False)
         & ~Q(awarded_org__registration_district=F("district"))
     )
 
 
 def _city_registered():
-    return _award() & Q(awarded_org__registration_district__isnull=True)
+    return award_q() & Q(awarded_org__registration_district__isnull=True)
 
 
 def demand_measures():
     return {
         "demands": Count("pk", filter=_live()),
         "budget": Sum("budget", filter=_live()),
-        "awards": Count("pk", filter=_award()),
-        "award_amount": Sum("award_amount", filter=_award()),
+        "awards": Count("pk", filter=award_q()),
+        "award_amount": Sum("award_amount", filter=award_q()),
         "evaluated": Count("pk", filter=Q(status=Status.EVALUATED)),
     }
 
 
 def cross_measures():
     return {
-        "awards": Count("pk", filter=_award()),
+        "awards": Count("pk", filter=award_q()),
         "cross": Count("pk", filter=_cross()),
         "city_registered": Count("pk", filter=_city_registered()),
     }
@@ -99,8 +100,8 @@ def _group_measures(*, grades=False):
     measures = {
         "n": Count("pk"),
         "all_budget": Sum("budget"),
-        "awards": Count("pk", filter=_award()),
-        "awarded_amount": Sum("award_amount", filter=_award()),
+        "awards": Count("pk", filter=award_q()),
+        "awarded_amount": Sum("award_amount", filter=award_q()),
     }
     if grades:
         measures |= {
@@ -132,11 +133,16 @@ class DemandCube:
     months: list  # by month of publication (Shanghai time)
 
 
+def buyer_groups(demands, *, view):
+    """By status, unit level and district (district view: unit and 服务街镇): one query."""
+    buyer_dims = DISTRICT_BUYER_DIMS if view == "district" else CITY_BUYER_DIMS
+    return _with_status(grouped(demands, buyer_dims, _group_measures()))
+
+
 def demand_cube(demands, *, view):
     """The filtered, scoped demands grouped four ways (four queries); `view` as in `pages.build`."""
     kinds = _with_status(grouped(demands, KIND_DIMS, _group_measures(grades=True)))
-    buyer_dims = DISTRICT_BUYER_DIMS if view == "district" else CITY_BUYER_DIMS
-    buyers = _with_status(grouped(demands, buyer_dims, _group_measures()))
+    buyers = buyer_groups(demands, view=view)
     places = grouped(demands, ["district__code"], cross_measures())
     months = grouped(
         demands.filter(published_at__isnull=False).annotate(month=TruncMonth("published_at")),

@@ -118,4 +118,5 @@ def build(
         tables=[headline_table, *tables],
         headline=_headline(agg, offers_total, members_total, params.year),
         edition_year=edition.year if edition else None,
+        cube=cube,
     )

@@ -84,6 +84,7 @@ class Dashboard:
     tables: list
     headline: list  # [(label, display value, unit, note)]
     edition_year: int | None = None
+    cube: object = None  # demand_tables.DemandCube: the grouped demands the tables were summed from
 
     def table(self, key):
         return next((t for t in self.tables if t.key == key), None)

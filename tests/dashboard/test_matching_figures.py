@@ -28,10 +28,21 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role, UnitLevel
 from dashboard import matching_figures
 from demands.models import Demand
 from matching.models import Interest, InterestStatus
-from tests.factories import DemandFactory, InterestFactory, SuggestionShownFactory
+from tests.factories import (
+    DemandFactory,
+    InterestFactory,
+    PurchaserUnitFactory,
+    SocialOrganizationFactory,
+    SuggestionShownFactory,
+    UserFactory,
+    district,
+)
+
+from . import matching_reference
 
 pytestmark = pytest.mark.django_db
 
@@ -104,18 +115,84 @@ def test_each_figure_on_known_data(matched, hp_unit, xh_unit):
     fields = matching_figures.group_fields("city")
     demands = Demand.objects.filter(year=THIS_YEAR)
     hp, xh = (hp_unit.district.code,), (xh_unit.district.code,)
-    with_interest = matching_figures.demands_with_interest(demands, fields)
-    assert (with_interest[hp]["demands"], with_interest[hp]["with_interest"]) == (6, 3)
-    assert (with_interest[xh]["demands"], with_interest[xh]["with_interest"]) == (1, 1)
-    cross = matching_figures.interests_from_other_districts(demands, fields)
-    assert (cross[hp]["interests"], cross[hp]["cross"]) == (4, 2)
-    assert (cross[xh]["interests"], cross[xh]["cross"]) == (1, 1)
-    days = matching_figures.days_to_first_interest(demands, fields)
-    assert sorted(round(d) for d in days[hp]) == [2, 4, 6]
-    assert matching_figures.median_days(days[hp]) == 4.0
-    awards = matching_figures.awarded_and_matched(demands, fields)[hp]
-    assert (awards["awards"], awards["suggested"], awards["interested"], awards["matched"]) == (3, 1, 1, 2)
-    assert xh not in matching_figures.awarded_and_matched(demands, fields)
+    per_demand = sorted(matching_figures.interests_per_demand(demands, fields), key=lambda r: r[1:4])
+    # (key, interests, from another district, from the winner, wait): a, b, e, g — not h (a draft)
+    assert [r[:4] for r in per_demand] == [(*hp, 1, 0, 0), (*xh, 1, 1, 0), (*hp, 1, 1, 1), (*hp, 2, 1, 0)]
+    assert sorted(round(matching_figures._days(r[4])) for r in per_demand) == [2, 4, 6, 10]
+    # d: the winner was suggested; f: another organization was
+    assert matching_figures.suggested_awards(demands, fields)[hp] == {
+        **dict(zip(fields, hp, strict=True)),
+        "suggested": 1,
+        "both": 0,
+    }
+    data = matching_figures.figures(demands, "city")
+    assert {k: data[hp][0][k] for k in HUANGPU} == HUANGPU
+    assert sorted(round(d) for d in data[hp][1]) == [2, 4, 6]
+    assert matching_figures.median_days(data[hp][1]) == 4.0
+    assert {k: data[xh][0][k] for k in XUHUI} == XUHUI
+
+
+def _varied(rng, units, orgs, others):
+    """Demands of every status for several units and 服务区域, over two years, with and without a
+    publication time; 承接意向 (some withdrawn, some from the winner) and suggestion records (some
+    of the winner) drawn at random."""
+    statuses = ["published", "awarded", "evaluated", "cancelled", "draft"]
+    user = UserFactory(role=Role.ORGANIZATION, organization=orgs[0])
+    for i in range(60):
+        unit = rng.choice(units)
+        status = rng.choice(statuses)
+        kw = {
+            "district": rng.choice(others) if rng.random() < 0.4 else (unit.district or others[0]),
+            "year": THIS_YEAR - (i % 5 == 0),
+            "published_at": None if status == "draft" or rng.random() < 0.1 else PUBLISHED,
+        }
+        if status in ("awarded", "evaluated") and rng.random() < 0.9:
+            kw |= {"awarded_org": rng.choice(orgs), "award_amount": 1000, "awarded_on": timezone.localdate()}
+        if i % 7 == 0:
+            kw["source"] = "财政政府购买服务管理平台"
+        demand = DemandFactory(unit=unit, status=status, **kw)
+        for org in rng.sample(orgs, rng.randint(0, 3)):
+            withdrawn = {"status": InterestStatus.WITHDRAWN} if rng.random() < 0.2 else {}
+            interest(demand, org, rng.randint(0, 30) + rng.random(), created_by=user, **withdrawn)
+        for org in rng.sample(orgs, rng.randint(0, 3)):
+            SuggestionShownFactory(demand=demand, organization=org)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_two_queries_agree_with_the_four_figures_definition(
+    seed, hp_unit, xh_unit, city_unit, hp_org, xh_org, city_org, huangpu, xuhui
+):
+    """dashboard/matching_figures.py's two queries (and the page's buyer grouping) against the four
+    queries the figures were defined by (tests/dashboard/matching_reference.py), per row, for the
+    city, a district and the public view, with the page's filters."""
+    import random
+
+    from dashboard import selectors
+    from demands.selectors import public_demands
+
+    rng = random.Random(seed)
+    other = SocialOrganizationFactory(registration_district=district("静安区"))
+    units = [hp_unit, xh_unit, city_unit, PurchaserUnitFactory(level=UnitLevel.DISTRICT, district=huangpu)]
+    _varied(rng, units, [hp_org, xh_org, city_org, other], [huangpu, xuhui, district("静安区")])
+    cases = [
+        ("city", Demand.objects.all(), selectors.Params(year=THIS_YEAR)),
+        ("city", Demand.objects.all(), selectors.Params(year=THIS_YEAR - 1)),
+        ("city", Demand.objects.all(), selectors.Params(year=THIS_YEAR, source="external")),
+        ("city", Demand.objects.all(), selectors.Params(year=THIS_YEAR, level="district")),
+        ("district", Demand.objects.filter(unit__district=huangpu), selectors.Params(year=THIS_YEAR)),
+        ("public", public_demands(), selectors.Params(year=THIS_YEAR)),
+    ]
+    checked = 0
+    for view, scoped, params in cases:
+        demands = selectors.filter_demands(scoped, params)
+        expected = matching_reference.figures(demands, matching_figures.group_fields(view))
+        got = matching_figures.figures(demands, view)
+        assert set(got) == set(expected)
+        for key, (counts, days) in expected.items():
+            assert {k: got[key][0][k] for k in counts} == counts, (view, params, key)
+            assert sorted(got[key][1]) == days
+            checked += counts["with_interest"] + counts.get("awards", 0)
+    assert checked > 40  # the data does exercise the figures
 
 
 def test_the_city_table_per_district(matched):
