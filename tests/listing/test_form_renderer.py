@@ -73,3 +73,28 @@ def test_labels_inputs_and_errors_match_django_templates(data, auto_id):
     assert str(fast) == str(slow)  # the whole form through div.html, every field's group
     if data and auto_id:
         assert 'value="&lt;script&gt;长名称过长"' in str(fast["name"]) and "<ul" in str(fast["name"].errors)
+
+
+@pytest.mark.django_db
+def test_listed_district_choices_equal_django_filters_and_follow_the_table():
+    import django_filters
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from demands.filters import ListedModelChoiceFilter
+    from portal.models import District
+
+    def choices(filter_class, **extra):
+        field = filter_class(
+            queryset=District.objects.order_by("code"), empty_label="全市各区", **extra
+        ).field
+        return [(str(value), label) for value, label in field.choices]
+
+    for extra in ({}, {"null_label": "未填写"}):
+        assert choices(ListedModelChoiceFilter, **extra) == choices(django_filters.ModelChoiceFilter, **extra)
+    District.objects.create(code="319999", name="测试新区")
+    listed = ListedModelChoiceFilter(queryset=District.objects.all(), empty_label="全市各区").field
+    with CaptureQueriesContext(connection) as queries:
+        labels = [label for _, label in listed.choices]
+    assert "测试新区" in labels and labels[0] == "全市各区"
+    assert len(queries) == 1 and "DECLARE" not in queries[0]["sql"].upper()
