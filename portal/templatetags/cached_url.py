@@ -22,6 +22,7 @@ register = template.Library()
 PLACEHOLDER = 918_273_645_000  # placeholder n is PLACEHOLDER + n: a number no URL of the portal holds
 _PARTS = {}
 _NOT_CACHED = ()
+ENVIRONMENT = object()  # the render context's key for environment()
 
 
 def _parts(view_name, count, current_app):
@@ -38,11 +39,17 @@ def _parts(view_name, count, current_app):
     return tuple(parts)
 
 
-def cached_reverse(view_name, args=(), current_app=None):
-    """reverse(view_name, args=args, current_app=current_app), from the kept parts when `args` are integers."""
+def environment():
+    """What else a reversed URL depends on: the urlconf, the script prefix and the language (thread-locals)."""
+    return get_urlconf(), get_script_prefix(), get_language()
+
+
+def cached_reverse(view_name, args=(), current_app=None, env=None):
+    """reverse(view_name, args=args, current_app=current_app), from the kept parts when `args` are integers.
+    `env` is environment() when the caller already has it."""
     if not all(type(arg) is int and arg >= 0 for arg in args):
         return reverse(view_name, args=args, current_app=current_app)
-    key = (view_name, len(args), current_app, get_urlconf(), get_script_prefix(), get_language())
+    key = (view_name, len(args), current_app, env or environment())
     parts = _PARTS.get(key)
     if parts is None:
         expected = reverse(view_name, args=args, current_app=current_app)  # raises NoReverseMatch as before
@@ -65,6 +72,14 @@ def _join(parts, args):
 
 
 class CachedURLNode(URLNode):
+    @staticmethod
+    def environment(context):
+        """environment(), read once per template render (three thread-local look-ups per tag otherwise)."""
+        env = context.render_context.get(ENVIRONMENT)
+        if env is None:
+            env = context.render_context[ENVIRONMENT] = environment()
+        return env
+
     def render(self, context):
         if self.kwargs:
             return super().render(context)
@@ -77,7 +92,7 @@ class CachedURLNode(URLNode):
             current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
         url = ""
         try:
-            url = cached_reverse(view_name, args, current_app)
+            url = cached_reverse(view_name, args, current_app, self.environment(context))
         except NoReverseMatch:
             if self.asvar is None:
                 raise
