@@ -21,6 +21,30 @@ def once(function):
     return get
 
 
+class ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """A ModelChoiceFilter's choices read with one plain query. Django's reads them with `.iterator()`, a
+    server-side cursor on PostgreSQL (DECLARE, FETCH, CLOSE): for the 16 districts 0.95 ms of CPU per
+    rendered form against 0.55 ms (issue 15). Same choices, same order, still one query."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in list(self.queryset):
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = ListedChoiceIterator
+
+
+class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """django_filters' ModelChoiceFilter whose rendered choices cost one plain query (ListedChoiceIterator)."""
+
+    field_class = ListedModelChoiceField
+
+
 def category_q(code):
     """A category filter value: a top-level code (two digits) means the whole field, else the category.
     `category_id IN (SELECT id …)` rather than a join on the code: the (district, category) index answers
@@ -68,7 +92,7 @@ class DemandFilter(django_filters.FilterSet):
     hide_cancelled_by_default = True
 
     category = django_filters.ChoiceFilter(label="项目类别", method="filter_category", empty_label="全部类别")
-    district = django_filters.ModelChoiceFilter(
+    district = ListedModelChoiceFilter(
         label="服务区域", queryset=District.objects.all(), empty_label="全市各区"
     )
     year = django_filters.ChoiceFilter(label="年度", empty_label="全部年度")

@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from demands.filters import category_choices, category_q, once
+from demands.filters import ListedModelChoiceFilter, category_choices, category_q, once
 from portal.directory_members import member_applications
 from portal.models import District
 
@@ -13,7 +13,7 @@ def serves_district_q(district):
 
 class OfferingFilter(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(label="项目类别", method="filter_category", empty_label="全部类别")
-    district = django_filters.ModelChoiceFilter(
+    district = ListedModelChoiceFilter(
         label="服务区域", queryset=District.objects.all(), empty_label="全市各区", method="filter_district"
     )
     previously_purchased = django_filters.ChoiceFilter(

@@ -3,9 +3,11 @@
 Django renders a select through two included templates per `<option>` (select.html, select_option.html,
 attrs.html): the listings' filter forms have about 85 options, 176 template includes and ~57,000
 Python calls per page, about half of the floor template's time (issue 15). `FastSelectRenderer` writes
-the same markup, character for character, directly from the widget's context; any other template,
-and any select widget with its own template, goes through Django's templates as before.
-`tests/listing/test_form_renderer.py` compares both outputs.
+the same markup, character for character, directly from the widget's context, and so for the three other
+templates a filter form renders per field: the `<label>` (label.html), the `<input>` (input.html and the
+input types that only include it) and an empty error list (nothing). Any other template, and any widget
+with its own template, goes through Django's templates as before. `tests/listing/test_form_renderer.py`
+compares both outputs.
 """
 
 from django.forms.renderers import DjangoTemplates
@@ -14,15 +16,41 @@ from django.utils.safestring import mark_safe
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
+LABEL = "django/forms/label.html"
+# The input widgets whose template is input.html or only includes it.
+INPUTS = {
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        "input",
+        "text",
+        "number",
+        "email",
+        "url",
+        "password",
+        "hidden",
+        "date",
+        "datetime",
+        "time",
+        "search",
+        "tel",
+        "color",
+    )
+}
+ERRORS = {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
+
+
+def _text(value):
+    """`{{ value|stringformat:'s' }}`: a safe string as it is, anything else as text, escaped."""
+    return conditional_escape(value if isinstance(value, str) else f"{value}")
 
 
 def _attrs(attrs):
     """django/forms/widgets/attrs.html: ` name="value"`, a bare ` name` for True, nothing for False."""
     out = []
-    for name, value in attrs.items():
+    for name, value in (attrs or {}).items():
         if value is False:
             continue
-        text = conditional_escape(f"{value}")
+        text = _text(value)
         out.append(f" {name}" if value is True else f' {name}="{text}"')
     return "".join(out)
 
@@ -47,10 +75,34 @@ def render_select(widget):
     return mark_safe("".join(out))
 
 
+def render_input(widget):
+    """input.html: `<input type="…" name="…" value="…" attrs>`, the value only when it is not None."""
+    value = widget["value"]
+    value = "" if value is None else f' value="{_text(value)}"'
+    type_, name = conditional_escape(widget["type"]), conditional_escape(widget["name"])
+    return mark_safe(f'<input type="{type_}" name="{name}"{value}{_attrs(widget["attrs"])}>')
+
+
+def render_label(context):
+    """label.html: the label in its tag (`<label for="…">`) when the field has an id, else the label alone."""
+    label = conditional_escape(context["label"])
+    if not context["use_tag"]:
+        return mark_safe(label.strip())
+    tag = conditional_escape(context["tag"])
+    return mark_safe(f"<{tag}{_attrs(context['attrs'])}>{label}</{tag}>")
+
+
 class FastSelectRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
+        html = None
         if template_name == SELECT and "widget" in context:
             html = render_select(context["widget"])
-            if html is not None:
-                return html
+        elif template_name in INPUTS and "widget" in context:
+            html = render_input(context["widget"])
+        elif template_name == LABEL and "use_tag" in context:
+            html = render_label(context)
+        elif template_name in ERRORS and "errors" in context and not context["errors"]:
+            html = mark_safe("")
+        if html is not None:
+            return html
         return super().render(template_name, context, request=request)

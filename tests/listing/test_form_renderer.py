@@ -36,3 +36,65 @@ def test_demand_filter_form_renders_the_same():
     slow.renderer = DjangoTemplates()
     for name in fast.fields:
         assert str(fast[name]) == str(slow[name])
+
+
+class Inputs(forms.Form):
+    required_css_class = "required"
+    amount = forms.DecimalField(
+        label="预算不低于（元）", min_value=0, widget=forms.NumberInput(attrs={"step": 1000})
+    )
+    name = forms.CharField(label='名称 "甲" & <乙>', max_length=5)
+    hidden = forms.CharField(widget=forms.HiddenInput, required=False)
+    email = forms.EmailField(label="邮箱?", required=False)
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+@pytest.mark.parametrize(
+    ("data", "auto_id"),
+    [
+        (None, "id_%s"),
+        ({"amount": "-5", "name": "<script>长名称过长", "email": "x"}, "id_%s"),
+        ({"amount": "12", "name": "甲", "date": "2026-01-02"}, False),
+    ],
+)
+def test_labels_inputs_and_errors_match_django_templates(data, auto_id):
+    fast = Inputs(data, auto_id=auto_id, renderer=FastSelectRenderer())
+    slow = Inputs(data, auto_id=auto_id, renderer=DjangoTemplates())
+    for name in fast.fields:
+        assert fast[name].label_tag() == slow[name].label_tag()
+        assert fast[name].label_tag(attrs={"class": "form-label"}, label_suffix="：") == slow[name].label_tag(
+            attrs={"class": "form-label"}, label_suffix="："
+        )
+        assert str(fast[name]) == str(slow[name])
+        assert fast[name].as_widget(attrs={"class": "form-control", "aria-invalid": "true"}) == slow[
+            name
+        ].as_widget(attrs={"class": "form-control", "aria-invalid": "true"})
+        assert str(fast[name].errors) == str(slow[name].errors)
+    assert str(fast) == str(slow)  # the whole form through div.html, every field's group
+    if data and auto_id:
+        assert 'value="&lt;script&gt;长名称过长"' in str(fast["name"]) and "<ul" in str(fast["name"].errors)
+
+
+@pytest.mark.django_db
+def test_listed_district_choices_equal_django_filters_and_follow_the_table():
+    import django_filters
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from demands.filters import ListedModelChoiceFilter
+    from portal.models import District
+
+    def choices(filter_class, **extra):
+        field = filter_class(
+            queryset=District.objects.order_by("code"), empty_label="全市各区", **extra
+        ).field
+        return [(str(value), label) for value, label in field.choices]
+
+    for extra in ({}, {"null_label": "未填写"}):
+        assert choices(ListedModelChoiceFilter, **extra) == choices(django_filters.ModelChoiceFilter, **extra)
+    District.objects.create(code="319999", name="测试新区")
+    listed = ListedModelChoiceFilter(queryset=District.objects.all(), empty_label="全市各区").field
+    with CaptureQueriesContext(connection) as queries:
+        labels = [label for _, label in listed.choices]
+    assert "测试新区" in labels and labels[0] == "全市各区"
+    assert len(queries) == 1 and "DECLARE" not in queries[0]["sql"].upper()
