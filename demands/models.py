@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit, SocialOrganization
 from portal import confidentiality, search
-from portal.models import Category, District, PurchaseType, Street
+from portal.models import Category, District, PurchaseType, Street, publishing_fields
 
 
 class Status(models.TextChoices):
@@ -97,6 +97,8 @@ class Grade(models.TextChoices):
 
 PLATFORM_SOURCE = "本平台"
 SCORE_RANGE_MESSAGE = "绩效评价得分应在 0～100 之间。"
+# What the award (确定承接方) and the evaluation record, in the order a change lists them.
+AWARD_FIELDS = ("awarded_org", "award_amount", "awarded_on")
 EVALUATION_FIELDS = ("eval_grade", "eval_score", "eval_summary", "evaluated_on")
 
 
@@ -169,17 +171,7 @@ class Demand(models.Model):
     status = models.CharField(
         "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="创建人",
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-    published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
+    created_by, created_at, updated_at, published_at = publishing_fields()
     adjusted_at = models.DateTimeField("最近调整时间", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
     cancel_reason = models.TextField("取消原因", blank=True)

@@ -1,6 +1,5 @@
 """我要提供服务: a social organization's service offer (R-OFF-1…4)."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
@@ -8,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import SocialOrganization, eligible_q
 from portal import confidentiality, search
-from portal.models import Category, District
+from portal.models import Category, District, publishing_fields
 
 
 class Status(models.TextChoices):
@@ -125,17 +124,7 @@ class Offering(models.Model):
     status = models.CharField(
         "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="创建人",
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-    published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
+    created_by, created_at, updated_at, published_at = publishing_fields()
     withdrawn_at = models.DateTimeField("下架时间", null=True, blank=True)
     search_tokens = models.TextField(editable=False, blank=True, default="")
 
@@ -145,6 +134,22 @@ class Offering(models.Model):
 
     SEARCH_FIELDS = ("title", "summary", "service_targets", "purchaser_name", "implementation_place")
     SEARCH_NAMES = ("organization__name",)  # an organization is found by its name (issue 13)
+    # What the organization fills in (form, Excel row; the Excel row adds its 服务区域 after 服务对象).
+    EDITABLE_FIELDS = (
+        "title",
+        "category",
+        "summary",
+        "service_targets",
+        "contact_person",
+        "contact_phone",
+        "contact_email",
+        "previously_purchased",
+        "purchaser_name",
+        "purchase_amount",
+        "implementation_place",
+        "implementation_start",
+        "implementation_end",
+    )
 
     objects = OfferingQuerySet.as_manager()
 

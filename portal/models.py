@@ -7,6 +7,7 @@ so code depends on a row only through its `code`.
 import datetime
 import uuid
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -101,6 +102,25 @@ class PurchaseType(models.Model):
 
 def import_upload_path(instance, filename):
     return f"imports/{instance.kind}/{instance.pk}.xlsx"
+
+
+def publishing_fields():
+    """What a demand and an offer both keep of their writing, as four fields to assign in the model
+    where they stand (the model's field order, and so its admin page, stays as it was):
+    ``created_by, created_at, updated_at, published_at = publishing_fields()``."""
+    return (
+        models.ForeignKey(
+            settings.AUTH_USER_MODEL,
+            on_delete=models.PROTECT,
+            null=True,
+            blank=True,
+            related_name="+",
+            verbose_name="创建人",
+        ),
+        models.DateTimeField("创建时间", auto_now_add=True),
+        models.DateTimeField("更新时间", auto_now=True),
+        models.DateTimeField("发布时间", null=True, blank=True, db_index=True),
+    )
 
 
 class ImportBatch(models.Model):
