@@ -50,24 +50,29 @@ def _window_start(today):
     return today - datetime.timedelta(days=max(1, settings.REMINDER_REPEAT_DAYS) - 1)
 
 
+def _message(title, lead, items, ending, url):
+    """A reminder's (title, body, url): the body is `lead`, the items one a line, then what to do."""
+    return title, lead + "\n".join(f"· {item}" for item in items) + "\n\n" + ending, url
+
+
 def _demand_message(demand, items):
-    title = f"请补充需求信息：{demand.title}"
-    body = (
-        f"您单位发布的购买服务需求“{demand.title}”需要处理：\n"
-        + "\n".join(f"· {item}" for item in items)
-        + "\n\n请登录平台，在“我的需求”中补录或发布（《管理和使用办法》第四条）。"
+    return _message(
+        f"请补充需求信息：{demand.title}",
+        f"您单位发布的购买服务需求“{demand.title}”需要处理：\n",
+        items,
+        "请登录平台，在“我的需求”中补录或发布（《管理和使用办法》第四条）。",
+        reverse("demands:detail", args=[demand.pk]),
     )
-    return title, body, reverse("demands:detail", args=[demand.pk])
 
 
 def _offering_message(offering, items):
-    title = f"请补充服务项目信息：{offering.title}"
-    body = (
-        f"贵组织发布的服务项目“{offering.title}”信息不完备：\n"
-        + "\n".join(f"· {item}" for item in items)
-        + "\n\n请登录平台，在“我的服务项目”中补充（《管理和使用办法》第四条）。"
+    return _message(
+        f"请补充服务项目信息：{offering.title}",
+        f"贵组织发布的服务项目“{offering.title}”信息不完备：\n",
+        items,
+        "请登录平台，在“我的服务项目”中补充（《管理和使用办法》第四条）。",
+        reverse("offerings:detail", args=[offering.pk]),
     )
-    return title, body, reverse("offerings:detail", args=[offering.pk])
 
 
 def publish_warnings(demand, today):
