@@ -75,13 +75,20 @@ def _locked_pending(application, by, action):
 
 def _subject_of(app, by, model, values, *, other, taken, out_of_scope):
     """The purchaser unit or organization (``model``) an approved application opens an account for:
-    the one registered with its code, when it is in the reviewer's scope, else a new one made of
-    ``values``. A code registered as the other kind (``other``) is refused."""
+    the one registered with its code, when it is in the reviewer's scope, else a new one with the
+    application's name, code and contact, and ``values``. A code registered as the other kind (``other``) is refused."""
     if other.objects.filter(uscc=app.uscc).exists():
         raise ServiceError(taken)
     subject = model.objects.filter(uscc=app.uscc).first()
     if subject is None:
-        subject = _by(model(**values), by)
+        subject = model(
+            name=app.unit_name,
+            uscc=app.uscc,
+            contact_person=app.contact_person,
+            contact_phone=app.contact_phone,
+            **values,
+        )
+        subject = _by(subject, by)
         subject.full_clean()
         subject.save()
     elif not permissions.in_scope(by, subject):
@@ -119,14 +126,10 @@ def application_approve(*, application, by, username=None, confirmed_existing=Fa
             by,
             PurchaserUnit,
             {
-                "name": app.unit_name,
                 "level": app.unit_level,
                 "district": app.district if app.unit_level != "city" else None,
                 "street": app.street,
-                "uscc": app.uscc,
                 "business_line": app.business_line,
-                "contact_person": app.contact_person,
-                "contact_phone": app.contact_phone,
             },
             other=SocialOrganization,
             taken="该统一社会信用代码已登记为社会组织，不能开通购买主体账号。",
@@ -139,13 +142,9 @@ def application_approve(*, application, by, username=None, confirmed_existing=Fa
             by,
             SocialOrganization,
             {
-                "name": app.unit_name,
-                "uscc": app.uscc,
                 "org_type": app.org_type,
                 "registration_district": app.review_district,
                 "district": app.district,
-                "contact_person": app.contact_person,
-                "contact_phone": app.contact_phone,
                 "contact_email": app.contact_email,
             },
             other=PurchaserUnit,

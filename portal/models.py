@@ -104,19 +104,24 @@ def import_upload_path(instance, filename):
     return f"imports/{instance.kind}/{instance.pk}.xlsx"
 
 
+def user_field(verbose_name):
+    """An optional link to the user who did something to a record (kept if the user is removed)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 def publishing_fields():
     """What a demand and an offer both keep of their writing, as four fields to assign in the model
     where they stand (the model's field order, and so its admin page, stays as it was):
     ``created_by, created_at, updated_at, published_at = publishing_fields()``."""
     return (
-        models.ForeignKey(
-            settings.AUTH_USER_MODEL,
-            on_delete=models.PROTECT,
-            null=True,
-            blank=True,
-            related_name="+",
-            verbose_name="创建人",
-        ),
+        user_field("创建人"),
         models.DateTimeField("创建时间", auto_now_add=True),
         models.DateTimeField("更新时间", auto_now=True),
         models.DateTimeField("发布时间", null=True, blank=True, db_index=True),
