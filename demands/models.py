@@ -11,8 +11,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit, SocialOrganization
-from portal import confidentiality, search
-from portal.models import Category, District, PurchaseType, Street, publishing_fields
+from portal import confidentiality
+from portal.models import Category, District, PurchaseType, SearchableRecord, Street, publishing_fields
 
 
 class Status(models.TextChoices):
@@ -120,7 +120,7 @@ def threshold():
     return Decimal(str(getattr(settings, "PROCUREMENT_THRESHOLD_YUAN", 1_000_000)))
 
 
-class Demand(models.Model):
+class Demand(SearchableRecord):
     # R-DEM-1 fields
     title = models.CharField("项目名称", max_length=100)
     budget = models.DecimalField("项目预算（元）", max_digits=14, decimal_places=2)
@@ -292,13 +292,6 @@ class Demand(models.Model):
             )
         ]
 
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        self.search_tokens = self.build_search_tokens()
-        super().save(*args, **kwargs)
-
     # --- rules that depend only on this row (R-DEM-2, R-DEM-5) ---------------------------
 
     def clean(self):
@@ -375,9 +368,6 @@ class Demand(models.Model):
                     f"不符（{grade_rule_text()}）。"
                 )
         return errors
-
-    def build_search_tokens(self):
-        return search.tokens_for(*(getattr(self, f) for f in self.SEARCH_FIELDS))
 
     # --- deadlines (R-DEM-5) ----------------------------------------------------------------
 

@@ -6,8 +6,8 @@ from django.db.models.functions import Length
 from simple_history.models import HistoricalRecords
 
 from accounts.models import SocialOrganization, eligible_q
-from portal import confidentiality, search
-from portal.models import Category, District, publishing_fields
+from portal import confidentiality
+from portal.models import Category, District, SearchableRecord, publishing_fields
 
 
 class Status(models.TextChoices):
@@ -91,7 +91,7 @@ class OfferingQuerySet(models.QuerySet):
         )
 
 
-class Offering(models.Model):
+class Offering(SearchableRecord):
     organization = models.ForeignKey(
         SocialOrganization, on_delete=models.PROTECT, related_name="offerings", verbose_name="社会组织"
     )
@@ -175,13 +175,6 @@ class Offering(models.Model):
             models.Index(fields=["status", "organization"], name="offering_status_organization"),
         ]
 
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        self.search_tokens = self.build_search_tokens()
-        super().save(*args, **kwargs)
-
     def clean(self):
         errors = {}
         if self.category_id and self.category.parent_id is None:
@@ -216,9 +209,6 @@ class Offering(models.Model):
         )
         if errors:
             raise ValidationError(errors)
-
-    def build_search_tokens(self):
-        return search.tokens_for(*(getattr(self, f) for f in self.SEARCH_FIELDS))
 
     @property
     def service_codes(self):

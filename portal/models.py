@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from . import search
+
 
 class District(models.Model):
     code = models.CharField("区划代码", max_length=6, unique=True, help_text="GB/T 2260 六位代码")
@@ -102,6 +104,24 @@ class PurchaseType(models.Model):
 
 def import_upload_path(instance, filename):
     return f"imports/{instance.kind}/{instance.pk}.xlsx"
+
+
+class SearchableRecord(models.Model):
+    """A demand or an offer: named by its title, and saved with the search words of its
+    `SEARCH_FIELDS` in `search_tokens` (portal/search.py). No fields of its own."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_tokens = self.build_search_tokens()
+        super().save(*args, **kwargs)
+
+    def build_search_tokens(self):
+        return search.tokens_for(*(getattr(self, f) for f in self.SEARCH_FIELDS))
 
 
 def user_field(verbose_name):
