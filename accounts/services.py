@@ -76,7 +76,8 @@ def _locked_pending(application, by, action):
 def _subject_of(app, by, model, values, *, other, taken, out_of_scope):
     """The purchaser unit or organization (``model``) an approved application opens an account for:
     the one registered with its code, when it is in the reviewer's scope, else a new one with the
-    application's name, code and contact, and ``values``. A code registered as the other kind (``other``) is refused."""
+    application's name, code and contact, and ``values``. A code registered as the other kind
+    (``other``) is refused."""
     if other.objects.filter(uscc=app.uscc).exists():
         raise ServiceError(taken)
     subject = model.objects.filter(uscc=app.uscc).first()

@@ -125,7 +125,7 @@ class SearchableRecord(models.Model):
 
 
 def user_field(verbose_name):
-    """An optional link to the user who did something to a record (kept if the user is removed)."""
+    """An optional link to the user who did something to a record (a user so linked cannot be deleted)."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
