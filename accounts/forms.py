@@ -19,6 +19,10 @@ def street_choices():
     return grouped_street_choices("（不属于街镇 / 不选择）")
 
 
+# Where the application form shows its fields that are not the model's.
+_FORM_FIELD_AFTER = {"org_type": "registration", "district": "street_choice"}
+
+
 class AccountApplicationForm(HumanCheckForm, forms.ModelForm):
     challenge_salt = "account-application"
 
@@ -62,22 +66,8 @@ class AccountApplicationForm(HumanCheckForm, forms.ModelForm):
             "contact_phone": "审核结果会通过此电话联系您。",
         }
 
-    field_order = [
-        "kind",
-        "unit_name",
-        "uscc",
-        "unit_level",
-        "org_type",
-        "registration",
-        "district",
-        "street_choice",
-        "business_line",
-        "contact_person",
-        "contact_phone",
-        "contact_email",
-        "username",
-        "note",
-    ]
+    # The model's fields, each form-only field after the one it goes with.
+    field_order = [f for name in Meta.fields for f in (name, _FORM_FIELD_AFTER.get(name)) if f]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -73,6 +73,30 @@ def _locked_pending(application, by, action):
     return app
 
 
+def _subject_of(app, by, model, values, *, other, taken, out_of_scope):
+    """The purchaser unit or organization (``model``) an approved application opens an account for:
+    the one registered with its code, when it is in the reviewer's scope, else a new one with the
+    application's name, code and contact, and ``values``. A code registered as the other kind
+    (``other``) is refused."""
+    if other.objects.filter(uscc=app.uscc).exists():
+        raise ServiceError(taken)
+    subject = model.objects.filter(uscc=app.uscc).first()
+    if subject is None:
+        subject = model(
+            name=app.unit_name,
+            uscc=app.uscc,
+            contact_person=app.contact_person,
+            contact_phone=app.contact_phone,
+            **values,
+        )
+        subject = _by(subject, by)
+        subject.full_clean()
+        subject.save()
+    elif not permissions.in_scope(by, subject):
+        raise ServiceError(out_of_scope)
+    return subject
+
+
 @transaction.atomic
 def application_approve(*, application, by, username=None, confirmed_existing=False):
     """Approve: find or create the unit or organization, create the account. Returns (user, password).
@@ -98,50 +122,36 @@ def application_approve(*, application, by, username=None, confirmed_existing=Fa
         raise ServiceError(f"用户名“{username}”已被占用，请在审核时另填一个用户名。")
 
     if app.kind == AccountApplication.Kind.PURCHASER:
-        if SocialOrganization.objects.filter(uscc=app.uscc).exists():
-            raise ServiceError("该统一社会信用代码已登记为社会组织，不能开通购买主体账号。")
-        unit = PurchaserUnit.objects.filter(uscc=app.uscc).first()
-        if unit is None:
-            unit = _by(
-                PurchaserUnit(
-                    name=app.unit_name,
-                    level=app.unit_level,
-                    district=app.district if app.unit_level != "city" else None,
-                    street=app.street,
-                    uscc=app.uscc,
-                    business_line=app.business_line,
-                    contact_person=app.contact_person,
-                    contact_phone=app.contact_phone,
-                ),
-                by,
-            )
-            unit.full_clean()
-            unit.save()
-        elif not permissions.in_scope(by, unit):
-            raise ServiceError("该单位已在其他区登记，请联系其所在区的管理员开通账号。")
+        unit = _subject_of(
+            app,
+            by,
+            PurchaserUnit,
+            {
+                "level": app.unit_level,
+                "district": app.district if app.unit_level != "city" else None,
+                "street": app.street,
+                "business_line": app.business_line,
+            },
+            other=SocialOrganization,
+            taken="该统一社会信用代码已登记为社会组织，不能开通购买主体账号。",
+            out_of_scope="该单位已在其他区登记，请联系其所在区的管理员开通账号。",
+        )
         user = User(role=Role.PURCHASER, purchaser_unit=unit)
     else:
-        if PurchaserUnit.objects.filter(uscc=app.uscc).exists():
-            raise ServiceError("该统一社会信用代码已登记为购买主体，不能开通社会组织账号。")
-        org = SocialOrganization.objects.filter(uscc=app.uscc).first()
-        if org is None:
-            org = _by(
-                SocialOrganization(
-                    name=app.unit_name,
-                    uscc=app.uscc,
-                    org_type=app.org_type,
-                    registration_district=app.review_district,
-                    district=app.district,
-                    contact_person=app.contact_person,
-                    contact_phone=app.contact_phone,
-                    contact_email=app.contact_email,
-                ),
-                by,
-            )
-            org.full_clean()
-            org.save()
-        elif not permissions.in_scope(by, org):
-            raise ServiceError("该社会组织已由其他登记管理机关登记，请联系其登记管理机关开通账号。")
+        org = _subject_of(
+            app,
+            by,
+            SocialOrganization,
+            {
+                "org_type": app.org_type,
+                "registration_district": app.review_district,
+                "district": app.district,
+                "contact_email": app.contact_email,
+            },
+            other=PurchaserUnit,
+            taken="该统一社会信用代码已登记为购买主体，不能开通社会组织账号。",
+            out_of_scope="该社会组织已由其他登记管理机关登记，请联系其登记管理机关开通账号。",
+        )
         user = User(role=Role.ORGANIZATION, organization=org)
 
     password = generate_initial_password()

@@ -66,6 +66,9 @@ from .external_file import (  # noqa: F401 (FIELDS, SPECS, xlsx_from_json: the c
 from .external_report import CREATE, REJECTED, UNCHANGED, UPDATE, Outcome, Report, _display, _value
 from .models import PLATFORM_SOURCE, Demand, Orientation, PlanType, Status
 
+# The purchaser's fields a record gives by name or label (looked up or chosen in `_build`).
+CHOSEN = {"category", "purchase_type", "district", "street", "orientation", "plan_type"}
+
 
 class _Lookups(ReferenceData):
     """The platform's reference data (the one lookup every import uses) and its subjects."""
@@ -252,20 +255,8 @@ class ExternalImport:
             errors["status"] = "草稿不导入：只导入来源系统中已发布的项目"
             status = None
 
-        for key in (
-            "title",
-            "budget",
-            "service_targets",
-            "period_start",
-            "period_end",
-            "year",
-            "budget_approved_on",
-            "qualification",
-            "other_info",
-            "contact_person",
-            "contact_phone",
-            "contact_email",
-        ):
+        # The rest of the purchaser's fields, as typed.
+        for key in (f for f in Demand.EDITABLE_FIELDS if f not in CHOSEN):
             value = v.get(key)
             if value is None and Demand._meta.get_field(key).empty_strings_allowed:
                 value = ""

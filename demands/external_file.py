@@ -17,7 +17,16 @@ from portal import excel
 from portal.excel import Column, ExcelError
 from portal.import_widgets import norm
 
-from .models import PLATFORM_SOURCE, Demand, Grade, Orientation, PlanType, Status
+from .models import (
+    AWARD_FIELDS,
+    EVALUATION_FIELDS,
+    PLATFORM_SOURCE,
+    Demand,
+    Grade,
+    Orientation,
+    PlanType,
+    Status,
+)
 
 DOC = "docs/external-import.md"
 MIB = 1024 * 1024
@@ -114,13 +123,8 @@ COMPARED = (
     "unit",
     "status",
     "published_at",
-    "awarded_org",
-    "award_amount",
-    "awarded_on",
-    "eval_grade",
-    "eval_score",
-    "eval_summary",
-    "evaluated_on",
+    *AWARD_FIELDS,
+    *EVALUATION_FIELDS,
     "cancel_reason",
     "cancelled_at",
 )

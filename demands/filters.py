@@ -86,6 +86,17 @@ def year_choices():
     return [(str(y), f"{y}年") for y in years]
 
 
+def _budget_filter(label, lookup_expr):
+    """A bound on the budget in 元 (whole numbers, in steps of 1,000 on the page)."""
+    return django_filters.NumberFilter(
+        label=label,
+        field_name="budget",
+        lookup_expr=lookup_expr,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1000}),
+    )
+
+
 class DemandFilter(django_filters.FilterSet):
     # By default the listing shows what is still useful: not the cancelled ones. The open-data API
     # (a subclass) lists them too, so that a consumer keeping a copy learns of a cancellation.
@@ -96,20 +107,8 @@ class DemandFilter(django_filters.FilterSet):
         label="服务区域", queryset=District.objects.all(), empty_label="全市各区"
     )
     year = django_filters.ChoiceFilter(label="年度", empty_label="全部年度")
-    budget_min = django_filters.NumberFilter(
-        label="预算不低于（元）",
-        field_name="budget",
-        lookup_expr="gte",
-        min_value=0,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1000}),
-    )
-    budget_max = django_filters.NumberFilter(
-        label="预算不高于（元）",
-        field_name="budget",
-        lookup_expr="lte",
-        min_value=0,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1000}),
-    )
+    budget_min = _budget_filter("预算不低于（元）", "gte")
+    budget_max = _budget_filter("预算不高于（元）", "lte")
     status = django_filters.ChoiceFilter(
         label="状态",
         choices=[(s.value, s.label) for s in Status if s != Status.DRAFT],

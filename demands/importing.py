@@ -14,12 +14,12 @@ from portal.import_widgets import (
     DistrictWidget,
     PurchaseTypeWidget,
     StreetWidget,
-    category_label,
+    category_column,
     text_field,
     value_field,
 )
 from portal.imports import ImportResource, ImportSpec
-from portal.models import Category, District, PurchaseType
+from portal.models import District, PurchaseType
 
 from .models import Demand, Orientation, PlanType, Status
 from .services import TABLE
@@ -27,10 +27,6 @@ from .services import TABLE
 
 def columns():
     """Built per request: drop-down lists follow the reference data as administrators edit it."""
-    categories = tuple(
-        category_label(c)
-        for c in Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent")
-    )
     districts = tuple(District.objects.values_list("name", flat=True))
     purchase_types = tuple(PurchaseType.objects.filter(allowed=True).values_list("name", flat=True))
     year = timezone.localdate().year
@@ -53,16 +49,7 @@ def columns():
             width=16,
             help="以元为单位，须低于政府采购限额",
         ),
-        Column(
-            "category",
-            "项目类别",
-            kind="choice",
-            required=True,
-            choices=categories,
-            example="养老服务/居家养老服务",
-            width=26,
-            help="从下拉列表选择二级类别",
-        ),
+        category_column("养老服务/居家养老服务", help="从下拉列表选择二级类别"),
         Column(
             "purchase_type",
             "购买服务类型",

@@ -11,8 +11,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit, SocialOrganization
-from portal import confidentiality, search
-from portal.models import Category, District, PurchaseType, Street
+from portal import confidentiality
+from portal.models import Category, District, PurchaseType, SearchableRecord, Street, publishing_fields
 
 
 class Status(models.TextChoices):
@@ -97,6 +97,8 @@ class Grade(models.TextChoices):
 
 PLATFORM_SOURCE = "本平台"
 SCORE_RANGE_MESSAGE = "绩效评价得分应在 0～100 之间。"
+# What the award (确定承接方) and the evaluation record, in the order a change lists them.
+AWARD_FIELDS = ("awarded_org", "award_amount", "awarded_on")
 EVALUATION_FIELDS = ("eval_grade", "eval_score", "eval_summary", "evaluated_on")
 
 
@@ -118,7 +120,7 @@ def threshold():
     return Decimal(str(getattr(settings, "PROCUREMENT_THRESHOLD_YUAN", 1_000_000)))
 
 
-class Demand(models.Model):
+class Demand(SearchableRecord):
     # R-DEM-1 fields
     title = models.CharField("项目名称", max_length=100)
     budget = models.DecimalField("项目预算（元）", max_digits=14, decimal_places=2)
@@ -169,17 +171,7 @@ class Demand(models.Model):
     status = models.CharField(
         "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="创建人",
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-    published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
+    created_by, created_at, updated_at, published_at = publishing_fields()
     adjusted_at = models.DateTimeField("最近调整时间", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
     cancel_reason = models.TextField("取消原因", blank=True)
@@ -300,13 +292,6 @@ class Demand(models.Model):
             )
         ]
 
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        self.search_tokens = self.build_search_tokens()
-        super().save(*args, **kwargs)
-
     # --- rules that depend only on this row (R-DEM-2, R-DEM-5) ---------------------------
 
     def clean(self):
@@ -383,9 +368,6 @@ class Demand(models.Model):
                     f"不符（{grade_rule_text()}）。"
                 )
         return errors
-
-    def build_search_tokens(self):
-        return search.tokens_for(*(getattr(self, f) for f in self.SEARCH_FIELDS))
 
     # --- deadlines (R-DEM-5) ----------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from portal import search
 from portal.listing import Listing, chosen_sort, clean_query
 
 from .filters import DemandFilter
-from .models import Demand, Status
+from .models import AWARD_FIELDS, EVALUATION_FIELDS, Demand, Status
 
 # Joined into the listing's query. The small reference tables are prefetched instead: joining all
 # eight tables cost PostgreSQL about 45 ms of planning per page over the city-scale data (three
@@ -89,13 +89,8 @@ HISTORY_FIELDS = (
     *Demand.EDITABLE_FIELDS,
     "unit",
     "source",
-    "awarded_org",
-    "award_amount",
-    "awarded_on",
-    "eval_grade",
-    "eval_score",
-    "eval_summary",
-    "evaluated_on",
+    *AWARD_FIELDS,
+    *EVALUATION_FIELDS,
     "cancel_reason",
 )
 # What the names of the related records need (a 街镇 is named with its 区, a category with its parent).

@@ -97,11 +97,7 @@ def demand_create(*, demand, by, publish=False):
     if not permissions.is_purchaser(by):
         raise PermissionDenied
     demand.unit = by.purchaser_unit
-    demand.created_by = by
-    if publish:
-        demand.published_at = timezone.now()
-        return _apply(demand, "publish", by, "发布")
-    return _apply(demand, "create", by, "创建草稿")
+    return transitions.create(TABLE, demand, by=by, publish=publish)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import PurchaserUnit, SocialOrganization, eligible_q
 from demands.models import Demand
 from offerings.models import Offering
-from portal.models import District
+from portal.models import District, user_field
 
 
 class EditionStatus(models.TextChoices):
@@ -127,14 +127,7 @@ class Application(models.Model):
     # 移出已发布的目录 (issue 18): by the city, with a reason; the row stays and the public page says so.
     removed_at = models.DateTimeField("移出目录时间", null=True, blank=True)
     removal_reason = models.TextField("移出原因", max_length=1000, blank=True)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="移出操作人",
-    )
+    removed_by = user_field("移出操作人")
     history = HistoricalRecords(verbose_name="自荐申请变更记录", m2m_fields=[evidence])
 
     objects = ApplicationQuerySet.as_manager()

@@ -15,14 +15,7 @@ from portal.transitions import NEW
 from portal.uploads import check_document, store
 
 from . import telling
-from .models import (
-    Application,
-    AppStatus,
-    Edition,
-    EditionStatus,
-    PurchaserRecommendation,
-    ReviewStep,
-)
+from .models import Application, AppStatus, Edition, EditionStatus, PurchaserRecommendation, ReviewStep
 
 # action → (from-states, to-state) of an edition (R-DIR-1): it only moves forward.
 EDITION_ACTIONS = {

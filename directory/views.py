@@ -75,18 +75,19 @@ EXPORT_COLUMNS = [
 ]
 
 
+def _members_export_job(request, edition, year, total):
+    """An edition's export too large to write within the request: the `members_export` job."""
+    return export_jobs.start(
+        request, "members_export", title=f"导出{edition.display_title}", total=total, kwargs={"year": year}
+    )
+
+
 def edition_export(request, year):
     edition = _published_edition(year)
     members = selectors.members(edition)
     total = members.count()
     if export_jobs.too_big(total):  # the whole edition as the filtered export writes it, by a job
-        return export_jobs.start(
-            request,
-            "members_export",
-            title=f"导出{edition.display_title}",
-            total=total,
-            kwargs={"year": year},
-        )
+        return _members_export_job(request, edition, year, total)
     rows = []
     for app in members:
         org = app.organization
@@ -377,13 +378,7 @@ def edition_filtered_export(request, year):
     qs, edition = filtered_members(request, year)
     total = qs.count()
     if export_jobs.too_big(total):
-        return export_jobs.start(
-            request,
-            "members_export",
-            title=f"导出{edition.display_title}",
-            total=total,
-            kwargs={"year": year},
-        )
+        return _members_export_job(request, edition, year, total)
     return exports.members_response(qs, edition)
 
 

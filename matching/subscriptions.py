@@ -55,37 +55,39 @@ def _union(qs, values, q_of):
     return qs.filter(where)
 
 
-class SubscriptionDemandFilter(DemandFilter):
-    category = django_filters.MultipleChoiceFilter(
+def _categories_filter():
+    return django_filters.MultipleChoiceFilter(
         label="项目类别", method="filter_categories", widget=forms.SelectMultiple(attrs=TALL)
     )
-    district = django_filters.ModelMultipleChoiceFilter(
+
+
+def _districts_filter():
+    return django_filters.ModelMultipleChoiceFilter(
         label="服务区域",
         queryset=District.objects.all(),
         method="filter_districts",
         widget=forms.SelectMultiple(attrs=TALL),
     )
 
+
+class _SeveralCategories:
+    """A subscription's category filter: any of the chosen categories (or their subcategories)."""
+
     def filter_categories(self, qs, name, values):
         return _union(qs, values, category_q)
+
+
+class SubscriptionDemandFilter(_SeveralCategories, DemandFilter):
+    category = _categories_filter()
+    district = _districts_filter()
 
     def filter_districts(self, qs, name, values):
         return qs.filter(district__in=values) if values else qs
 
 
-class SubscriptionOfferingFilter(OfferingFilter):
-    category = django_filters.MultipleChoiceFilter(
-        label="项目类别", method="filter_categories", widget=forms.SelectMultiple(attrs=TALL)
-    )
-    district = django_filters.ModelMultipleChoiceFilter(
-        label="服务区域",
-        queryset=District.objects.all(),
-        method="filter_districts",
-        widget=forms.SelectMultiple(attrs=TALL),
-    )
-
-    def filter_categories(self, qs, name, values):
-        return _union(qs, values, category_q)
+class SubscriptionOfferingFilter(_SeveralCategories, OfferingFilter):
+    category = _categories_filter()
+    district = _districts_filter()
 
     def filter_districts(self, qs, name, values):
         return _union(qs, values, serves_district_q)

@@ -8,14 +8,12 @@ from .richtext import body_html
 from .services import dangerous_markup, has_markup
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# What an attachment may be (portal/uploads.py checks it).
+FILE_TYPES = "PDF、Word（.docx）、Excel（.xlsx）、JPG 或 PNG，不超过 10 MB"
 
 
 class ArticleForm(forms.ModelForm):
-    upload = forms.FileField(
-        label="添加附件",
-        required=False,
-        help_text="PDF、Word（.docx）、Excel（.xlsx）、JPG 或 PNG，不超过 10 MB；仅登录用户可下载。",
-    )
+    upload = forms.FileField(label="添加附件", required=False, help_text=f"{FILE_TYPES}；仅登录用户可下载。")
 
     class Meta:
         model = Article
@@ -41,11 +39,7 @@ class ArticleForm(forms.ModelForm):
 
 
 class DownloadForm(forms.ModelForm):
-    upload = forms.FileField(
-        label="文件",
-        required=False,
-        help_text="PDF、Word（.docx）、Excel（.xlsx）、JPG 或 PNG，不超过 10 MB。",
-    )
+    upload = forms.FileField(label="文件", required=False, help_text=f"{FILE_TYPES}。")
 
     class Meta:
         model = Download

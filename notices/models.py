@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit
 from portal import confidentiality
-from portal.models import District
+from portal.models import District, user_field
 
 
 class PublisherKind(models.TextChoices):
@@ -176,14 +176,7 @@ class Message(models.Model):
     )
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     reply = models.TextField("回复", max_length=2000, blank=True)
-    replied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="处理人",
-    )
+    replied_by = user_field("处理人")
     replied_at = models.DateTimeField("处理时间", null=True, blank=True)
     created_at = models.DateTimeField("留言时间", auto_now_add=True)
     history = HistoricalRecords(verbose_name="留言变更记录", excluded_fields=["contact"])

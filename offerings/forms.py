@@ -21,21 +21,7 @@ class OfferingForm(forms.ModelForm):
 
     class Meta:
         model = Offering
-        fields = [
-            "title",
-            "category",
-            "summary",
-            "service_targets",
-            "contact_person",
-            "contact_phone",
-            "contact_email",
-            "previously_purchased",
-            "purchaser_name",
-            "purchase_amount",
-            "implementation_place",
-            "implementation_start",
-            "implementation_end",
-        ]
+        fields = list(Offering.EDITABLE_FIELDS)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 5}),
             "implementation_start": DATE,

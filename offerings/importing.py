@@ -8,12 +8,16 @@ from import_export.fields import Field
 
 from portal import transitions
 from portal.excel import Column
-from portal.import_widgets import CategoryWidget, category_label, text_field, value_field
+from portal.import_widgets import CategoryWidget, category_column, category_label, text_field, value_field
 from portal.imports import ImportResource, ImportSpec
-from portal.models import Category, District
+from portal.models import District
 
 from .models import CITYWIDE, Offering, parse_service_area
 from .services import TABLE
+
+# The form's fields with the row's 服务区域 after 服务对象 (the order the resource reads a row in).
+_AREA_AT = Offering.EDITABLE_FIELDS.index("service_targets") + 1
+EXCEL_FIELDS = (*Offering.EDITABLE_FIELDS[:_AREA_AT], "service_area", *Offering.EDITABLE_FIELDS[_AREA_AT:])
 
 INSTRUCTIONS = [
     "每行填写一个服务项目，从第2行开始；第2行是示例，请删除或改写。",
@@ -25,10 +29,6 @@ INSTRUCTIONS = [
 
 
 def columns():
-    categories = tuple(
-        category_label(c)
-        for c in Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent")
-    )
     districts = "、".join(District.objects.values_list("name", flat=True))
     return [
         Column("row_id", "编号", kind="int", example="", width=8, help="导出文件自带；新增项目留空"),
@@ -41,15 +41,7 @@ def columns():
             help="可不填；填写时须与登录账号所属的社会组织一致",
         ),
         Column("title", "项目名称", required=True, max_length=100, example="社区长者助餐服务", width=30),
-        Column(
-            "category",
-            "项目类别",
-            kind="choice",
-            required=True,
-            choices=categories,
-            example="养老服务/老年助餐服务",
-            width=26,
-        ),
+        category_column("养老服务/老年助餐服务"),
         Column(
             "summary",
             "项目简介",
@@ -121,22 +113,7 @@ class OfferingResource(ImportResource):
 
     class Meta:
         model = Offering
-        fields = (
-            "title",
-            "category",
-            "summary",
-            "service_targets",
-            "service_area",
-            "contact_person",
-            "contact_phone",
-            "contact_email",
-            "previously_purchased",
-            "purchaser_name",
-            "purchase_amount",
-            "implementation_place",
-            "implementation_start",
-            "implementation_end",
-        )
+        fields = EXCEL_FIELDS
         clean_model_instances = True
         use_bulk = True
         skip_unchanged = True

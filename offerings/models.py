@@ -1,14 +1,13 @@
 """我要提供服务: a social organization's service offer (R-OFF-1…4)."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
 from simple_history.models import HistoricalRecords
 
 from accounts.models import SocialOrganization, eligible_q
-from portal import confidentiality, search
-from portal.models import Category, District
+from portal import confidentiality
+from portal.models import Category, District, SearchableRecord, publishing_fields
 
 
 class Status(models.TextChoices):
@@ -92,7 +91,7 @@ class OfferingQuerySet(models.QuerySet):
         )
 
 
-class Offering(models.Model):
+class Offering(SearchableRecord):
     organization = models.ForeignKey(
         SocialOrganization, on_delete=models.PROTECT, related_name="offerings", verbose_name="社会组织"
     )
@@ -125,17 +124,7 @@ class Offering(models.Model):
     status = models.CharField(
         "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="创建人",
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-    published_at = models.DateTimeField("发布时间", null=True, blank=True, db_index=True)
+    created_by, created_at, updated_at, published_at = publishing_fields()
     withdrawn_at = models.DateTimeField("下架时间", null=True, blank=True)
     search_tokens = models.TextField(editable=False, blank=True, default="")
 
@@ -145,6 +134,22 @@ class Offering(models.Model):
 
     SEARCH_FIELDS = ("title", "summary", "service_targets", "purchaser_name", "implementation_place")
     SEARCH_NAMES = ("organization__name",)  # an organization is found by its name (issue 13)
+    # What the organization fills in (form, Excel row; the Excel row adds its 服务区域 after 服务对象).
+    EDITABLE_FIELDS = (
+        "title",
+        "category",
+        "summary",
+        "service_targets",
+        "contact_person",
+        "contact_phone",
+        "contact_email",
+        "previously_purchased",
+        "purchaser_name",
+        "purchase_amount",
+        "implementation_place",
+        "implementation_start",
+        "implementation_end",
+    )
 
     objects = OfferingQuerySet.as_manager()
 
@@ -169,13 +174,6 @@ class Offering(models.Model):
             # /offerings/: the published offers of eligible organizations, counted from the index (issue 15).
             models.Index(fields=["status", "organization"], name="offering_status_organization"),
         ]
-
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        self.search_tokens = self.build_search_tokens()
-        super().save(*args, **kwargs)
 
     def clean(self):
         errors = {}
@@ -211,9 +209,6 @@ class Offering(models.Model):
         )
         if errors:
             raise ValidationError(errors)
-
-    def build_search_tokens(self):
-        return search.tokens_for(*(getattr(self, f) for f in self.SEARCH_FIELDS))
 
     @property
     def service_codes(self):

@@ -51,12 +51,9 @@ def offering_create(*, offering, by, publish=False):
     if not permissions.is_organization_user(by):
         raise PermissionDenied
     offering.organization = by.organization
-    offering.created_by = by
     if publish:
         _check(offering, "publish", by)
-        offering.published_at = timezone.now()
-        return transitions.apply(TABLE, offering, "publish", by=by, reason="发布")
-    return transitions.apply(TABLE, offering, "create", by=by, reason="创建草稿")
+    return transitions.create(TABLE, offering, by=by, publish=publish)
 
 
 @transaction.atomic

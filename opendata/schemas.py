@@ -42,13 +42,16 @@ class Category(Out):
     label: str = Field(description="显示名称：上级类别 / 类别")
 
 
-class Organization(Out):
+class _OrganizationFields(Out):
     name: str = Field(description="社会组织名称")
     uscc: str = Field(description="统一社会信用代码")
     org_type: OrgType
     org_type_display: str = Field(description="组织类型")
     registration_authority: str = Field(description="登记管理机关")
     profile_url: Url = Field(description="社会组织主页")
+
+
+class Organization(_OrganizationFields):
     directory_member: bool = Field(description="是否在最新一期已发布的推荐目录中")
 
 
@@ -172,13 +175,7 @@ class Offering(Out):
     updated_at: Moment = Field(description="最近一次变更时间（增量同步按它排序）")
 
 
-class MemberOrganization(Out):
-    name: str = Field(description="社会组织名称")
-    uscc: str = Field(description="统一社会信用代码")
-    org_type: OrgType
-    org_type_display: str = Field(description="组织类型")
-    registration_authority: str = Field(description="登记管理机关")
-    profile_url: Url = Field(description="社会组织主页")
+class MemberOrganization(_OrganizationFields):
     district: District | None
 
 

@@ -21,6 +21,27 @@ def category_label(category):
     return f"{category.parent.name}/{category.name}"
 
 
+def category_column(example, **extra):
+    """The template's 项目类别 column: a drop-down of the active 二级 categories, as “一级/二级”.
+    Built per call, so the list follows the reference data as administrators edit it."""
+    from .excel import Column
+
+    categories = tuple(
+        category_label(c)
+        for c in Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent")
+    )
+    return Column(
+        "category",
+        "项目类别",
+        kind="choice",
+        required=True,
+        choices=categories,
+        example=example,
+        width=26,
+        **extra,
+    )
+
+
 class ReferenceData:
     """The one lookup of reference data (项目类别, 区, 街镇, 购买服务类型) by what a file may say: an
     exact name or code, matched with `norm` (so “黄浦区 ”, “ＢＡＳＩＣ_PUBLIC” and “0101” are found),

@@ -7,8 +7,11 @@ so code depends on a row only through its `code`.
 import datetime
 import uuid
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from . import search
 
 
 class District(models.Model):
@@ -101,6 +104,48 @@ class PurchaseType(models.Model):
 
 def import_upload_path(instance, filename):
     return f"imports/{instance.kind}/{instance.pk}.xlsx"
+
+
+class SearchableRecord(models.Model):
+    """A demand or an offer: named by its title, and saved with the search words of its
+    `SEARCH_FIELDS` in `search_tokens` (portal/search.py). No fields of its own."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.search_tokens = self.build_search_tokens()
+        super().save(*args, **kwargs)
+
+    def build_search_tokens(self):
+        return search.tokens_for(*(getattr(self, f) for f in self.SEARCH_FIELDS))
+
+
+def user_field(verbose_name):
+    """An optional link to the user who did something to a record (a user so linked cannot be deleted)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+def publishing_fields():
+    """What a demand and an offer both keep of their writing, as four fields to assign in the model
+    where they stand (the model's field order, and so its admin page, stays as it was):
+    ``created_by, created_at, updated_at, published_at = publishing_fields()``."""
+    return (
+        user_field("创建人"),
+        models.DateTimeField("创建时间", auto_now_add=True),
+        models.DateTimeField("更新时间", auto_now=True),
+        models.DateTimeField("发布时间", null=True, blank=True, db_index=True),
+    )
 
 
 class ImportBatch(models.Model):

@@ -13,6 +13,7 @@ saves the record with the acting user and the reason in its history (django-simp
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 
 from .errors import ServiceError
 
@@ -141,3 +142,12 @@ def apply(table, obj, action, *, by, reason="", current=None, save=True):
                 raise table.error(_worded(obj, exc)) from exc
         obj.save()
     return obj
+
+
+def create(table, obj, *, by, publish=False):
+    """Save a new record written by ``by``: as a draft (``create``), or published now (``publish``)."""
+    obj.created_by = by
+    if publish:
+        obj.published_at = timezone.now()
+        return apply(table, obj, "publish", by=by, reason="发布")
+    return apply(table, obj, "create", by=by, reason="创建草稿")

@@ -55,10 +55,7 @@ class Row:
 
     @property
     def on_time_rate(self):
-        total = self.counts["planned"] + self.counts["added"]
-        if not total:
-            return None
-        return round(100 * (self.counts["planned_on_time"] + self.counts["added_on_time"]) / total, 1)
+        return deadlines.on_time_rate(self.counts)
 
     @property
     def complete_rate(self):

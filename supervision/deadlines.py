@@ -33,6 +33,15 @@ COLUMNS = [
 ]
 
 
+def on_time_rate(counts):
+    """Share of a year's projects published on time, in percent (None without any), from the
+    counts of COLUMNS."""
+    total = counts["planned"] + counts["added"]
+    if not total:
+        return None
+    return round(100 * (counts["planned_on_time"] + counts["added_on_time"]) / total, 1)
+
+
 @dataclass
 class Row:
     name: str
@@ -45,11 +54,7 @@ class Row:
 
     @property
     def on_time_rate(self):
-        """Share of this year's projects published on time, in percent (None without any)."""
-        total = self.counts["planned"] + self.counts["added"]
-        if not total:
-            return None
-        return round(100 * (self.counts["planned_on_time"] + self.counts["added_on_time"]) / total, 1)
+        return on_time_rate(self.counts)
 
 
 def table(demands, *, by, today=None):

@@ -54,6 +54,14 @@ def _check_text(field, text):
         raise ValidationError({field: problem})
 
 
+def _organization_target(obj, target_type, title, url):
+    """A social organization's record: the organization is its subject, its 登记管理机关 the authority."""
+    org = obj.organization
+    return Target(
+        obj, target_type, title, url, organization=org, authority_district=org.registration_district
+    )
+
+
 def resolve_target(target_type, target_id):
     """The published record a finding may be opened on, or ValidationError in Chinese."""
     target_id = params.optional_id(target_id)
@@ -79,15 +87,7 @@ def resolve_target(target_type, target_id):
         )
         if obj is None or not obj.is_public:
             raise ValidationError("只能对已发布的服务项目发起内容监测。")
-        org = obj.organization
-        return Target(
-            obj,
-            target_type,
-            obj.title,
-            reverse("offerings:detail", args=[obj.pk]),
-            organization=org,
-            authority_district=org.registration_district,
-        )
+        return _organization_target(obj, target_type, obj.title, reverse("offerings:detail", args=[obj.pk]))
     if target_type == TargetType.ARTICLE:
         obj = Article.objects.select_related("publisher_unit__district").filter(pk=target_id).first()
         if obj is None or obj.status != ItemStatus.PUBLISHED:
@@ -106,15 +106,8 @@ def resolve_target(target_type, target_id):
         # The public face of an application is its published edition's directory page.
         if obj is None or not obj.is_member:
             raise ValidationError("只能对已发布的推荐目录中的社会组织发起内容监测。")
-        org = obj.organization
-        return Target(
-            obj,
-            target_type,
-            str(obj),
-            reverse("directory:edition", args=[obj.edition.year]),
-            organization=org,
-            authority_district=org.registration_district,
-        )
+        url = reverse("directory:edition", args=[obj.edition.year])
+        return _organization_target(obj, target_type, str(obj), url)
     raise ValidationError("监测对象类型无效。")
 
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit, SocialOrganization
-from portal.models import District
+from portal.models import District, user_field
 from portal.workdays import add_working_days
 
 
@@ -79,14 +79,7 @@ class Finding(models.Model):
     )
     opened_at = models.DateTimeField("发现时间", auto_now_add=True)
     answer = models.TextField("发布方答复", max_length=2000, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="答复人",
-    )
+    answered_by = user_field("答复人")
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     result = models.CharField("核查结论", max_length=10, choices=FindingResult.choices, blank=True)
     result_text = models.TextField("处理结果", max_length=2000, blank=True)

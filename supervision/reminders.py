@@ -50,24 +50,28 @@ def _window_start(today):
     return today - datetime.timedelta(days=max(1, settings.REMINDER_REPEAT_DAYS) - 1)
 
 
-def _demand_message(demand, items):
-    title = f"请补充需求信息：{demand.title}"
-    body = (
-        f"您单位发布的购买服务需求“{demand.title}”需要处理：\n"
-        + "\n".join(f"· {item}" for item in items)
-        + "\n\n请登录平台，在“我的需求”中补录或发布（《管理和使用办法》第四条）。"
-    )
-    return title, body, reverse("demands:detail", args=[demand.pk])
+# kind → (what it is, the opening line of its reminder, what to do, its page's URL name)
+MESSAGES = {
+    "demand": (
+        "需求",
+        "您单位发布的购买服务需求“{title}”需要处理：",
+        "请登录平台，在“我的需求”中补录或发布（《管理和使用办法》第四条）。",
+        "demands:detail",
+    ),
+    "offering": (
+        "服务项目",
+        "贵组织发布的服务项目“{title}”信息不完备：",
+        "请登录平台，在“我的服务项目”中补充（《管理和使用办法》第四条）。",
+        "offerings:detail",
+    ),
+}
 
 
-def _offering_message(offering, items):
-    title = f"请补充服务项目信息：{offering.title}"
-    body = (
-        f"贵组织发布的服务项目“{offering.title}”信息不完备：\n"
-        + "\n".join(f"· {item}" for item in items)
-        + "\n\n请登录平台，在“我的服务项目”中补充（《管理和使用办法》第四条）。"
-    )
-    return title, body, reverse("offerings:detail", args=[offering.pk])
+def _message(kind, record, items):
+    """The reminder about one demand or offer: (title, body, link)."""
+    noun, lead, ending, url_name = MESSAGES[kind]
+    body = lead.format(title=record.title) + "\n" + "\n".join(f"· {item}" for item in items) + "\n\n" + ending
+    return f"请补充{noun}信息：{record.title}", body, reverse(url_name, args=[record.pk])
 
 
 def publish_warnings(demand, today):
@@ -99,10 +103,8 @@ def pending(today=None):
 
 
 def _deliver(kind, record, items, key):
-    if kind == "demand":
-        users, (title, body, link) = demand_users(record), _demand_message(record, items)
-    else:
-        users, (title, body, link) = offering_users(record), _offering_message(record, items)
+    users = demand_users(record) if kind == "demand" else offering_users(record)
+    title, body, link = _message(kind, record, items)
     return notify(users=users, kind=Kind.REMINDER, title=title, body=body, link=link, dedupe_key=key)
 
 
@@ -110,11 +112,11 @@ def _digest_message(entries):
     """One 站内信 for everything due for one account today."""
     if len(entries) == 1:
         kind, record, items = entries[0]
-        return (_demand_message if kind == "demand" else _offering_message)(record, items)
+        return _message(kind, record, items)
     kinds = {kind for kind, _, _ in entries}
     lines = []
     for kind, record, items in entries:
-        label = "需求" if kind == "demand" else "服务项目"
+        label = MESSAGES[kind][0]
         lines.append(f"· {label}“{record.title}”：{'；'.join(items)}")
     body = (
         f"以下 {len(entries)} 条信息需要处理：\n"

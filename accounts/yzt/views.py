@@ -19,11 +19,12 @@ class YztCallbackView(OAuth2CallbackView):
         return state, response
 
 
-@login_not_required
-def login(request, provider_id):
+def _provider_view(view_class, request, provider_id):
+    """allauth's login or callback view for 法人一证通, with a page in Chinese when it is not set up
+    or its provider cannot be reached."""
     try:
         adapter = YztOAuth2Adapter(request, provider_id)
-        return OAuth2LoginView.adapter_view(adapter)(request)
+        return view_class.adapter_view(adapter)(request)
     except SocialApp.DoesNotExist as exc:
         raise Http404("未启用法人一证通登录") from exc
     except RequestException as exc:
@@ -33,12 +34,10 @@ def login(request, provider_id):
 
 
 @login_not_required
+def login(request, provider_id):
+    return _provider_view(OAuth2LoginView, request, provider_id)
+
+
+@login_not_required
 def callback(request, provider_id):
-    try:
-        adapter = YztOAuth2Adapter(request, provider_id)
-        return YztCallbackView.adapter_view(adapter)(request)
-    except SocialApp.DoesNotExist as exc:
-        raise Http404("未启用法人一证通登录") from exc
-    except RequestException as exc:
-        logger.warning("法人一证通不可用：%s", exc)
-        return render_authentication_error(request, adapter.get_provider(), exception=exc)
+    return _provider_view(YztCallbackView, request, provider_id)

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from directory.models import Application, Edition, EditionStatus
 
 from .definitions import CITY_REGISTERED
-from .tables import Col, Table, grouped, ratio, wan
+from .tables import Col, Table, counted, grouped, ratio, wan
 
 
 def filter_offerings(qs, params):
@@ -19,11 +19,7 @@ def filter_offerings(qs, params):
 
 def offers_by_category(offerings, categories):
     measures = {"offers": Count("pk"), "purchased": Count("pk", filter=Q(previously_purchased=True))}
-    found = {r["category__parent__code"]: r for r in grouped(offerings, ["category__parent__code"], measures)}
-    rows = []
-    for code, name in categories:
-        r = found.get(code) or {}
-        rows.append({"label": name, "offers": r.get("offers", 0), "purchased": r.get("purchased", 0)})
+    rows, total = counted(offerings, "category__parent__code", measures, categories)
     return Table(
         key="offers_category",
         title="服务项目按项目类别统计（当前已发布）",
@@ -33,26 +29,21 @@ def offers_by_category(offerings, categories):
             Col("purchased", "其中曾被政府购买（个）"),
         ],
         rows=rows,
-        total={
-            "label": "合计",
-            "offers": sum(r["offers"] for r in rows),
-            "purchased": sum(r["purchased"] for r in rows),
-        },
+        total=total,
         chart={"type": "bar", "series": ["offers", "purchased"]},
         sortable=True,
     )
 
 
+def _authorities(district_rows):
+    """The 登记管理机关 as (district code, name): the city's 民政局 first (no district), then each 区."""
+    return [(None, CITY_REGISTERED), *((c, n) for _, c, n in district_rows)]
+
+
 def offers_by_district(offerings, district_rows):
     measures = {"offers": Count("pk"), "orgs": Count("organization_id", distinct=True)}
-    found = {
-        r["organization__registration_district__code"]: r
-        for r in grouped(offerings, ["organization__registration_district__code"], measures)
-    }
-    rows = []
-    for code, name in [(None, CITY_REGISTERED), *((c, n) for _, c, n in district_rows)]:
-        r = found.get(code) or {}
-        rows.append({"label": name, "offers": r.get("offers", 0), "orgs": r.get("orgs", 0)})
+    labels = _authorities(district_rows)
+    rows, total = counted(offerings, "organization__registration_district__code", measures, labels)
     return Table(
         key="offers_district",
         title="服务项目按登记管理机关统计（当前已发布）",
@@ -62,11 +53,7 @@ def offers_by_district(offerings, district_rows):
             Col("orgs", "发布的社会组织（家）"),
         ],
         rows=rows,
-        total={
-            "label": "合计",
-            "offers": sum(r["offers"] for r in rows),
-            "orgs": sum(r["orgs"] for r in rows),
-        },
+        total=total,
         chart={"type": "bar", "series": ["offers"]},
         sortable=True,
     )
@@ -114,10 +101,7 @@ def members_by_category(applications, categories, params, edition):
 
 def members_by_district(applications, district_rows, params, edition):
     found = _members(applications, params, "organization__registration_district__code")
-    rows = [
-        {"label": name, "members": found.get(code, 0)}
-        for code, name in [(None, CITY_REGISTERED), *((c, n) for _, c, n in district_rows)]
-    ]
+    rows = [{"label": name, "members": found.get(code, 0)} for code, name in _authorities(district_rows)]
     return Table(
         key="members_district",
         title="推荐目录成员按登记管理机关统计",

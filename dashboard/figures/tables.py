@@ -127,6 +127,16 @@ def grouped(qs, fields, measures):
     return list(qs.values(*fields).annotate(**measures).order_by())
 
 
+def counted(qs, key, measures, labels):
+    """The `measures` of `qs` grouped by `key` (one query), as a row per (code, name) of `labels`
+    (0 where the group is empty), and the rows' 合计."""
+    found = {r[key]: r for r in grouped(qs, [key], measures)}
+    rows = [
+        {"label": name, **{m: (found.get(code) or {}).get(m, 0) for m in measures}} for code, name in labels
+    ]
+    return rows, {"label": "合计", **{m: sum(r[m] for r in rows) for m in measures}}
+
+
 # --- reference data (one query each) ------------------------------------------------------------
 
 

@@ -60,3 +60,19 @@ def unit_moved_to_xuhui(hp_unit, xuhui, xh_street):
     hp_unit.district, hp_unit.street = xuhui, xh_street
     hp_unit.save()
     return hp_unit, old_version
+
+
+@pytest.fixture(scope="module")
+def provider():
+    """法人一证通's OpenID provider (tests/accounts/idp), started once for a test module."""
+    from tests.accounts import sso_helpers
+
+    provider = sso_helpers.start_provider()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture
+def sso(settings, provider):
+    settings.SOCIALACCOUNT_PROVIDERS = provider.app_settings()
+    return provider

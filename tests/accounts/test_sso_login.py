@@ -16,19 +16,6 @@ from tests.factories import PurchaserUnitFactory, SocialOrganizationFactory, Use
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def provider():
-    provider = h.start_provider()
-    yield provider
-    provider.stop()
-
-
-@pytest.fixture
-def sso(settings, provider):
-    settings.SOCIALACCOUNT_PROVIDERS = provider.app_settings()
-    return provider
-
-
 @pytest.fixture
 def org(db):
     return SocialOrganizationFactory(

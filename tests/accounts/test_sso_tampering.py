@@ -18,19 +18,6 @@ pytestmark = pytest.mark.django_db
 REFUSED = "法人一证通登录未成功"
 
 
-@pytest.fixture(scope="module")
-def provider():
-    provider = h.start_provider()
-    yield provider
-    provider.stop()
-
-
-@pytest.fixture
-def sso(settings, provider):
-    settings.SOCIALACCOUNT_PROVIDERS = provider.app_settings()
-    return provider
-
-
 @pytest.fixture
 def org(db):
     return SocialOrganizationFactory(

@@ -6,16 +6,8 @@ from django.urls import reverse
 from demands import selectors
 from demands.models import Demand, Status
 from portal.models import ImportBatch
-from tests.demands.excel_helpers import (
-    THIS_YEAR,
-    Preview,
-    demand_count,
-    example_row,
-    good_rows,
-    upload,
-    upload_and_follow,
-    xlsx_file,
-)
+from tests.demands import excel_helpers
+from tests.demands.excel_helpers import THIS_YEAR, demand_count, example_row, good_rows, upload_and_follow
 from tests.factories import DemandFactory
 from tests.jobs_helpers import confirm_through_job
 
@@ -158,14 +150,14 @@ def test_confirm_checks_every_row_again(login, hp_purchaser, hp_unit):
 
     assert response.status_code == 200
     assert Demand.objects.count() == 1
-    preview = Preview(response)
+    preview = excel_helpers.Preview(response)
     assert preview.error_rows == 1
     assert "同名项目" in preview.error_for(3, "项目名称")
 
 
 def test_too_many_rows_are_refused_with_the_limit_named(login, hp_purchaser, settings):
     settings.EXCEL_MAX_ROWS = 5
-    response = upload(login(hp_purchaser), xlsx_file(good_rows(6)))
+    response = excel_helpers.upload(login(hp_purchaser), excel_helpers.xlsx_file(good_rows(6)))
 
     assert response.status_code == 200
     assert "超过 5 行" in " ".join(response.context["form"].errors["file"])
@@ -174,7 +166,7 @@ def test_too_many_rows_are_refused_with_the_limit_named(login, hp_purchaser, set
 
 def test_a_file_over_the_size_limit_is_refused_with_the_limit_named(login, hp_purchaser, settings):
     settings.EXCEL_MAX_UPLOAD_BYTES = 4096
-    response = upload(login(hp_purchaser), xlsx_file(good_rows(300)))
+    response = excel_helpers.upload(login(hp_purchaser), excel_helpers.xlsx_file(good_rows(300)))
 
     assert response.status_code == 200
     message = " ".join(response.context["form"].errors["file"])

@@ -29,13 +29,15 @@ def texts_of(record, names):
 
 
 # The reference, spelled out once more by hand: where a word may be found.
-DEMAND_NAMES = (
-    "unit__name",
-    "unit__district__name",
-    "unit__street__name",
-    "district__name",
-    "street__name",
-    "awarded_org__name",
+DEMAND_NAMES = tuple(
+    {
+        "购买主体": "unit__name",
+        "购买主体所在区": "unit__district__name",
+        "购买主体所在街镇": "unit__street__name",
+        "服务区域": "district__name",
+        "服务街镇": "street__name",
+        "承接社会组织": "awarded_org__name",
+    }.values()
 )
 OFFERING_NAMES = ("organization__name",)
 
