@@ -64,6 +64,14 @@ def tsquery_for(query):
     return " & ".join(parts)
 
 
+def _contains(field, word):
+    """`field` contains `word`, ignoring case. A word of Chinese characters only has no case, and no
+    character upper-cases into one: it is matched as it is (`name LIKE '%社区服务%'`, which the names'
+    trigram indexes answer and which reads a name half as fast as icontains' `UPPER(name) LIKE`)."""
+    lookup = "contains" if _CJK_ONLY.fullmatch(word) else "icontains"
+    return Q(**{f"{field}__{lookup}": word})
+
+
 def _name_conditions(qs, word, names):
     """For each foreign key of `names` ("unit__name", "unit__district__name", …): the rows whose
     related record's name contains `word`. The related tables are small, so their matching ids are
@@ -78,7 +86,7 @@ def _name_conditions(qs, word, names):
     for n, (fk, lookups) in enumerate(by_fk.items()):
         matches = Q()
         for lookup in lookups:
-            matches |= Q(**{f"{lookup}__icontains": word})
+            matches |= _contains(lookup, word)
         model = qs.model._meta.get_field(fk).related_model
         parts.append(
             model._default_manager.filter(matches).order_by().values_list(Value(n, IntegerField()), "pk")
@@ -137,7 +145,7 @@ def names_search(qs, query, field="name"):
     """Rows whose `field` (a name) contains every word of `query`: organizations and purchaser
     units found by name on /search/ (a plain substring match on both databases; the tables are small)."""
     for word in (query or "").split():
-        qs = qs.filter(**{f"{field}__icontains": word})
+        qs = qs.filter(_contains(field, word))
     return qs
 
 

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from offerings.models import Status
+from portal import listing
 from portal.models import Category, District
 from tests.factories import HUANGPU_CODE, XUHUI_CODE, OfferingFactory, SocialOrganizationFactory
 from tests.html import text
@@ -328,6 +329,16 @@ def test_the_filtered_listing_runs_the_same_number_of_queries_for_10_and_50_rows
 
     assert ten == fifty
     assert fifty == FILTERED_LISTING_QUERIES
+
+
+def test_a_search_counts_capped_like_the_listing(client, sixty, monkeypatch):
+    """Issue 15: an offer search counts up to the cap and says "N+" above it (on PostgreSQL an exact count of
+    a search read every published offer's text); below the cap the count is exact."""
+    monkeypatch.setattr(listing, "COUNT_CAP", 25)
+    page = client.get(LIST, {"q": "社区服务", "size": "10"}).context["page"]
+    assert (page.paginator.count_label, page.paginator.capped, page.paginator.num_pages) == ("25+", True, 3)
+    page = client.get(LIST, {"q": "社区服务项目5", "size": "10"}).context["page"]
+    assert (page.paginator.count_label, page.paginator.capped) == ("11", False)  # 5, 50-59
 
 
 # --- the detail page and contact details ----------------------------------------------------------------------
