@@ -13,6 +13,15 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASTED = "各街镇、各社会组织：\n现将有关事项通知如下。\n\n一、申报时间：即日起至12月31日。\n\n黄浦区民政局\n2026年12月1日"
 
+
+def wait_for_text(page, text):
+    """Until the editor's document holds `text` (Trix's plain text: a line break is "\\n", and each block
+    ends with one): Trix applies keys asynchronously, and on a loaded machine a paste overtook the Enters."""
+    page.wait_for_function(
+        "t => document.querySelector('trix-editor').editor.getDocument().toString().includes(t)", arg=text
+    )
+
+
 PASTE_JS = """
 ([selector, text]) => {
   const editor = document.querySelector(selector);
@@ -38,11 +47,13 @@ def test_district_admin_writes_a_notice_in_the_editor(journey, hp_admin):
     page.get_by_role("button", name="标题").click()
     page.keyboard.type("申报须知")
     page.keyboard.press("Enter")
+    wait_for_text(page, "申报须知\n\n")  # the heading, and a new empty block after it
     page.get_by_role("button", name="粗体").click()
     page.keyboard.type("重要提示")
     page.get_by_role("button", name="粗体").click()
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")
+    wait_for_text(page, "重要提示\n\n")  # two line breaks: a new paragraph when saved
     page.evaluate(PASTE_JS, ["trix-editor", PASTED])
     page.wait_for_function(
         "document.querySelector('trix-editor').editor.getDocument().toString().includes('2026年12月1日')"
