@@ -17,18 +17,7 @@ from django.core.exceptions import PermissionDenied
 from directory import services
 from directory.models import AppStatus, EditionStatus, ReviewStep
 from portal.errors import ServiceError
-from tests.directory.conftest import (
-    REVIEW_LIST,
-    admin_action,
-    advance,
-    apply,
-    city_decide,
-    district_pass,
-    form_file_url,
-    review_url,
-    snapshot,
-    submitted,
-)
+from tests.directory import conftest
 from tests.helpers import chinese, form_errors, messages_of
 from tests.html import text
 
@@ -36,11 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 def review(client, application, decision, opinion=""):
-    return client.post(review_url(application), {"decision": decision, "opinion": opinion})
+    return client.post(conftest.review_url(application), {"decision": decision, "opinion": opinion})
 
 
 def listed(client, tab=None):
-    response = client.get(REVIEW_LIST, {"tab": tab} if tab else {})
+    response = client.get(conftest.REVIEW_LIST, {"tab": tab} if tab else {})
     assert response.status_code == 200
     return {a.organization.name for a in response.context["applications"]}
 
@@ -49,9 +38,9 @@ def listed(client, tab=None):
 def three_applications(hp_org_user, xh_org_user, city_org_user, hp_offers, xh_offers, city_offers, edition):
     """hp_org's and xh_org's wait for their districts, city_org's for the city."""
     return (
-        submitted(hp_org_user, hp_offers[:1]),
-        submitted(xh_org_user, xh_offers[:1]),
-        submitted(city_org_user, city_offers),
+        conftest.submitted(hp_org_user, hp_offers[:1]),
+        conftest.submitted(xh_org_user, xh_offers[:1]),
+        conftest.submitted(city_org_user, city_offers),
     )
 
 
@@ -65,7 +54,7 @@ def test_a_district_administrator_lists_only_its_districts_applications(
     client = login(hp_admin)
     for tab in (None, "pending", "all"):
         assert listed(client, tab) == {hp_org.name}
-    response = client.get(REVIEW_LIST, {"tab": "all"})
+    response = client.get(conftest.REVIEW_LIST, {"tab": "all"})
     assert response.context["per_district"] == []
     assert dict((key, count) for key, _, count in response.context["tabs"])["all"] == 1
     assert listed(login(xh_admin), "all") == {xh_org.name}
@@ -76,11 +65,11 @@ def test_the_city_lists_every_application_with_counts_per_district(
 ):
     """R-DIR-3/R-STA-2: the city sees all, and how many each district has and where they stand."""
     hp_app, xh_app, city_app = three_applications
-    district_pass(hp_app, hp_admin)
+    conftest.district_pass(hp_app, hp_admin)
     client = login(city_admin)
     assert listed(client, "all") == {hp_org.name, xh_org.name, city_org.name}
     assert listed(client) == {hp_org.name, city_org.name}  # waiting for the city
-    response = client.get(REVIEW_LIST)
+    response = client.get(conftest.REVIEW_LIST)
     rows = {r["review_district__name"]: r for r in response.context["per_district"]}
     assert (rows["黄浦区"]["total"], rows["黄浦区"]["district_pending"], rows["黄浦区"]["city_pending"]) == (
         1,
@@ -101,15 +90,15 @@ def test_drafts_are_not_visible_to_reviewers(
     login, as_role, hp_org_user, hp_org, hp_offers, hp_admin, city_admin, edition
 ):
     """R-DIR-2: a draft is the organization's until it submits it."""
-    apply(login(hp_org_user), hp_offers[:1], action="save")
+    conftest.apply(login(hp_org_user), hp_offers[:1], action="save")
     app = hp_org.directory_applications.get()
     assert app.status == AppStatus.DRAFT
     for name in ("hp_admin", "city_admin"):
         client = as_role(name)
         assert listed(client, "all") == set()
-        assert client.get(review_url(app)).status_code == 404
-        assert client.get(form_file_url(app)).status_code == 404
-    assert as_role("hp_org_user").get(form_file_url(app)).status_code == 200
+        assert client.get(conftest.review_url(app)).status_code == 404
+        assert client.get(conftest.form_file_url(app)).status_code == 404
+    assert as_role("hp_org_user").get(conftest.form_file_url(app)).status_code == 200
 
 
 @pytest.mark.parametrize("decision", ["pass", "return"])
@@ -119,13 +108,13 @@ def test_a_huangpu_administrator_cannot_review_a_xuhui_application(
     """R-ACC-5: another district's application is 404 to read and to post; nothing changes."""
     _, xh_app, _ = three_applications
     client = login(hp_admin)
-    assert client.get(review_url(xh_app)).status_code == 404
-    before = snapshot()
+    assert client.get(conftest.review_url(xh_app)).status_code == 404
+    before = conftest.snapshot()
     assert review(client, xh_app, decision, "越权审核").status_code == 404
-    assert snapshot() == before
+    assert conftest.snapshot() == before
     with pytest.raises(PermissionDenied):
         services.district_review(application=xh_app, by=hp_admin, passed=True, opinion="")
-    assert snapshot() == before
+    assert conftest.snapshot() == before
 
 
 def test_a_district_administrator_cannot_review_an_application_that_went_to_the_city(
@@ -133,26 +122,26 @@ def test_a_district_administrator_cannot_review_an_application_that_went_to_the_
 ):
     """R-DIR-3: a city-registered organization's application is the city's (404 for 黄浦区)."""
     _, _, city_app = three_applications
-    before = snapshot()
-    assert login(hp_admin).get(review_url(city_app)).status_code == 404
+    before = conftest.snapshot()
+    assert login(hp_admin).get(conftest.review_url(city_app)).status_code == 404
     assert review(login(hp_admin), city_app, "pass").status_code == 404
-    assert snapshot() == before
+    assert conftest.snapshot() == before
 
 
 @pytest.mark.parametrize("user", ["hp_org_user", "hp_purchaser", "monitor"])
 def test_people_who_are_not_administrators_cannot_open_the_review_pages(as_role, user, three_applications):
     hp_app = three_applications[0]
     client = as_role(user)
-    before = snapshot()
-    assert client.get(REVIEW_LIST).status_code in (403, 404)
-    assert client.get(review_url(hp_app)).status_code in (403, 404)
+    before = conftest.snapshot()
+    assert client.get(conftest.REVIEW_LIST).status_code in (403, 404)
+    assert client.get(conftest.review_url(hp_app)).status_code in (403, 404)
     assert review(client, hp_app, "pass").status_code in (403, 404)
-    assert snapshot() == before
+    assert conftest.snapshot() == before
 
 
 def test_a_visitor_is_sent_to_log_in(as_role, three_applications):
     client = as_role("visitor")
-    assert client.get(REVIEW_LIST).status_code == 302
+    assert client.get(conftest.REVIEW_LIST).status_code == 302
     assert review(client, three_applications[0], "pass").status_code == 302
 
 
@@ -162,18 +151,18 @@ def test_a_visitor_is_sent_to_log_in(as_role, three_applications):
 def test_returning_needs_a_reason(login, hp_admin, three_applications):
     """R-DIR-3: 退回 without a reason is refused with a message; nothing changes."""
     hp_app = three_applications[0]
-    before = snapshot()
+    before = conftest.snapshot()
     for opinion in ("", "   "):
         errors = form_errors(review(login(hp_admin), hp_app, "return", opinion))
         assert errors == ["退回必须填写意见。"]
-    assert snapshot() == before
+    assert conftest.snapshot() == before
 
 
 def test_a_district_pass_forwards_to_the_city_and_records_the_step(login, hp_admin, three_applications):
     """R-DIR-3: 通过 needs no reason; the application goes to the city; the step names who and when."""
     hp_app = three_applications[0]
     response = review(login(hp_admin), hp_app, "pass", "")
-    assert response.status_code == 302 and response.url == REVIEW_LIST
+    assert response.status_code == 302 and response.url == conftest.REVIEW_LIST
     assert any("审核结果已保存" in m for m in messages_of(response))
     hp_app.refresh_from_db()
     assert hp_app.status == AppStatus.CITY
@@ -201,7 +190,7 @@ def test_a_returned_application_shows_the_reason_to_the_organization_and_can_be_
     assert listed(login(hp_admin), "pending") == set()
     client = login(hp_org_user)
     assert "请补充购买主体公章" in text(client.get("/directory/mine/"))
-    assert apply(client, hp_offers).status_code == 302
+    assert conftest.apply(client, hp_offers).status_code == 302
     hp_app.refresh_from_db()
     assert hp_app.status == AppStatus.DISTRICT and hp_app.review_district == hp_org.registration_district
     assert hp_app.steps.filter(action=ReviewStep.Action.SUBMIT).count() == 2
@@ -212,19 +201,19 @@ def test_an_application_already_decided_by_the_district_cannot_be_decided_again(
     login, hp_admin, three_applications
 ):
     hp_app = three_applications[0]
-    district_pass(hp_app, hp_admin)
+    conftest.district_pass(hp_app, hp_admin)
     client = login(hp_admin)
-    response = client.get(review_url(hp_app))
+    response = client.get(conftest.review_url(hp_app))
     assert response.status_code == 200 and response.context["form"] is None
-    before = snapshot()
+    before = conftest.snapshot()
     response = review(client, hp_app, "return", "再退回")
     assert response.status_code == 302
     assert any("不在您的审核环节" in m for m in messages_of(response))
-    assert snapshot() == before
+    assert conftest.snapshot() == before
     with pytest.raises(ServiceError) as exc:
         services.district_review(application=hp_app, by=hp_admin, passed=False, opinion="再退回")
     assert exc.value.message == "该申请不在区民政局审核环节。"
-    assert snapshot() == before
+    assert conftest.snapshot() == before
 
 
 # --- the city's step --------------------------------------------------------------------------------
@@ -234,37 +223,37 @@ def test_an_application_already_decided_by_the_district_cannot_be_decided_again(
 def test_the_city_needs_a_reason_for_every_decision(login, city_admin, three_applications, decision):
     """R-DIR-3: 入选 and 未入选 both carry an opinion the organization can read."""
     city_app = three_applications[2]
-    before = snapshot()
+    before = conftest.snapshot()
     errors = form_errors(review(login(city_admin), city_app, decision, ""))
     assert errors and all(chinese(e) for e in errors)
-    assert snapshot() == before
+    assert conftest.snapshot() == before
     with pytest.raises(ServiceError) as exc:
         services.city_review(application=city_app, by=city_admin, approved=decision == "approve", opinion=" ")
     assert exc.value.message == "审核必须填写意见。"
-    assert snapshot() == before
+    assert conftest.snapshot() == before
 
 
 def test_the_city_cannot_decide_before_the_district_has_passed(login, city_admin, three_applications):
     """R-DIR-3: a district-registered organization's application goes through its district first."""
     hp_app = three_applications[0]
     client = login(city_admin)
-    response = client.get(review_url(hp_app))
+    response = client.get(conftest.review_url(hp_app))
     assert response.status_code == 200 and response.context["form"] is None
-    before = snapshot()
+    before = conftest.snapshot()
     response = review(client, hp_app, "approve", "直接入选")
     assert any("不在您的审核环节" in m for m in messages_of(response))
     with pytest.raises(ServiceError):
-        city_decide(hp_app, city_admin)
-    assert snapshot() == before
+        conftest.city_decide(hp_app, city_admin)
+    assert conftest.snapshot() == before
 
 
 def test_a_district_administrator_cannot_take_the_citys_decision(hp_admin, three_applications):
     hp_app = three_applications[0]
-    district_pass(hp_app, hp_admin)
-    before = snapshot()
+    conftest.district_pass(hp_app, hp_admin)
+    before = conftest.snapshot()
     with pytest.raises(PermissionDenied):
-        city_decide(hp_app, hp_admin)
-    assert snapshot() == before
+        conftest.city_decide(hp_app, hp_admin)
+    assert conftest.snapshot() == before
 
 
 def test_each_city_decision_records_who_when_and_why(login, city_admin, three_applications):
@@ -283,7 +272,7 @@ def test_each_city_decision_records_who_when_and_why(login, city_admin, three_ap
         city_admin,
         "未入选：佐证项目与申报类别不符",
     )
-    page = text(login(city_admin).get(review_url(city_app)))
+    page = text(login(city_admin).get(conftest.review_url(city_app)))
     assert "佐证项目与申报类别不符" in page and city_admin.display_name in page
 
 
@@ -296,43 +285,45 @@ def test_publishing_with_applications_still_waiting_is_refused(
 ):
     """R-DIR-1/R-DIR-3: an application waiting for a district or for the city blocks publication."""
     hp_app, xh_app, city_app = three_applications
-    district_pass(hp_app, hp_admin)
-    advance(edition, city_admin, EditionStatus.REVIEWING)
-    city_decide(hp_app, city_admin)
+    conftest.district_pass(hp_app, hp_admin)
+    conftest.advance(edition, city_admin, EditionStatus.REVIEWING)
+    conftest.city_decide(hp_app, city_admin)
     if waiting == "district":
-        city_decide(city_app, city_admin, approved=False, opinion="暂不列入")  # xh_app waits for 徐汇区
+        conftest.city_decide(
+            city_app, city_admin, approved=False, opinion="暂不列入"
+        )  # xh_app waits for 徐汇区
     else:
-        district_pass(xh_app, xh_admin)
-        city_decide(xh_app, city_admin)  # city_app waits for the city
-    before = snapshot()
-    response = admin_action(login(city_admin), "publish", edition)
+        conftest.district_pass(xh_app, xh_admin)
+        conftest.city_decide(xh_app, city_admin)  # city_app waits for the city
+    before = conftest.snapshot()
+    response = conftest.admin_action(login(city_admin), "publish", edition)
     assert response.status_code == 200
     message = next(m for m in messages_of(response) if "还有" in m)
     assert message == f"{edition.year}年度：还有 1 份申请等待区或市审核，审核完毕后才能发布目录。"
-    assert snapshot() == before
+    assert conftest.snapshot() == before
     with pytest.raises(ServiceError):
-        advance(edition, city_admin, EditionStatus.PUBLISHED)
-    assert snapshot() == before
+        conftest.advance(edition, city_admin, EditionStatus.PUBLISHED)
+    assert conftest.snapshot() == before
 
 
 def test_the_edition_moves_only_forward_and_only_by_the_city(login, city_admin, hp_admin, edition):
     """R-DIR-1: 筹备中 → 征集中 → 审核中 → 已发布; a district administrator cannot advance it."""
-    before = snapshot()
+    before = conftest.snapshot()
     with pytest.raises(PermissionDenied):
-        advance(edition, hp_admin, EditionStatus.REVIEWING)
-    response = admin_action(login(hp_admin), "start_reviewing", edition)
+        conftest.advance(edition, hp_admin, EditionStatus.REVIEWING)
+    response = conftest.admin_action(login(hp_admin), "start_reviewing", edition)
     assert response.status_code in (200, 403)
-    assert snapshot() == before
+    assert conftest.snapshot() == before
     with pytest.raises(ServiceError) as exc:
-        advance(edition, city_admin, EditionStatus.PUBLISHED)
+        conftest.advance(edition, city_admin, EditionStatus.PUBLISHED)
     assert exc.value.message == "“征集中”的目录不能改为“已发布”。"
-    assert snapshot() == before
-    advance(edition, city_admin, EditionStatus.REVIEWING)
-    advance(edition, city_admin, EditionStatus.PUBLISHED)
+    assert conftest.snapshot() == before
+    conftest.advance(edition, city_admin, EditionStatus.REVIEWING)
+    conftest.advance(edition, city_admin, EditionStatus.PUBLISHED)
     edition.refresh_from_db()
     assert edition.status == EditionStatus.PUBLISHED and edition.published_at is not None
     with pytest.raises(ServiceError):
-        advance(edition, city_admin, EditionStatus.COLLECTING)
+        conftest.advance(edition, city_admin, EditionStatus.COLLECTING)
 
 
 def test_the_public_pages_of_an_unpublished_edition_do_not_exist(as_role, edition):
