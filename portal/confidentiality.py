@@ -48,13 +48,17 @@ CONTROL_MESSAGE = "含有不可见的控制字符或文字方向控制符（如 
 def normalize(text):
     """The text as screened: NFKC, format (Cf) characters removed, traditional marking forms folded."""
     text = unicodedata.normalize("NFKC", text or "")
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    if not text.isprintable():  # a printable text has no Cf character (str.isprintable: no "Other")
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return text.translate(_TRADITIONAL)
 
 
 def _variants(text):
     """The normalized text, and the same with separators between digits removed."""
-    folded = normalize(text)
+    return _variants_of(normalize(text))
+
+
+def _variants_of(folded):
     joined = _BETWEEN_DIGITS.sub("", folded)
     return (folded, joined) if joined != folded else (folded,)
 
@@ -87,7 +91,11 @@ def _luhn(digits):
 
 
 def contains_id_number(text):
-    for variant in _variants(text):
+    return _id_in(_variants(text))
+
+
+def _id_in(variants):
+    for variant in variants:
         if any(_valid_id(m.group()) for m in _ID_CANDIDATE.finditer(variant)):
             return True
         if any(_valid_old_id(m) for m in _OLD_ID_CANDIDATE.finditer(variant)):
@@ -96,11 +104,18 @@ def contains_id_number(text):
 
 
 def contains_card_number(text):
-    return any(_luhn(m.group()) for variant in _variants(text) for m in _DIGIT_RUN.finditer(variant))
+    return _card_in(_variants(text))
+
+
+def _card_in(variants):
+    return any(_luhn(m.group()) for variant in variants for m in _DIGIT_RUN.finditer(variant))
 
 
 def marking_in(text):
-    folded = normalize(text)
+    return _marking_of(normalize(text))
+
+
+def _marking_of(folded):
     squeezed = _INSIDE_WORD.sub("", folded)
     return next((m for m in MARKINGS if m in folded or m in squeezed), None)
 
@@ -123,11 +138,13 @@ def problem(text, *, contact=False):
         return None
     if control_in(text):
         return CONTROL_MESSAGE
-    if contains_id_number(text):
+    folded = normalize(text)  # once: the three checks below look at the same normalized text
+    variants = _variants_of(folded)
+    if _id_in(variants):
         return "含有疑似身份证号码，涉及个人隐私，不能发布（第十六条）。请删除后再保存。"
-    if not contact and contains_card_number(text):
+    if not contact and _card_in(variants):
         return "含有疑似银行卡号，涉及个人隐私，不能发布（第十六条）。请删除后再保存。"
-    marking = marking_in(text)
+    marking = _marking_of(folded)
     if marking:
         return f"含有“{marking}”密级或内部标识，涉密和内部工作信息不得在平台发布（第十六条）。"
     return None
@@ -138,9 +155,10 @@ def personal_data_problem(text):
     as 机密 may be quoted, since the note may be about exactly that."""
     if control_in(text):
         return CONTROL_MESSAGE
-    if contains_id_number(text):
+    variants = _variants(text)
+    if _id_in(variants):
         return "含有疑似身份证号码，涉及个人隐私，请删除后再提交（第十六条）。"
-    if contains_card_number(text):
+    if _card_in(variants):
         return "含有疑似银行卡号，涉及个人隐私，请删除后再提交（第十六条）。"
     return None
 

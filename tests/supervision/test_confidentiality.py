@@ -180,3 +180,39 @@ def test_a_message_with_an_id_number_is_refused(client):
 
 def test_empty_text_passes():
     assert problem("") is None and problem(None) is None
+
+
+CARD = luhn_complete("622202100112345678")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "社区长者助餐服务",
+        f"联系人身份证{ID_NUMBER}",
+        f"第一行\n身份证 {ID_NUMBER[:6]}\u200b{ID_NUMBER[6:]}",  # a newline: the non-printable path
+        f"卡号 {CARD[:4]} {CARD[4:8]}-{CARD[8:]}",
+        f"卡号\t{CARD[:9]}\u00ad{CARD[9:]}",  # a soft hyphen (Cf) inside the digits
+        "本文件属机\u200d密",
+        "機 密\n资料",
+        "內部資料",
+        "电话 021-54001234",
+    ],
+)
+def test_problem_gives_the_reason_the_separate_checks_give(text):
+    """problem() normalizes once for all its checks: its answer is the one each check gives alone."""
+    from portal.confidentiality import marking_in
+
+    def expected(contact):
+        if contains_id_number(text):
+            return "身份证"
+        if not contact and contains_card_number(text):
+            return "银行卡"
+        if marking_in(text):
+            return marking_in(text)
+        return None
+
+    for contact in (False, True):
+        reason, want = problem(text, contact=contact), expected(contact)
+        assert (reason is None) == (want is None), (text, contact, reason)
+        assert want is None or want in reason
