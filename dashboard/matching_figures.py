@@ -11,9 +11,10 @@ Over the demands the page already counts (scoped, of the chosen 年度 and filte
   organizations are not counted as from another district), the first one's time (days from
   publication to it, per demand: the median is taken here, the same way on both databases), and
   whether the awarded organization is among them (an award only);
-- one query for the awards whose organization had been suggested on the demand's page
-  (`matching.SuggestionShown`, written when the block was shown): their ids, so that "suggested or
-  interested" is counted once per award.
+- one query over the awards whose organization had been suggested on the demand's page
+  (`matching.SuggestionShown`, written when the block was shown), per row: how many, and how many of
+  them the organization had also expressed interest in, so that "suggested or interested" is counted
+  once per award.
 
 Two queries where there were four (the year's demands read once each): tests/dashboard/
 test_matching_figures.py compares them with the four queries' definition on varied data.

@@ -22,11 +22,17 @@ if TYPE_CHECKING:
     from .excel import Column
 
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
 # Zero-width characters and odd spaces as patterns: str.translate looks up every character of a
 # Chinese text in its table, a pattern scans it in C (same result on every character, a quarter of the time).
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES_RE = re.compile("[\u3000\xa0\u2002\u2003\u2009]")
+
+
+def _plain_spaces(text):
+    """`text` without zero-width characters and with odd spaces as plain ones."""
+    return _SPACES_RE.sub(" ", _ZERO_WIDTH_RE.sub("", text))
+
+
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "-", "\uff0d": "-"})
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _EXCEL_ERRORS = {"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!"}
@@ -70,7 +76,7 @@ def clean_text(value) -> str:
         return value.isoformat()
     if isinstance(value, datetime.time):
         return value.isoformat(timespec="seconds" if value.second else "minutes")
-    text = _SPACES_RE.sub(" ", _ZERO_WIDTH_RE.sub("", decode_escapes(str(value))))
+    text = _plain_spaces(decode_escapes(str(value)))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = ILLEGAL_CHARACTERS_RE.sub("", text)
     return _unneutralize(text.strip()).strip()
@@ -78,7 +84,7 @@ def clean_text(value) -> str:
 
 def _fold(value):
     """Full-width digits, letters and punctuation to half-width; odd minus signs to "-"."""
-    text = unicodedata.normalize("NFKC", str(value).translate(_ZERO_WIDTH).translate(_MINUS))
+    text = unicodedata.normalize("NFKC", _ZERO_WIDTH_RE.sub("", str(value)).translate(_MINUS))
     return text.translate(_MINUS).strip()
 
 
@@ -86,7 +92,7 @@ def _is_blank(value):
     if value is None:
         return True
     if isinstance(value, str):
-        return not _SPACES_RE.sub(" ", _ZERO_WIDTH_RE.sub("", value)).strip()
+        return not _plain_spaces(value).strip()
     return False
 
 
