@@ -77,3 +77,8 @@ def test_every_public_page_has_a_meta_description(client, path):
     html = client.get(path).content.decode()
     match = re.search(r'<meta name="description" content="([^"]{20,})">', html)
     assert match, path
+
+
+def test_the_city_admins_guide_links_the_data_link(client):
+    html = client.get("/help/city_admin/").content.decode()
+    assert '<a href="/demands/external-import/">数据对接</a>' in html
