@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from portal.antispam import HumanCheckForm
-from portal.forms import follow_district, grouped_street_choices
+from portal.forms import follow_district, grouped_street_choices, text_area
 from portal.models import District, Street
 
 from .models import AccountApplication, OrgType, UnitLevel, User, clean_unit_location
@@ -211,9 +211,6 @@ class ApproveForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label="不予通过的原因",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=1000,
-        help_text="申请人查询申请时可以看到这段文字。",
+    reason = text_area(
+        "不予通过的原因", rows=3, max_length=1000, help_text="申请人查询申请时可以看到这段文字。"
     )

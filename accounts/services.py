@@ -35,6 +35,22 @@ def _by(obj, user):
     return obj
 
 
+def _required_reason(reason, message):
+    """The reason, stripped; a ServiceError saying `message` when there is none."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(message)
+    return reason
+
+
+def _locked_in_scope(model, obj, by):
+    """`obj` read again and locked for the write; PermissionDenied outside `by`'s scope."""
+    obj = model.objects.select_for_update().get(pk=obj.pk)
+    if not permissions.in_scope(by, obj):
+        raise PermissionDenied
+    return obj
+
+
 @transaction.atomic
 def application_submit(*, application):
     application.review_district = application.compute_review_district()
@@ -173,9 +189,7 @@ def application_approve(*, application, by, username=None, confirmed_existing=Fa
 
 @transaction.atomic
 def application_reject(*, application, by, reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("请填写不予通过的原因，申请人查询时可以看到。")
+    reason = _required_reason(reason, "请填写不予通过的原因，申请人查询时可以看到。")
     app = _locked_pending(application, by, "reject")
     app.reviewed_by = by
     app.reviewed_at = timezone.now()
@@ -193,12 +207,8 @@ def _tell_decision(app, user):
 @transaction.atomic
 def organization_list_serious(*, organization, by, listed_on, reason):
     """Put an organization on the 严重失信名单 (R-SUB-3)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("列入严重失信名单必须填写原因。")
-    org = SocialOrganization.objects.select_for_update().get(pk=organization.pk)
-    if not permissions.in_scope(by, org):
-        raise PermissionDenied
+    reason = _required_reason(reason, "列入严重失信名单必须填写原因。")
+    org = _locked_in_scope(SocialOrganization, organization, by)
     if org.dishonesty_entries.filter(removed_on__isnull=True).exists():
         raise ServiceError(f"{org.name} 已在严重失信名单中。")
     entry = _by(
@@ -213,12 +223,8 @@ def organization_list_serious(*, organization, by, listed_on, reason):
 @transaction.atomic
 def organization_delist_serious(*, entry, by, removed_on, reason):
     """Take an organization off the 严重失信名单; its eligibility returns (R-SUB-3)."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("移出严重失信名单必须填写原因。")
-    entry = SeriousDishonestyEntry.objects.select_for_update().get(pk=entry.pk)
-    if not permissions.in_scope(by, entry):
-        raise PermissionDenied
+    reason = _required_reason(reason, "移出严重失信名单必须填写原因。")
+    entry = _locked_in_scope(SeriousDishonestyEntry, entry, by)
     if entry.removed_on is not None:
         raise ServiceError("该记录已经移出，不能重复操作。")
     if removed_on < entry.listed_on:

@@ -81,6 +81,21 @@ CATEGORY_WEIGHTS = {
 }
 
 
+def weighted_choice(rng, rows, weight):
+    """A draw of one of `rows`, each `weight(row)` times as likely as a row of weight 1."""
+    weights = [weight(row) for row in rows]
+    return lambda: rng.choices(rows, weights=weights)[0]
+
+
+def subcategories():
+    """The second-level categories, the ones a project is filed under."""
+    return list(Category.objects.filter(parent__isnull=False).select_related("parent"))
+
+
+def category_weight(category):
+    return CATEGORY_WEIGHTS.get(category.parent.code, 1)
+
+
 def seed(count=300, seed_value=20260430):
     if Demand.objects.exists():
         return 0
@@ -94,18 +109,18 @@ def seed(count=300, seed_value=20260430):
         "黄浦区民政局",
         "徐汇区民政局",
     }
-    unit_weights = [12 if u.name in demo_units else 1 for u in units]
+    pick_unit = weighted_choice(rng, units, lambda u: 12 if u.name in demo_units else 1)
     orgs = list(SocialOrganization.objects.eligible())
-    subs = list(Category.objects.filter(parent__isnull=False).select_related("parent"))
-    sub_weights = [CATEGORY_WEIGHTS.get(c.parent.code, 1) for c in subs]
+    subs = subcategories()
+    pick_category = weighted_choice(rng, subs, category_weight)
     types = list(PurchaseType.objects.filter(allowed=True))
     weighted_types = [t for t in types for _ in range(6 if t.code == "basic_public" else 1)]
     today = timezone.localdate()
     now = timezone.now()
     demands = []
     for i in range(count):
-        unit = rng.choices(units, weights=unit_weights)[0]
-        sub = rng.choices(subs, weights=sub_weights)[0]
+        unit = pick_unit()
+        sub = pick_category()
         place = unit.street.name if unit.street else (unit.district.name if unit.district else "本市")
         title = place + rng.choice(TITLES.get(sub.code, [f"{sub.name}项目"]))
         if i == 0:  # a rare term for the search demo

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts.models import SocialOrganization
-from portal.forms import AmountField, CategoryField, StreetField
+from portal.forms import AmountField, CategoryField, StreetField, text_area
 from portal.models import PurchaseType
 
 from .models import EVALUATION_FIELDS, Demand, Grade, Status, grade_rule_text
@@ -50,11 +50,8 @@ class DemandForm(forms.ModelForm):
 
 
 class AdjustForm(DemandForm):
-    reason = forms.CharField(
-        label="调整原因",
-        max_length=200,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="必填。调整原因和调整内容会记入变更记录。",
+    reason = text_area(
+        "调整原因", rows=2, max_length=200, help_text="必填。调整原因和调整内容会记入变更记录。"
     )
 
     class Meta(DemandForm.Meta):
@@ -62,10 +59,10 @@ class AdjustForm(DemandForm):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
-        label="取消原因",
+    reason = text_area(
+        "取消原因",
+        rows=3,
         max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="必填，会公开显示在需求页面上，例如：因实施条件变化，本年度不再实施。",
     )
 
@@ -96,7 +93,7 @@ class EvaluateForm(forms.Form):
         label="绩效评价等级", choices=[("", "（按得分确定）")] + list(Grade.choices), required=False
     )
     score = forms.DecimalField(label="绩效评价得分", decimal_places=2, max_digits=5)
-    summary = forms.CharField(label="评价摘要", max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = text_area("评价摘要", rows=4, max_length=2000)
     evaluated_on = forms.DateField(label="评价日期", widget=DATE)
 
     def __init__(self, *args, demand, **kwargs):

@@ -12,8 +12,6 @@ IMPORT = ImportJobs(
     kind="demand",
     noun="需求",
     spec_factory=importing.spec,
-    preview_url="demands:import_preview",
-    done_url="demands:mine",
     done_message=lambda report, saved: f"已发布 {saved} 个需求。",
     failed_message="文件中有需要修改的行，没有发布任何需求。请按下表修改后重新上传。",
 )

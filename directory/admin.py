@@ -1,8 +1,7 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
-from accounts import permissions
-from accounts.admin_scoping import ScopedAdmin
+from accounts.admin_scoping import CityOnlyAdmin, ScopedAdmin
 from portal.errors import ServiceError
 
 from . import selectors, services
@@ -10,7 +9,7 @@ from .models import Application, Edition, EditionStatus
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(CityOnlyAdmin):
     """The city opens, closes and publishes each year's edition (R-DIR-1); district admins may read."""
 
     list_display = ["year", "title_shown", "starts_on", "deadline", "status", "published_at"]
@@ -36,22 +35,11 @@ class EditionAdmin(admin.ModelAdmin):
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def has_module_permission(self, request):
-        return permissions.is_admin(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return permissions.is_admin(request.user)
-
-    def has_add_permission(self, request):
-        return permissions.is_city_admin(request.user)
-
     def has_change_permission(self, request, obj=None):
-        return permissions.is_city_admin(request.user) and (
+        """A published edition is no longer changed."""
+        return super().has_change_permission(request, obj) and (
             obj is None or obj.status != EditionStatus.PUBLISHED
         )
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

@@ -1,8 +1,4 @@
-"""The public 推荐目录 as filtered, to .xlsx (R-STA-3), through portal/xlsx.py's streamed writer.
-
-What the public page shows and nothing more: no contact details for anybody. Rows are read with
-`.values(...).iterator()` and written one by one, so a 100,000-row export never holds them in memory.
-"""
+"""The public 推荐目录 as filtered, to .xlsx (portal/listing_exports.py says what it holds)."""
 
 from portal.xlsx import ROW_CHUNK, Column, Sheet, file_response
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from offerings.models import Offering, Status
+from portal.forms import text_area
 
 
 class ApplicationForm(forms.Form):
@@ -14,12 +15,8 @@ class ApplicationForm(forms.Form):
             "invalid_choice": "所选项目不是本组织已发布的服务项目。",
         },
     )
-    statement = forms.CharField(
-        label="自荐说明",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="选填：机构的专业能力、服务成效等。",
+    statement = text_area(
+        "自荐说明", rows=4, max_length=2000, required=False, help_text="选填：机构的专业能力、服务成效等。"
     )
     recommendation_form = forms.FileField(
         label="盖章的《购买主体推荐意见表》",
@@ -47,12 +44,8 @@ class DistrictReviewForm(forms.Form):
         choices=[("pass", "通过，报送市民政局"), ("return", "退回修改")],
         widget=forms.RadioSelect,
     )
-    opinion = forms.CharField(
-        label="审核意见",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="退回时必填，社会组织可以看到。",
+    opinion = text_area(
+        "审核意见", rows=3, max_length=1000, required=False, help_text="退回时必填，社会组织可以看到。"
     )
 
 
@@ -62,27 +55,22 @@ class CityReviewForm(forms.Form):
         choices=[("approve", "通过，列入推荐目录"), ("reject", "不通过")],
         widget=forms.RadioSelect,
     )
-    opinion = forms.CharField(
-        label="审核意见",
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="必填，社会组织可以看到。",
-    )
+    opinion = text_area("审核意见", rows=3, max_length=1000, help_text="必填，社会组织可以看到。")
 
 
 class RecommendForm(forms.Form):
-    reason = forms.CharField(
-        label="推荐理由",
+    reason = text_area(
+        "推荐理由",
+        rows=4,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="该社会组织在本项目中的表现，审核推荐目录时供民政部门参考。",
     )
 
 
 class RemoveMemberForm(forms.Form):
-    reason = forms.CharField(
-        label="移出原因",
+    reason = text_area(
+        "移出原因",
+        rows=3,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="必填，记入变更记录并告知该社会组织；目录页公开显示移出日期。",
     )

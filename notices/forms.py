@@ -1,6 +1,7 @@
 from django import forms
 
 from portal.antispam import HumanCheckForm
+from portal.forms import text_area
 from portal.models import District
 
 from .models import Article, Download, Link, Message
@@ -102,10 +103,6 @@ class ModerateForm(forms.Form):
     decision = forms.ChoiceField(
         label="处理", choices=[("approve", "公开并回复"), ("reject", "不予公开")], widget=forms.RadioSelect
     )
-    reply = forms.CharField(
-        label="回复",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="公开时必填，会与留言一起公开显示。",
+    reply = text_area(
+        "回复", rows=4, max_length=2000, required=False, help_text="公开时必填，会与留言一起公开显示。"
     )

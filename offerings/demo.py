@@ -8,8 +8,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import SocialOrganization
-from demands.demo import CATEGORY_WEIGHTS, TITLES
-from portal.models import Category, District
+from demands.demo import TITLES, category_weight, subcategories, weighted_choice
+from portal.models import District
 
 from .models import Offering, Status
 
@@ -38,16 +38,15 @@ def seed(count=300, seed_value=20260513):
     rng = random.Random(seed_value)
     orgs = list(SocialOrganization.objects.eligible().select_related("district"))
     demo_orgs = {"上海市黄浦区乐龄家园社区服务中心", "上海市徐汇区启明助残服务社", "上海市益心公益基金会"}
-    org_weights = [10 if o.name in demo_orgs else 1 for o in orgs]
-    subs = list(Category.objects.filter(parent__isnull=False).select_related("parent"))
-    sub_weights = [CATEGORY_WEIGHTS.get(c.parent.code, 1) for c in subs]
+    pick_org = weighted_choice(rng, orgs, lambda o: 10 if o.name in demo_orgs else 1)
+    pick_category = weighted_choice(rng, subcategories(), category_weight)
     codes = list(District.objects.values_list("code", flat=True))
     now = timezone.now()
     today = timezone.localdate()
     offers = []
     for i in range(count):
-        org = rng.choices(orgs, weights=org_weights)[0]
-        sub = rng.choices(subs, weights=sub_weights)[0]
+        org = pick_org()
+        sub = pick_category()
         title = rng.choice(TITLES.get(sub.code, [f"{sub.name}项目"])).replace("项目", "") + "服务方案"
         title = title.replace("服务服务", "服务")
         o = Offering(

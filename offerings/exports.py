@@ -1,38 +1,30 @@
-"""The public listing 我要提供服务 as filtered, to .xlsx (R-STA-3), through portal/xlsx.py's streamed writer.
-
-What the public page shows and nothing more: no contact details for anybody. Rows are read with
-`.values(...).iterator()` and written one by one, so a 100,000-row export never holds them in memory.
-"""
+"""The public listing 我要提供服务 as filtered, to .xlsx (portal/listing_exports.py says what it holds)."""
 
 from django.utils import timezone
 
+from portal import listing_exports as listing
 from portal.models import District
 from portal.xlsx import ROW_CHUNK, Column, Sheet, file_response, local_dates
 
 OFFERING_COLUMNS = [
-    Column("pk", "编号", "year", 10),
-    Column("title", "项目名称", "text", 40),
+    listing.PK_COLUMN,
+    listing.TITLE_COLUMN,
     Column("organization", "社会组织", "text", 34),
-    Column("category_parent", "项目类别", "text", 16),
-    Column("category", "项目子类", "text", 20),
+    *listing.CATEGORY_COLUMNS,
     Column("area", "服务区域", "text", 24),
     Column("previously_purchased", "曾被政府购买", "bool", 12),
     Column("member", "推荐目录成员", "bool", 12),
     Column("summary", "项目简介", "text", 60),
-    Column("published_on", "发布日期", "date", 13),
+    listing.PUBLISHED_COLUMN,
 ]
 OFFERING_VALUES = (
-    "pk",
-    "title",
+    *listing.PROJECT_VALUES,
     "organization_id",
     "organization__name",
-    "category__name",
-    "category__parent__name",
     "citywide",
     "service_district_codes",
     "previously_purchased",
     "summary",
-    "published_at",
 )
 
 
@@ -42,16 +34,12 @@ def offering_rows(qs, member_ids):
     for o in qs.values(*OFFERING_VALUES).iterator(chunk_size=ROW_CHUNK):
         codes = [c for c in (o["service_district_codes"] or "").split(",") if c]
         yield {
-            "pk": o["pk"],
-            "title": o["title"],
+            **listing.project_cells(o, local_date),
             "organization": o["organization__name"],
-            "category_parent": o["category__parent__name"],
-            "category": o["category__name"],
             "area": "全市" if o["citywide"] else "、".join(names.get(c, c) for c in codes),
             "previously_purchased": o["previously_purchased"],
             "member": o["organization_id"] in member_ids,
             "summary": o["summary"],
-            "published_on": local_date(o["published_at"]),
         }
 
 

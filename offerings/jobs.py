@@ -8,7 +8,5 @@ IMPORT = ImportJobs(
     kind="offering",
     noun="服务项目",
     spec_factory=importing.spec,
-    preview_url="offerings:import_preview",
-    done_url="offerings:mine",
     done_message=lambda r, saved: f"已保存：新增 {r['new']} 个，更新 {r['update']} 个服务项目。",
 )

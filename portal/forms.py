@@ -123,3 +123,14 @@ class ImportUploadForm(forms.Form):
         help_text="请使用下载的模板填写（或从本平台导出的文件），不超过 5 MB。上传后先预览，确认后才保存。",
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
     )
+
+
+def text_area(label, *, rows, max_length, help_text="", required=True):
+    """A plain-text field typed in a <textarea> of `rows` lines: reasons, opinions, replies."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )

@@ -55,8 +55,6 @@ class ImportJobs:
     kind: str
     noun: str  # 服务项目, 需求
     spec_factory: Callable
-    preview_url: str
-    done_url: str
     done_message: Callable  # (report, saved) -> str
     failed_message: str = imports.FAILED_MESSAGE
 
@@ -71,6 +69,20 @@ class ImportJobs:
     @property
     def confirm_kind(self):
         return f"{self.kind}_import_confirm"
+
+    @property
+    def app(self):
+        """The app whose ``importing.spec`` this is: its URL namespace has the ``import_preview`` and
+        ``mine`` pages the jobs lead to."""
+        return self.spec_factory.__module__.partition(".")[0]
+
+    @property
+    def preview_url(self):
+        return f"{self.app}:import_preview"
+
+    @property
+    def done_url(self):
+        return f"{self.app}:mine"
 
     # --- the pages ---------------------------------------------------------------------------------
 
