@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from portal import listing
+from portal.paging import filtered_page
 
 from . import services
 from .models import Kind, Notification
@@ -20,19 +19,10 @@ def notification_list(request):
     kind = request.GET.get("kind", "")
     if kind in Kind.values:
         qs = qs.filter(kind=kind)
-    page = Paginator(qs, 20).get_page(listing.page_number(request))
-    return render(
-        request,
-        "inbox/list.html",
-        {
-            "page": page,
-            "show": show,
-            "kind": kind,
-            "kinds": Kind.choices,
-            "total": page.paginator.count,
-            "querystring": urlencode({k: v for k, v in (("show", show), ("kind", kind)) if v}),
-        },
-    )
+    filters = {"show": show, "kind": kind}
+    context = filtered_page(request, qs, filters)
+    total = context["page"].paginator.count
+    return render(request, "inbox/list.html", {**context, **filters, "kinds": Kind.choices, "total": total})
 
 
 @login_required

@@ -17,13 +17,12 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import Role, User
-from inbox.models import Kind
-from inbox.services import notify
 from portal import confidentiality, transitions
 from portal.errors import ServiceError
 from portal.transitions import NEW
 
 from .models import InterestStatus, Question, QuestionStatus
+from .services import notify_about, notify_unit, refuse_unless
 
 S = QuestionStatus
 PENDING_LIMIT = 3
@@ -72,12 +71,9 @@ def clean_text(value, field, *, required=True):
 
 @transaction.atomic
 def ask(*, demand, by, text):
-    if not permissions.can_ask_question(by, demand):
-        if permissions.is_organization_user(by) and not by.organization.is_eligible:
-            raise ServiceError("贵组织目前在严重失信名单中或登记状态异常，不能提问。")
-        if permissions.is_organization_user(by):
-            raise ServiceError("该需求已取消或未发布，不能提问。")
-        raise PermissionDenied
+    refuse_unless(
+        permissions.can_ask_question(by, demand), by, doing="提问", closed="该需求已取消或未发布，不能提问。"
+    )
     text = clean_text(text, "text")
     # The organization's row is locked so that two submits at once cannot pass the limit together.
     type(by.organization).objects.select_for_update().filter(pk=by.organization_id).first()
@@ -88,11 +84,10 @@ def ask(*, demand, by, text):
         )
     question = Question(demand=demand, organization_id=by.organization_id, asked_by=by, text=text)
     transitions.apply(TABLE, question, "ask", by=by, reason="社会组织提问")
-    notify(
-        users=User.objects.of_unit(demand.unit_id),
-        kind=Kind.MATCHING,
-        title=f"公开答疑新问题：{demand.title}",
-        body=f"有社会组织就“{demand.title}”提出问题：\n{text}\n"
+    notify_unit(
+        demand,
+        "公开答疑新问题",
+        f"有社会组织就“{demand.title}”提出问题：\n{text}\n"
         "请在需求页面答复（问题和答复将公开显示，不显示提问组织），或说明不予答复的原因。",
         link=demand_link(demand),
     )
@@ -129,19 +124,19 @@ def act(*, question, action, by, text=""):
         interested = demand.interests.exclude(status=InterestStatus.WITHDRAWN).values_list(
             "organization_id", flat=True
         )
-        notify(
-            users=_organization_users({question.organization_id, *interested}),
-            kind=Kind.MATCHING,
-            title=f"公开答疑已答复：{demand.title}",
-            body=f"问题：{question.text}\n答复：{question.answer}",
+        notify_about(
+            demand,
+            _organization_users({question.organization_id, *interested}),
+            "公开答疑已答复",
+            f"问题：{question.text}\n答复：{question.answer}",
             link=demand_link(demand),
         )
     elif action == "decline":
-        notify(
-            users=_organization_users({question.organization_id}),
-            kind=Kind.MATCHING,
-            title=f"贵组织的问题不予答复：{demand.title}",
-            body=f"问题：{question.text}\n原因：{question.decline_reason}\n该原因只有贵组织可见。",
+        notify_about(
+            demand,
+            _organization_users({question.organization_id}),
+            "贵组织的问题不予答复",
+            f"问题：{question.text}\n原因：{question.decline_reason}\n该原因只有贵组织可见。",
             link=demand_link(demand),
         )
     return question

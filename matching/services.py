@@ -42,6 +42,35 @@ def _demand_link(demand):
     return f"/demands/{demand.pk}/"
 
 
+def refuse_unless(allowed, by, *, doing, closed):
+    """PermissionDenied unless `allowed`; an organization's user is told why instead: its organization
+    may not be `doing` anything while listed or not in good standing, else the demand is `closed`."""
+    if allowed:
+        return
+    if permissions.is_organization_user(by) and not by.organization.is_eligible:
+        raise ServiceError(f"贵组织目前在严重失信名单中或登记状态异常，不能{doing}。")
+    if permissions.is_organization_user(by):
+        raise ServiceError(closed)
+    raise PermissionDenied
+
+
+def notify_about(demand, users, title, body, *, link=None):
+    """A 站内信 (kind 对接) to `users` about `demand`: titled "`title`：the demand's title", linking to the
+    demand's page (or `link`)."""
+    notify(
+        users=users,
+        kind=Kind.MATCHING,
+        title=f"{title}：{demand.title}",
+        body=body,
+        link=link or _demand_link(demand),
+    )
+
+
+def notify_unit(demand, title, body, **link):
+    """`notify_about` the demand's purchaser unit (its users)."""
+    notify_about(demand, User.objects.of_unit(demand.unit_id), title, body, **link)
+
+
 def _check_text(note, offering, organization):
     note = (note or "").strip()
     if len(note) > 500:
@@ -57,12 +86,12 @@ def _check_text(note, offering, organization):
 @transaction.atomic
 def express(*, demand, by, note="", offering=None):
     """有意承接: creates the interest, or revives a withdrawn one; the purchaser is told by 站内信."""
-    if not permissions.can_express_interest(by, demand):
-        if permissions.is_organization_user(by) and not by.organization.is_eligible:
-            raise ServiceError("贵组织目前在严重失信名单中或登记状态异常，不能表达承接意向。")
-        if permissions.is_organization_user(by):
-            raise ServiceError("该需求已不在征集中，不能表达承接意向。")
-        raise PermissionDenied
+    refuse_unless(
+        permissions.can_express_interest(by, demand),
+        by,
+        doing="表达承接意向",
+        closed="该需求已不在征集中，不能表达承接意向。",
+    )
     organization = by.organization
     note = _check_text(note, offering, organization)
     interest = Interest.objects.select_for_update().filter(demand=demand, organization=organization).first()
@@ -79,13 +108,11 @@ def express(*, demand, by, note="", offering=None):
                 transitions.apply(TABLE, interest, "express", by=by, reason="表达承接意向")
         except IntegrityError as exc:  # a double submit
             raise ServiceError("贵组织已表达过承接意向。") from exc
-    notify(
-        users=User.objects.of_unit(demand.unit_id),
-        kind=Kind.MATCHING,
-        title=f"新的承接意向：{demand.title}",
-        body=f"{organization.name} 对“{demand.title}”表达了承接意向。{note}\n"
+    notify_unit(
+        demand,
+        "新的承接意向",
+        f"{organization.name} 对“{demand.title}”表达了承接意向。{note}\n"
         "请在需求页面查看该组织的主页和联系方式，线下联系（平台不提供线上采购，第十四条）。",
-        link=_demand_link(demand),
     )
     return interest
 
@@ -104,12 +131,11 @@ def act(*, interest, action, by):
         raise ServiceError("该需求已不在征集中。")
     transitions.apply(TABLE, interest, action, by=by, reason=WHO[action][1])
     if action in ("contact", "unsuitable"):
-        notify(
-            users=User.objects.of_organization(interest.organization_id),
-            kind=Kind.MATCHING,
-            title=f"承接意向{interest.get_status_display()}：{interest.demand.title}",
-            body=f"{interest.demand.unit.name} 将贵组织对“{interest.demand.title}”的承接意向标记为"
+        notify_about(
+            interest.demand,
+            User.objects.of_organization(interest.organization_id),
+            f"承接意向{interest.get_status_display()}",
+            f"{interest.demand.unit.name} 将贵组织对“{interest.demand.title}”的承接意向标记为"
             f"“{interest.get_status_display()}”。",
-            link=_demand_link(interest.demand),
         )
     return interest

@@ -31,15 +31,21 @@ def unit_profile(request, pk):
     return render(request, "matching/unit.html", profiles.unit_context(unit, request.user))
 
 
+def _organization_demand(request, pk):
+    """The public demand `pk`, which an organization's user acts on (anyone else: a 404)."""
+    demand = get_object_or_404(Demand.objects.public().select_related("unit"), pk=pk)
+    if not permissions.is_organization_user(request.user):
+        raise Http404
+    return demand
+
+
 # --- 承接意向 ----------------------------------------------------------------------------------
 
 
 @login_required
 @require_POST
 def interest_express(request, pk):
-    demand = get_object_or_404(Demand.objects.public().select_related("unit"), pk=pk)
-    if not permissions.is_organization_user(request.user):
-        raise Http404
+    demand = _organization_demand(request, pk)
     offering = None
     offering_pk = params.optional_id(request.POST, "offering", label="服务项目")
     if request.POST.get("offering"):
@@ -85,9 +91,7 @@ def interest_act(request, pk, action):
 @login_required
 @require_POST
 def question_ask(request, pk):
-    demand = get_object_or_404(Demand.objects.public().select_related("unit"), pk=pk)
-    if not permissions.is_organization_user(request.user):
-        raise Http404
+    demand = _organization_demand(request, pk)
     try:
         questions.ask(demand=demand, by=request.user, text=request.POST.get("text", ""))
     except ServiceError as exc:

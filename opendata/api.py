@@ -167,14 +167,69 @@ def page_of(request, query, qs, sync, to_dict):
     }
 
 
-# --- demands ---------------------------------------------------------------------------------------
+def listing(router, page, query_model, select, to_dicts, **operation):
+    """The router's list endpoint, `/`: the records `select(query)` chooses, a page at a time
+    (`page_of`), each page turned into dicts by `to_dicts(request, records)`."""
+
+    def endpoint(request, query: Query[query_model]):
+        qs, sync = select(query)
+        return page_of(request, query, qs, sync, functools.partial(to_dicts, request))
+
+    router.get("/", response={200: page, **ERRORS}, **operation)(endpoint)
+
+
+def record(router, schema, public, missing, to_dicts, **operation):
+    """The router's detail endpoint, `/{pk}/`: the record of `public()` with that id, turned into a
+    dict the way the list endpoint turns its records, or a 404 saying `missing`."""
+
+    def endpoint(request, pk: int = Path(..., description="编号（id）", examples=[1])):
+        found = public().filter(pk=pk).first()
+        if found is None:
+            raise Http404(missing)
+        return to_dicts(request, [found])[0]
+
+    router.get("/{int:pk}/", response={200: schema, 404: schemas.Error}, **operation)(endpoint)
+
+
+# --- what the answers say about each record (the list and the detail endpoints alike) ---------
+
+
+def _demands(request, records):
+    members = member_organization_ids() if any(d.awarded_org_id for d in records) else frozenset()
+    serializer = Serializer(request, members=members, questions=answered_for([d.pk for d in records]))
+    return [serializer.demand(d) for d in records]
+
+
+def _offerings(request, records):
+    if not records:
+        return []
+    serializer = Serializer(
+        request,
+        members=member_organization_ids(),
+        district_names=dict(District.objects.values_list("code", "name")),
+    )
+    return [serializer.offering(o) for o in records]
+
+
+def _members(request, records):
+    serializer = Serializer(request)
+    return [serializer.member(a) for a in records]
+
 
 demands = Router(tags=["购买服务需求"])
+offerings = Router(tags=["社会组织服务项目"])
+directory = Router(tags=["推荐目录"])
 
 
-@demands.get(
-    "/",
-    response={200: schemas.DemandPage, **ERRORS},
+# --- demands ---------------------------------------------------------------------------------------
+
+
+listing(
+    demands,
+    schemas.DemandPage,
+    DemandQuery,
+    selectors.demands_query,
+    _demands,
     url_name="demands",
     operation_id="listDemands",
     summary="已公开的购买服务需求",
@@ -185,48 +240,27 @@ demands = Router(tags=["购买服务需求"])
     ),
     openapi_extra={"x-example-query": "category=01&district=黄浦区&status=published&page_size=10"},
 )
-def demand_list(request, query: Query[DemandQuery]):
-    qs, sync = selectors.demands_query(query)
-
-    def to_dict(records):
-        members = member_organization_ids() if any(d.awarded_org_id for d in records) else frozenset()
-        serializer = Serializer(request, members=members, questions=answered_for([d.pk for d in records]))
-        return [serializer.demand(d) for d in records]
-
-    return page_of(request, query, qs, sync, to_dict)
-
-
-@demands.get(
-    "/{int:pk}/",
-    response={200: schemas.Demand, 404: schemas.Error},
+record(
+    demands,
+    schemas.Demand,
+    selectors.public_demands,
+    "未找到该需求：不存在或未公开。",
+    _demands,
     url_name="demand",
     operation_id="getDemand",
     summary="一个已公开的购买服务需求",
 )
-def demand_detail(request, pk: int = Path(..., description="编号（id）", examples=[1])):
-    demand = selectors.public_demands().filter(pk=pk).first()
-    if demand is None:
-        raise Http404("未找到该需求：不存在或未公开。")
-    members = member_organization_ids() if demand.awarded_org_id else frozenset()
-    return Serializer(request, members=members, questions=answered_for([demand.pk])).demand(demand)
 
 
 # --- offers ------------------------------------------------------------------------------------------
 
-offerings = Router(tags=["社会组织服务项目"])
 
-
-def _offering_serializer(request):
-    return Serializer(
-        request,
-        members=member_organization_ids(),
-        district_names=dict(District.objects.values_list("code", "name")),
-    )
-
-
-@offerings.get(
-    "/",
-    response={200: schemas.OfferingPage, **ERRORS},
+listing(
+    offerings,
+    schemas.OfferingPage,
+    OfferingQuery,
+    selectors.offerings_query,
+    _offerings,
     url_name="offerings",
     operation_id="listOfferings",
     summary="已发布的社会组织服务项目",
@@ -237,40 +271,27 @@ def _offering_serializer(request):
     ),
     openapi_extra={"x-example-query": "category=0103&district=徐汇区"},
 )
-def offering_list(request, query: Query[OfferingQuery]):
-    qs, sync = selectors.offerings_query(query)
-
-    def to_dict(records):
-        if not records:
-            return []
-        serializer = _offering_serializer(request)
-        return [serializer.offering(o) for o in records]
-
-    return page_of(request, query, qs, sync, to_dict)
-
-
-@offerings.get(
-    "/{int:pk}/",
-    response={200: schemas.Offering, 404: schemas.Error},
+record(
+    offerings,
+    schemas.Offering,
+    selectors.public_offerings,
+    "未找到该服务项目：不存在、未发布、已下架，或其社会组织目前不公开。",
+    _offerings,
     url_name="offering",
     operation_id="getOffering",
     summary="一个已发布的社会组织服务项目",
 )
-def offering_detail(request, pk: int = Path(..., description="编号（id）", examples=[1])):
-    offering = selectors.public_offerings().filter(pk=pk).first()
-    if offering is None:
-        raise Http404("未找到该服务项目：不存在、未发布、已下架，或其社会组织目前不公开。")
-    return _offering_serializer(request).offering(offering)
 
 
 # --- the published directory ----------------------------------------------------------------------------
 
-directory = Router(tags=["推荐目录"])
 
-
-@directory.get(
-    "/",
-    response={200: schemas.DirectoryMemberPage, **ERRORS},
+listing(
+    directory,
+    schemas.DirectoryMemberPage,
+    DirectoryQuery,
+    selectors.directory_query,
+    _members,
     url_name="directory",
     operation_id="listDirectoryMembers",
     summary="已发布推荐目录的社会组织",
@@ -280,15 +301,6 @@ directory = Router(tags=["推荐目录"])
     ),
     openapi_extra={"x-example-query": "year=2026&district=黄浦区"},
 )
-def directory_list(request, query: Query[DirectoryQuery]):
-    qs, sync = selectors.directory_query(query)
-
-    def to_dict(records):
-        serializer = Serializer(request)
-        return [serializer.member(a) for a in records]
-
-    return page_of(request, query, qs, sync, to_dict)
-
 
 api.add_router("/demands", demands)
 api.add_router("/offerings", offerings)

@@ -199,31 +199,39 @@ PACKAGE_DESCRIPTION = (
 )
 
 
-@router.get(
+def package_of(request, demands, missing):
+    """The release package of `demands`, at the address asked for; a 404 saying `missing` where there
+    are none (a package holds at least one release)."""
+    demands = list(demands)
+    if not demands:
+        raise Http404(missing)
+    return package(request, demands, request.path)
+
+
+def package_endpoint(path, *, about="", **operation):
+    """The GET of `path`, answering a release package: described by PACKAGE_DESCRIPTION, then `about`."""
+    return router.get(
+        path, response={200: dict, 404: schemas.Error}, description=PACKAGE_DESCRIPTION + about, **operation
+    )
+
+
+@package_endpoint(
     "/{int:year}.json",
-    response={200: dict, 404: schemas.Error},
     url_name="ocds_year",
     operation_id="getOcdsYear",
     summary="某一年度已公开需求的 OCDS 发布包",
-    description=PACKAGE_DESCRIPTION + "按需求的年度；没有已公开需求的年度返回 404。",
+    about="按需求的年度；没有已公开需求的年度返回 404。",
 )
 def year_package(request, year: int = Path(..., description="年度，如 2026", examples=[2026])):
-    demands = list(selectors.public_demands().filter(year=year).order_by("published_at", "pk"))
-    if not demands:  # a package holds at least one release
-        raise Http404(f"{year} 年度没有已公开的需求。")
-    return package(request, demands, request.path)
+    demands = selectors.public_demands().filter(year=year).order_by("published_at", "pk")
+    return package_of(request, demands, f"{year} 年度没有已公开的需求。")
 
 
-@router.get(
+@package_endpoint(
     "/demands/{int:pk}.json",
-    response={200: dict, 404: schemas.Error},
     url_name="ocds_demand",
     operation_id="getOcdsDemand",
     summary="一个已公开需求的 OCDS 发布包",
-    description=PACKAGE_DESCRIPTION,
 )
 def demand_package(request, pk: int = Path(..., description="编号（id）", examples=[1])):
-    demands = list(selectors.public_demands().filter(pk=pk))
-    if not demands:
-        raise Http404("未找到该需求：不存在或未公开。")
-    return package(request, demands, request.path)
+    return package_of(request, selectors.public_demands().filter(pk=pk), "未找到该需求：不存在或未公开。")

@@ -11,7 +11,6 @@ Every message meant for the user is Chinese text without any Python exception te
 """
 
 import dataclasses
-import io
 import logging
 import warnings
 from collections.abc import Iterable, Sequence
@@ -38,6 +37,7 @@ from .excel_cells import (  # noqa: F401 (re-exported: the cell parsers live the
     parse_date,
     parse_int,
 )
+from .uploads import file_size
 
 logger = logging.getLogger(__name__)
 
@@ -165,14 +165,6 @@ def _mb_beyond(size, limit):
     return f"{size / MIB:.7f}"
 
 
-def _file_size(fileobj):
-    size = getattr(fileobj, "size", None)
-    if isinstance(size, int) and not isinstance(size, bool):
-        return size
-    fileobj.seek(0, io.SEEK_END)
-    return fileobj.tell()
-
-
 def check_xlsx(fileobj) -> None:
     """Refuse anything that is not a plain .xlsx workbook, reading only the zip directory."""
     fileobj.seek(0)
@@ -185,7 +177,7 @@ def check_xlsx(fileobj) -> None:
 def _check_xlsx(fileobj):
     from . import uploads
 
-    size = _file_size(fileobj)
+    size = file_size(fileobj)
     fileobj.seek(0)
     head = fileobj.read(8)
     fileobj.seek(0)

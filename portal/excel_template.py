@@ -88,6 +88,21 @@ def _kind_hint(column):
     return f"从下拉列表选择（共{len(column.choices)}项）"
 
 
+def _list_validation(formula, error, index, last_row):
+    """A drop-down of `formula` for column `index` (rows 2 to `last_row`), refusing anything else
+    with `error`."""
+    validation = DataValidation(
+        type="list",
+        formula1=formula,
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="输入有误",
+        error=error,
+    )
+    validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{last_row}")
+    return validation
+
+
 def build_template(
     columns: Sequence[excel.Column],
     *,
@@ -133,29 +148,19 @@ def build_template(
         for row_number, choice in enumerate(column.choices, start=2):
             options.cell(row=row_number, column=list_index, value=safe_text(choice))
         last = len(column.choices) + 1
-        validation = DataValidation(
-            type="list",
-            formula1=f"'{excel.OPTIONS_SHEET_TITLE}'!${list_letter}$2:${list_letter}${last}",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="输入有误",
-            error=f"“{column.header}”请从下拉列表中选择。",
+        ws.add_data_validation(
+            _list_validation(
+                f"'{excel.OPTIONS_SHEET_TITLE}'!${list_letter}$2:${list_letter}${last}",
+                f"“{column.header}”请从下拉列表中选择。",
+                index,
+                last_row,
+            )
         )
-        validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{last_row}")
-        ws.add_data_validation(validation)
     for index, column in enumerate(columns, start=1):
-        if column.kind != "bool":
-            continue
-        validation = DataValidation(
-            type="list",
-            formula1='"是,否"',
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="输入有误",
-            error=f"“{column.header}”请选择“是”或“否”。",
-        )
-        validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}{last_row}")
-        ws.add_data_validation(validation)
+        if column.kind == "bool":
+            ws.add_data_validation(
+                _list_validation('"是,否"', f"“{column.header}”请选择“是”或“否”。", index, last_row)
+            )
 
     guide = workbook.create_sheet(excel.INSTRUCTIONS_SHEET_TITLE, index=1)
     guide.column_dimensions["A"].width = 28

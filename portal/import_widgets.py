@@ -21,6 +21,15 @@ def category_label(category):
     return f"{category.parent.name}/{category.name}"
 
 
+def _by_name_and_code(records):
+    """{the normalised name and the normalised code of each record: the record}."""
+    table = {}
+    for record in records:
+        table[norm(record.name)] = record
+        table[norm(record.code)] = record
+    return table
+
+
 def category_column(example, **extra):
     """The template's 项目类别 column: a drop-down of the active 二级 categories, as “一级/二级”.
     Built per call, so the list follows the reference data as administrators edit it."""
@@ -62,11 +71,7 @@ class ReferenceData:
 
     @cached_property
     def _districts(self):
-        table = {}
-        for d in District.objects.all():
-            table[norm(d.name)] = d
-            table[norm(d.code)] = d
-        return table
+        return _by_name_and_code(District.objects.all())
 
     @cached_property
     def _streets(self):
@@ -74,11 +79,7 @@ class ReferenceData:
 
     @cached_property
     def _purchase_types(self):
-        table = {}
-        for p in PurchaseType.objects.all():
-            table[norm(p.name)] = p
-            table[norm(p.code)] = p
-        return table
+        return _by_name_and_code(PurchaseType.objects.all())
 
     def category(self, value):
         by_key, by_name, top = self._categories

@@ -101,7 +101,8 @@ def max_document_bytes():
     return getattr(settings, "DOCUMENT_MAX_UPLOAD_BYTES", 10 * MIB)
 
 
-def _size(fileobj):
+def file_size(fileobj):
+    """The uploaded file's size in bytes: as Django counted it, else by seeking to its end."""
     size = getattr(fileobj, "size", None)
     if isinstance(size, int) and not isinstance(size, bool):
         return size
@@ -407,7 +408,7 @@ def sniff(head):
 def inspect(uploaded, *, allowed, wrong_type, limit=None, size_hint="", active_content=True):
     """The extension of an acceptable upload, judged by content and a full parse; ServiceError."""
     limit = max_document_bytes() if limit is None else limit
-    size = _size(uploaded)
+    size = file_size(uploaded)
     if size == 0:
         raise ServiceError(EMPTY)
     if size > limit:

@@ -6,7 +6,6 @@ from django.urls import reverse
 from accounts.models import User
 from directory.models import Application
 from inbox.models import Kind
-from inbox.services import notify
 
 from .models import TargetType
 
@@ -29,15 +28,18 @@ def members_concerned(finding):
 def flag_members(finding, record):
     """Tell the city's administrators of each membership concerned, with the finding, and link to the
     page where a member is removed with a reason."""
+    from .findings import send_notice  # findings flags members through this module
+
     sent = []
     for application in members_concerned(finding):
-        sent += notify(
-            users=User.objects.administrators_of(None),
-            kind=Kind.CREDIT,
-            title=f"推荐目录成员有失信记录：{application.organization.name}（{application.edition.year}年度）",
-            body=f"{application.organization.name}是{application.edition.display_title}的成员；内容监测问题 "
+        sent += send_notice(
+            finding,
+            User.objects.administrators_of(None),
+            f"推荐目录成员有失信记录：{application.organization.name}（{application.edition.year}年度）",
+            f"{application.organization.name}是{application.edition.display_title}的成员；内容监测问题 "
             f"{finding.number}（{finding.get_target_type_display()}“{finding.target_title}”）核查属实，"
             f"已记入失信记录：{record.record}\n请决定是否将其移出该年度目录（须填写原因，移出后目录页显示移出日期）。",
+            kind=Kind.CREDIT,
             link=reverse("directory:remove_member", args=[application.pk]),
         )
     return sent

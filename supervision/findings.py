@@ -135,14 +135,16 @@ def authority_users(district_id):
     return User.objects.administrators_of(district_id)
 
 
-def _send(finding, users, title, body):
-    # In the same transaction as the change: a finding and its notifications land together or not at all.
-    notify(
+def send_notice(finding, users, title, body, *, kind=Kind.FINDING, link=None):
+    """A 站内信 about `finding` to `users`, linking to the finding's page (or `link`); the notifications
+    sent. In the same transaction as the change: a finding and its notifications land together or not
+    at all."""
+    return notify(
         users=users,
-        kind=Kind.FINDING,
+        kind=kind,
         title=title,
         body=body,
-        link=reverse("supervision:finding", args=[finding.pk]),
+        link=link or reverse("supervision:finding", args=[finding.pk]),
     )
 
 
@@ -201,7 +203,7 @@ def open_finding(*, by, target_type, target_id, kind, description):
                 if attempt == 4:
                     raise
                 finding.pk = None
-        _send(
+        send_notice(
             finding,
             _audience(finding),
             f"内容监测：{finding.target_title}（{finding.get_kind_display()}）",
@@ -248,7 +250,7 @@ def answer_finding(*, finding, by, answer):
         finding.answered_by = by
         finding.answered_at = timezone.now()
         transitions.apply(TABLE, finding, "answer", by=by, reason="发布方答复")
-        _send(
+        send_notice(
             finding,
             [*authority_users(finding.authority_district_id), finding.opened_by],
             f"内容监测已答复：{finding.target_title}",
@@ -301,15 +303,15 @@ def close_finding(*, finding, by, result, result_text):
         body = f"内容监测问题 {finding.number}（“{finding.target_title}”）已办结，核查结论：{finding.get_result_display()}。"
         if result_text:
             body += f"\n处理结果：{result_text}"
-        _send(finding, _audience(finding), f"内容监测已办结：{finding.target_title}", body)
+        send_notice(finding, _audience(finding), f"内容监测已办结：{finding.target_title}", body)
         if record:
-            notify(
-                users=_audience(finding),
-                kind=Kind.CREDIT,
-                title=f"失信记录：{finding.organization.name}",
-                body=f"内容监测问题 {finding.number} 属于虚假/夸大信息且核查属实，已于 "
+            send_notice(
+                finding,
+                _audience(finding),
+                f"失信记录：{finding.organization.name}",
+                f"内容监测问题 {finding.number} 属于虚假/夸大信息且核查属实，已于 "
                 f"{record.recorded_on:%Y-%m-%d} 记入{finding.organization.name}的失信记录（第十七条），"
                 f"作为年检的依据。\n失信情况：{record.record}",
-                link=reverse("supervision:finding", args=[finding.pk]),
+                kind=Kind.CREDIT,
             )
     return finding

@@ -1,12 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts import permissions
@@ -16,6 +14,7 @@ from offerings.models import Offering
 from portal import listing, params
 from portal.excel import Column, write_rows
 from portal.http import xlsx_response
+from portal.paging import filtered_page
 
 from . import assessment, completeness, deadlines, findings, reminders
 from .forms import AnswerForm, CloseForm, OpenFindingForm
@@ -217,18 +216,16 @@ def finding_list(request):
     text = listing.clean_query(request.GET.get("q", ""))
     if text:
         qs = qs.filter(Q(number__icontains=text) | Q(target_title__icontains=text))
-    page = Paginator(qs, 20).get_page(listing.page_number(request))
     params = {"status": status, "kind": kind, "type": target_type, "q": text}
     return render(
         request,
         "supervision/finding_list.html",
         {
-            "page": page,
+            **filtered_page(request, qs, params),
             "params": params,
             "statuses": FindingStatus.choices,
             "kinds": FindingKind.choices,
             "types": TargetType.choices,
-            "querystring": urlencode({k: v for k, v in params.items() if v}),
             "can_open": permissions.can_open_findings(request.user),
         },
     )
@@ -366,18 +363,9 @@ def credit_list(request):
         return xlsx_response(
             write_rows(CREDIT_COLUMNS, data, sheet_title="失信记录"), f"{year}年社会组织失信记录.xlsx"
         )
-    page = Paginator(qs, 20).get_page(listing.page_number(request))
-    return render(
-        request,
-        "supervision/credit_list.html",
-        {
-            "page": page,
-            "year": year,
-            "years": _years(),
-            "q": text,
-            "querystring": urlencode({k: v for k, v in (("year", year), ("q", text)) if v}),
-        },
-    )
+    filters = {"year": year, "q": text}
+    context = filtered_page(request, qs, filters)
+    return render(request, "supervision/credit_list.html", {**context, **filters, "years": _years()})
 
 
 @login_required

@@ -18,7 +18,8 @@ from accounts.models import UnitLevel
 from demands.models import LIVE_STATUSES, PLATFORM_SOURCE, Grade, Status
 
 from .definitions import AWARD_STATUSES, CITY_UNITS, CROSS_DEFINITION, NO_STREET
-from .tables import TENTH, Col, Table, grouped, percent, wan
+from .layout import table
+from .tables import TENTH, Col, grouped, percent, wan
 
 LIVE = frozenset(s.value for s in LIVE_STATUSES)
 AMOUNTS = frozenset({"budget", "award_amount", "all_budget", "amount", "scores"})
@@ -227,16 +228,12 @@ def _total_row(rows, label="合计"):
     return total
 
 
-def _demand_table(key, title, label, rows, *, chart=True, total=None, note="", sortable=True):
-    return Table(
-        key=key,
-        title=title,
-        columns=[Col("label", label, "text"), *DEMAND_COLUMNS],
-        rows=rows,
-        total=total if total is not None else _total_row(rows),
-        note=note,
-        chart={"type": "bar", "series": ["demands", "budget"]} if chart else None,
-        sortable=sortable,
+def _demand_table(
+    key, title, label, rows, *, total=None, series=("demands", "budget"), sortable=True, **more
+):
+    total = total if total is not None else _total_row(rows)
+    return table(
+        key, title, label, DEMAND_COLUMNS, rows, total=total, series=series, sortable=sortable, **more
     )
 
 
@@ -269,7 +266,7 @@ def by_unit(cube):
     found = rollup(cube.buyers, lambda r: (r["unit_id"], r["unit__name"]))
     rows = [_demand_row(name, values) for (_, name), values in found.items()]
     rows.sort(key=lambda r: r["label"])
-    return _demand_table("unit", "需求按购买主体统计", "购买主体", rows, chart=False)
+    return _demand_table("unit", "需求按购买主体统计", "购买主体", rows, series=())
 
 
 def by_category(cube, categories):
@@ -308,11 +305,16 @@ def by_month(cube, year):
     note = f"按{year}年内的发布月份统计。"
     if others:
         note += f"另有 {sum(r['demands'] for r in others)} 个{year}年度的有效需求在其他年份发布，未计入本表。"
-    table = _demand_table(
-        "month", f"需求按发布月份统计（{year}年）", "月份", rows, total=total, note=note, sortable=False
+    return _demand_table(
+        "month",
+        f"需求按发布月份统计（{year}年）",
+        "月份",
+        rows,
+        total=total,
+        note=note,
+        chart="line",
+        sortable=False,
     )
-    table.chart = {"type": "line", "series": ["demands", "budget"]}
-    return table
 
 
 def by_status(cube, *, public):
@@ -328,25 +330,22 @@ def by_status(cube, *, public):
     note = "按需求当前状态统计，含草稿和已取消的需求。"
     if public:
         note = "按需求当前状态统计；已取消的需求只计发布后取消的。"
-    return Table(
-        key="status",
-        title="需求按状态统计",
-        columns=[
-            Col("label", "状态", "text"),
-            Col("count", "需求数（个）"),
-            Col("budget", "预算（万元）", "wan"),
-        ],
-        rows=rows,
-        total=total,
-        note=note,
-        chart={"type": "bar", "series": ["count"]},
-    )
+    columns = [("count", "需求数（个）"), ("budget", "预算（万元）", "wan")]
+    return table("status", "需求按状态统计", "状态", columns, rows, total=total, note=note, series=["count"])
 
 
 def _average(total, count):
     if not count:
         return None
     return (Decimal(total) / count).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+GRADE_COLUMNS = [
+    Col("count", "项目数（个）"),
+    Col("share", "占比（%）", "pct"),
+    Col("amount", "成交金额（万元）", "wan"),
+    Col("score", "平均得分", "score"),
+]
 
 
 def by_grade(cube):
@@ -378,33 +377,27 @@ def by_grade(cube):
         "share": percent(count, count),
         "score": None,
     }
-    return Table(
-        key="grade",
-        title="绩效评价按等级统计",
-        columns=[
-            Col("label", "评价等级", "text"),
-            Col("count", "项目数（个）"),
-            Col("share", "占比（%）", "pct"),
-            Col("amount", "成交金额（万元）", "wan"),
-            Col("score", "平均得分", "score"),
-        ],
-        rows=rows,
+    return table(
+        "grade",
+        "绩效评价按等级统计",
+        "评价等级",
+        GRADE_COLUMNS,
+        rows,
         total=total,
         note="已评价的有效需求，按绩效评价等级统计。",
-        chart={"type": "pie", "series": ["count"]},
+        chart="pie",
+        series=["count"],
     )
 
 
 def _cross_row(label, values):
-    values = values or {}
-    awards = values.get("awards", 0)
-    cross = values.get("cross", 0)
+    awards, cross, city_registered = ((values or {}).get(k, 0) for k in CROSS_KEYS)
     return {
         "label": label,
         "awards": awards,
         "cross": cross,
-        "city_registered": values.get("city_registered", 0),
-        "local": awards - cross - values.get("city_registered", 0),
+        "city_registered": city_registered,
+        "local": awards - cross - city_registered,
         "share": percent(cross, awards),
     }
 
@@ -427,13 +420,14 @@ def cross_district(cube, district_rows, *, every_district=True):
         if every_district or code in found
     ]
     total = _cross_row("合计", {k: sum(r[k] for r in rows) for k in CROSS_KEYS})
-    return Table(
-        key="cross",
-        title="跨区域承接（按需求服务区域）",
-        columns=[Col("label", "服务区域", "text"), *CROSS_COLUMNS],
-        rows=rows,
+    return table(
+        "cross",
+        "跨区域承接（按需求服务区域）",
+        "服务区域",
+        CROSS_COLUMNS,
+        rows,
         total=total,
         note=CROSS_DEFINITION,
-        chart={"type": "bar", "series": ["cross", "local", "city_registered"]},
+        series=["cross", "local", "city_registered"],
         sortable=True,
     )

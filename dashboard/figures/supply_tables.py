@@ -8,7 +8,8 @@ from django.db.models import Count, Q
 from directory.models import Application, Edition, EditionStatus
 
 from .definitions import CITY_REGISTERED
-from .tables import Col, Table, counted, grouped, ratio, wan
+from .layout import table
+from .tables import counted, grouped, ratio, wan
 
 
 def filter_offerings(qs, params):
@@ -17,21 +18,28 @@ def filter_offerings(qs, params):
     return qs
 
 
+OFFERS = ("offers", "服务项目数（个）")
+
+
+def _offers(offerings, by, labels, also, **layout):
+    """Published offers counted by `by` (one query), a row per (code, name) of `labels` and a 合计: the
+    offers, and `also`, a (key, column label, measure)."""
+    key, heading, measure = also
+    rows, total = counted(offerings, by, {"offers": Count("pk"), key: measure}, labels)
+    return table(columns=[OFFERS, (key, heading)], rows=rows, total=total, sortable=True, **layout)
+
+
 def offers_by_category(offerings, categories):
-    measures = {"offers": Count("pk"), "purchased": Count("pk", filter=Q(previously_purchased=True))}
-    rows, total = counted(offerings, "category__parent__code", measures, categories)
-    return Table(
+    purchased = ("purchased", "其中曾被政府购买（个）", Count("pk", filter=Q(previously_purchased=True)))
+    return _offers(
+        offerings,
+        "category__parent__code",
+        categories,
+        purchased,
         key="offers_category",
         title="服务项目按项目类别统计（当前已发布）",
-        columns=[
-            Col("label", "项目类别", "text"),
-            Col("offers", "服务项目数（个）"),
-            Col("purchased", "其中曾被政府购买（个）"),
-        ],
-        rows=rows,
-        total=total,
-        chart={"type": "bar", "series": ["offers", "purchased"]},
-        sortable=True,
+        label="项目类别",
+        series=["offers", "purchased"],
     )
 
 
@@ -41,21 +49,16 @@ def _authorities(district_rows):
 
 
 def offers_by_district(offerings, district_rows):
-    measures = {"offers": Count("pk"), "orgs": Count("organization_id", distinct=True)}
-    labels = _authorities(district_rows)
-    rows, total = counted(offerings, "organization__registration_district__code", measures, labels)
-    return Table(
+    orgs = ("orgs", "发布的社会组织（家）", Count("organization_id", distinct=True))
+    return _offers(
+        offerings,
+        "organization__registration_district__code",
+        _authorities(district_rows),
+        orgs,
         key="offers_district",
         title="服务项目按登记管理机关统计（当前已发布）",
-        columns=[
-            Col("label", "登记管理机关", "text"),
-            Col("offers", "服务项目数（个）"),
-            Col("orgs", "发布的社会组织（家）"),
-        ],
-        rows=rows,
-        total=total,
-        chart={"type": "bar", "series": ["offers"]},
-        sortable=True,
+        label="登记管理机关",
+        series=["offers"],
     )
 
 
@@ -85,16 +88,20 @@ def _members(applications, params, field):
     return {r[field]: r["members"] for r in grouped(qs, [field], {"members": Count("pk", distinct=True)})}
 
 
+MEMBERS = ("members", "社会组织（家）")
+
+
 def members_by_category(applications, categories, params, edition):
     found = _members(applications, params, "evidence__category__parent__code")
     rows = [{"label": name, "members": found.get(code, 0)} for code, name in categories]
-    return Table(
-        key="members_category",
-        title="推荐目录成员按佐证项目类别统计",
-        columns=[Col("label", "项目类别", "text"), Col("members", "社会组织（家）")],
-        rows=rows,
+    return table(
+        "members_category",
+        "推荐目录成员按佐证项目类别统计",
+        "项目类别",
+        [MEMBERS],
+        rows,
         note=_members_note(edition, params.year) + "佐证项目分属两个类别的社会组织计入两个类别，因此不合计。",
-        chart={"type": "bar", "series": ["members"]},
+        series=["members"],
         sortable=True,
     )
 
@@ -102,14 +109,15 @@ def members_by_category(applications, categories, params, edition):
 def members_by_district(applications, district_rows, params, edition):
     found = _members(applications, params, "organization__registration_district__code")
     rows = [{"label": name, "members": found.get(code, 0)} for code, name in _authorities(district_rows)]
-    return Table(
-        key="members_district",
-        title="推荐目录成员按登记管理机关统计",
-        columns=[Col("label", "登记管理机关", "text"), Col("members", "社会组织（家）")],
-        rows=rows,
+    return table(
+        "members_district",
+        "推荐目录成员按登记管理机关统计",
+        "登记管理机关",
+        [MEMBERS],
+        rows,
         total={"label": "合计", "members": sum(r["members"] for r in rows)},
         note=_members_note(edition, params.year),
-        chart={"type": "bar", "series": ["members"]},
+        series=["members"],
         sortable=True,
     )
 
@@ -131,17 +139,17 @@ def balance(category_table, offers_table):
         )
     total_demands = sum(r["demands"] for r in rows)
     total_offers = sum(r["offers"] for r in rows)
-    return Table(
-        key="balance",
-        title="供需对比（按项目类别）",
-        columns=[
-            Col("label", "项目类别", "text"),
-            Col("demands", "有效需求数（个）"),
-            Col("budget", "需求预算（万元）", "wan"),
-            Col("offers", "已发布服务项目数（个）"),
-            Col("ratio", "供需比（服务项目数 ÷ 需求数）", "ratio"),
+    return table(
+        "balance",
+        "供需对比（按项目类别）",
+        "项目类别",
+        [
+            ("demands", "有效需求数（个）"),
+            ("budget", "需求预算（万元）", "wan"),
+            ("offers", "已发布服务项目数（个）"),
+            ("ratio", "供需比（服务项目数 ÷ 需求数）", "ratio"),
         ],
-        rows=rows,
+        rows,
         total={
             "label": "合计",
             "demands": total_demands,
@@ -150,6 +158,6 @@ def balance(category_table, offers_table):
             "ratio": ratio(total_offers, total_demands),
         },
         note="需求为所选年度的有效需求，服务项目为当前已发布的服务项目。供需比小于 1 表示该类别的服务项目少于需求。",
-        chart={"type": "bar", "series": ["demands", "offers"]},
+        series=["demands", "offers"],
         sortable=True,
     )
