@@ -50,33 +50,30 @@ def leave_message(client, subject, **meta):
     return client.post(MESSAGES, message_data(token, subject=subject), **meta)
 
 
-def test_a_forged_header_does_not_escape_the_login_limit(client, settings, hp_purchaser):
-    settings.TRUSTED_PROXIES = []
-    settings.LOGIN_LIMITS = {**settings.LOGIN_LIMITS, "address": (3, 60)}
-    pages = [
+def failed_logins_from(client, user, remote_addr):
+    """The pages of five failed logins from `remote_addr`, each naming another client in X-Forwarded-For."""
+    return [
         client.post(
             "/accounts/login/",
-            {"login": hp_purchaser.username, "password": "wrong"},
-            REMOTE_ADDR="203.0.113.7",
+            {"login": user.username, "password": "wrong"},
+            REMOTE_ADDR=remote_addr,
             HTTP_X_FORWARDED_FOR=f"198.51.100.{i}",
         ).content.decode()
         for i in range(5)
     ]
+
+
+def test_a_forged_header_does_not_escape_the_login_limit(client, settings, hp_purchaser):
+    settings.TRUSTED_PROXIES = []
+    settings.LOGIN_LIMITS = {**settings.LOGIN_LIMITS, "address": (3, 60)}
+    pages = failed_logins_from(client, hp_purchaser, "203.0.113.7")
     assert LIMITED not in pages[0] and LIMITED in pages[-1]
 
 
 def test_behind_the_trusted_proxy_each_client_has_its_own_login_limit(client, settings, hp_purchaser):
     settings.TRUSTED_PROXIES = ["10.0.0.2"]
     settings.LOGIN_LIMITS = {**settings.LOGIN_LIMITS, "address": (3, 60)}
-    pages = [
-        client.post(
-            "/accounts/login/",
-            {"login": hp_purchaser.username, "password": "wrong"},
-            REMOTE_ADDR="10.0.0.2",
-            HTTP_X_FORWARDED_FOR=f"198.51.100.{i}",
-        ).content.decode()
-        for i in range(5)
-    ]
+    pages = failed_logins_from(client, hp_purchaser, "10.0.0.2")
     assert not any(LIMITED in page for page in pages)
 
 
