@@ -14,7 +14,6 @@ from accounts.services import organization_list_serious
 from directory.models import AppStatus, EditionStatus
 from offerings.models import Offering
 from offerings.models import Status as OfferStatus
-from portal.models import Category, District
 from tests.factories import (
     ApplicationFactory,
     DemandFactory,
@@ -22,7 +21,9 @@ from tests.factories import (
     OfferingFactory,
     SocialOrganizationFactory,
     UserFactory,
+    district,  # noqa: F401 - the tests of this folder import it from here
 )
+from tests.helpers import ago, category
 
 THIS_YEAR = timezone.localdate().year
 LAST_YEAR = THIS_YEAR - 1
@@ -60,18 +61,6 @@ CONTACTS = sorted(
         *CREATOR.values(),
     }
 )
-
-
-def ago(days):
-    return timezone.now() - datetime.timedelta(days=days)
-
-
-def category(code):
-    return Category.objects.get(code=code)
-
-
-def district(name):
-    return District.objects.get(name=name)
 
 
 def get_json(client, url, params=None, status=200):
