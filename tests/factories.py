@@ -11,6 +11,7 @@ import itertools
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import (
@@ -337,27 +338,32 @@ class ArticleFactory(PublishedItemFactory):
     body = "<p>正文。</p>"
 
 
-class AttachmentFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Attachment
+class StoredPdfFactory(factory.django.DjangoModelFactory):
+    """A PDF stored as a notices file is: the file under its original name, its size and extension."""
 
-    article = factory.SubFactory(ArticleFactory)
-    file = factory.django.FileField(filename="附件.pdf", data=PDF_BYTES)
+    class Meta:
+        abstract = True
+
     original_name = "附件.pdf"
+    file = factory.LazyAttribute(lambda o: ContentFile(PDF_BYTES, name=o.original_name))
     size = len(PDF_BYTES)
     extension = "pdf"
 
 
-class DownloadFactory(PublishedItemFactory):
+class AttachmentFactory(StoredPdfFactory):
+    class Meta:
+        model = Attachment
+
+    article = factory.SubFactory(ArticleFactory)
+
+
+class DownloadFactory(PublishedItemFactory, StoredPdfFactory):
     class Meta:
         model = Download
 
     title = factory.Sequence(lambda n: f"项目申报表模板{n}")
     category = Download.Category.TEMPLATE
-    file = factory.django.FileField(filename="模板.pdf", data=PDF_BYTES)
     original_name = "模板.pdf"
-    size = len(PDF_BYTES)
-    extension = "pdf"
 
 
 class LinkFactory(PublishedItemFactory):

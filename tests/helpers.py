@@ -2,8 +2,11 @@
 dates relative to today, the files a user uploads, the files stored under MEDIA_ROOT."""
 
 import datetime
+import json
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -92,3 +95,22 @@ def media_files():
     """Every file stored under MEDIA_ROOT (a fresh folder per test)."""
     root = Path(settings.MEDIA_ROOT)
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+# --- settings as a fresh process reads them -----------------------------------------------------------
+
+
+def fresh_process_json(code, env, drop=()):
+    """What `code` prints last, read as JSON, run by a fresh process in the repository with the
+    environment of this one less the variables whose names start with one of `drop`, plus `env`."""
+    kept = {k: v for k, v in os.environ.items() if not k.startswith(tuple(drop))}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**kept, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])

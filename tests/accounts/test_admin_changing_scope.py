@@ -72,16 +72,16 @@ def test_huangpu_admin_cannot_pull_a_unit_moved_to_xuhui_back_through_its_old_ve
 # --- 4. adding units and accounts ------------------------------------------------------------------------
 
 
-def test_huangpu_admin_can_add_a_purchaser_unit_in_huangpu(login, hp_admin, huangpu, hp_street):
-    data = unit_form(
-        PurchaserUnit(
-            name="黄浦区民政局",
-            level="district",
-            district=huangpu,
-            uscc=uscc("11310101"),
-            business_line="民政",
-        )
+def new_unit_form(name, district, unit_uscc, /, **changes):
+    """The add form of a new district-level 民政 unit; `changes` may name any form field, district too."""
+    return unit_form(
+        PurchaserUnit(name=name, level="district", district=district, uscc=unit_uscc, business_line="民政"),
+        **changes,
     )
+
+
+def test_huangpu_admin_can_add_a_purchaser_unit_in_huangpu(login, hp_admin, huangpu, hp_street):
+    data = new_unit_form("黄浦区民政局", huangpu, uscc("11310101"))
     response = login(hp_admin).post(admin_url(PurchaserUnit, "add"), data)
     assert response.status_code == 302
     assert PurchaserUnit.objects.get(name="黄浦区民政局").district == huangpu
@@ -99,16 +99,7 @@ def test_huangpu_admin_can_add_a_purchaser_unit_in_huangpu(login, hp_admin, huan
 def test_huangpu_admin_crafted_unit_outside_huangpu_is_refused(
     request, login, hp_admin, huangpu, xh_street, crafted, error_field
 ):
-    data = unit_form(
-        PurchaserUnit(
-            name="越权新建的单位",
-            level="district",
-            district=huangpu,
-            uscc=uscc("11310104"),
-            business_line="民政",
-        ),
-        **resolve(request, crafted),
-    )
+    data = new_unit_form("越权新建的单位", huangpu, uscc("11310104"), **resolve(request, crafted))
     response = login(hp_admin).post(admin_url(PurchaserUnit, "add"), data)
     assert error_field in form_errors(response)
     assert not PurchaserUnit.objects.filter(name="越权新建的单位").exists()

@@ -50,41 +50,39 @@ def leave_message(client, subject, **meta):
     return client.post(MESSAGES, message_data(token, subject=subject), **meta)
 
 
+def clients_behind(remote_addr, count):
+    """The addresses of `count` requests from `remote_addr`, each naming another client in X-Forwarded-For."""
+    return [{"REMOTE_ADDR": remote_addr, "HTTP_X_FORWARDED_FOR": f"198.51.100.{i}"} for i in range(count)]
+
+
+def failed_logins_from(client, user, remote_addr):
+    """The pages of five failed logins from `remote_addr`, each naming another client."""
+    wrong = {"login": user.username, "password": "wrong"}
+    return [
+        client.post("/accounts/login/", wrong, **meta).content.decode()
+        for meta in clients_behind(remote_addr, 5)
+    ]
+
+
 def test_a_forged_header_does_not_escape_the_login_limit(client, settings, hp_purchaser):
     settings.TRUSTED_PROXIES = []
     settings.LOGIN_LIMITS = {**settings.LOGIN_LIMITS, "address": (3, 60)}
-    pages = [
-        client.post(
-            "/accounts/login/",
-            {"login": hp_purchaser.username, "password": "wrong"},
-            REMOTE_ADDR="203.0.113.7",
-            HTTP_X_FORWARDED_FOR=f"198.51.100.{i}",
-        ).content.decode()
-        for i in range(5)
-    ]
+    pages = failed_logins_from(client, hp_purchaser, "203.0.113.7")
     assert LIMITED not in pages[0] and LIMITED in pages[-1]
 
 
 def test_behind_the_trusted_proxy_each_client_has_its_own_login_limit(client, settings, hp_purchaser):
     settings.TRUSTED_PROXIES = ["10.0.0.2"]
     settings.LOGIN_LIMITS = {**settings.LOGIN_LIMITS, "address": (3, 60)}
-    pages = [
-        client.post(
-            "/accounts/login/",
-            {"login": hp_purchaser.username, "password": "wrong"},
-            REMOTE_ADDR="10.0.0.2",
-            HTTP_X_FORWARDED_FOR=f"198.51.100.{i}",
-        ).content.decode()
-        for i in range(5)
-    ]
+    pages = failed_logins_from(client, hp_purchaser, "10.0.0.2")
     assert not any(LIMITED in page for page in pages)
 
 
 def test_the_message_board_limit_ignores_a_forged_header(client, settings):
     settings.TRUSTED_PROXIES = []
     settings.MESSAGE_RATE_LIMIT = (2, 600)
-    for i in range(3):
-        leave_message(client, f"留言{i}", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
+    for i, meta in enumerate(clients_behind("203.0.113.7", 3)):
+        leave_message(client, f"留言{i}", **meta)
     from notices.models import Message
 
     assert Message.objects.count() == 2
@@ -93,8 +91,8 @@ def test_the_message_board_limit_ignores_a_forged_header(client, settings):
 def test_behind_the_trusted_proxy_the_message_board_counts_each_client(client, settings):
     settings.TRUSTED_PROXIES = ["10.0.0.2"]
     settings.MESSAGE_RATE_LIMIT = (2, 600)
-    for i in range(3):
-        leave_message(client, f"留言{i}", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
+    for i, meta in enumerate(clients_behind("10.0.0.2", 3)):
+        leave_message(client, f"留言{i}", **meta)
     from notices.models import Message
 
     assert Message.objects.count() == 3
@@ -104,10 +102,7 @@ def test_the_export_limit_ignores_a_forged_header(client, settings):
     settings.TRUSTED_PROXIES = []
     settings.EXPORT_RATE_LIMIT = (2, 600)
     codes = [
-        client.get(
-            "/demands/export.xlsx", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}"
-        ).status_code
-        for i in range(3)
+        client.get("/demands/export.xlsx", **meta).status_code for meta in clients_behind("203.0.113.7", 3)
     ]
     assert codes == [200, 200, 429]
 
@@ -115,10 +110,5 @@ def test_the_export_limit_ignores_a_forged_header(client, settings):
 def test_behind_the_trusted_proxy_exports_count_each_client(client, settings):
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
     settings.EXPORT_RATE_LIMIT = (2, 600)
-    codes = [
-        client.get(
-            "/demands/export.xlsx", REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}"
-        ).status_code
-        for i in range(3)
-    ]
+    codes = [client.get("/demands/export.xlsx", **meta).status_code for meta in clients_behind("10.1.2.3", 3)]
     assert codes == [200, 200, 200]

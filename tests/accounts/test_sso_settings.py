@@ -1,12 +1,8 @@
 """法人一证通 is configured by environment variables only and off unless they are set (issue #14);
 `manage.py check --deploy` stays clean with it on, and TRUSTED_PROXIES is empty by default."""
 
-import json
-import os
-import subprocess
-import sys
-
-from tests.portal.test_deploy_settings import PRODUCTION, ROOT, run_manage
+from tests.helpers import fresh_process_json
+from tests.portal.test_deploy_settings import PRODUCTION, run_manage
 
 SSO = {
     "SSO_ISSUER_URL": "https://yzt.example.gov.cn/oidc",
@@ -23,17 +19,7 @@ PRINT = (
 
 
 def settings_with(env):
-    base = {k: v for k, v in os.environ.items() if not k.startswith("SSO_") and k != "TRUSTED_PROXIES"}
-    result = subprocess.run(
-        [sys.executable, "-c", PRINT],
-        cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return fresh_process_json(PRINT, env, drop=("SSO_", "TRUSTED_PROXIES"))
 
 
 def test_sso_is_off_and_no_proxy_trusted_by_default():

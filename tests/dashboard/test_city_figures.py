@@ -4,6 +4,7 @@ of the database gives, and the known data of `world` gives the figures worked ou
 
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from operator import itemgetter
 
 import pytest
 from django.urls import reverse
@@ -27,6 +28,11 @@ def wan(amount):
 
 def rows_of(table):
     return {r["label"]: r for r in table.rows}
+
+
+def figures(rows, column, *labels):
+    """The `column` of the rows labelled `labels` (rows as `rows_of` gives them), in that order."""
+    return tuple(rows[label][column] for label in labels)
 
 
 def city_dashboard(client, city_admin, **params):
@@ -110,7 +116,7 @@ def test_every_district_row_equals_a_walk_over_the_rows(client, city_admin, worl
             e["awards"],
             wan(e["award_amount"]),
         ), label
-    assert (table["黄浦区"]["demands"], table["徐汇区"]["demands"], table["市级部门"]["demands"]) == (4, 2, 1)
+    assert figures(table, "demands", "黄浦区", "徐汇区", "市级部门") == (4, 2, 1)
     total = dashboard.table("district").total
     assert total["demands"] == 7 and total["budget"] == wan(1280000)
 
@@ -154,10 +160,10 @@ def test_category_level_source_and_status_tables_equal_a_walk_over_the_rows(clie
     expected = walk(lambda d: labels[d.unit.level])
     for label, row in level.items():
         assert row["demands"] == expected.get(label, {"demands": 0})["demands"]
-    assert (level["街镇"]["demands"], level["区级部门"]["demands"], level["市级部门"]["demands"]) == (5, 1, 1)
+    assert figures(level, "demands", "街镇", "区级部门", "市级部门") == (5, 1, 1)
 
     source = rows_of(dashboard.table("source"))
-    assert (source["本平台"]["demands"], source[EXTERNAL]["demands"]) == (6, 1)
+    assert figures(source, "demands", "本平台", EXTERNAL) == (6, 1)
     assert source[EXTERNAL]["budget"] == wan(400000)
 
     status = rows_of(dashboard.table("status"))
@@ -177,7 +183,7 @@ def test_months_grades_offers_members_and_balance(client, city_admin, world):
     assert sum(r["demands"] for r in month.values()) == 7
 
     grade = rows_of(dashboard.table("grade"))
-    assert (grade["优秀"]["count"], grade["良好"]["count"], grade["合格"]["count"]) == (1, 1, 0)
+    assert figures(grade, "count", "优秀", "良好", "合格") == (1, 1, 0)
     assert grade["优秀"]["amount"] == wan(Decimal("290000.55"))
     assert grade["优秀"]["score"] == Decimal("95.0")
 
@@ -186,48 +192,20 @@ def test_months_grades_offers_members_and_balance(client, city_admin, world):
     for o in public_offerings().select_related("category__parent"):
         expected[o.category.parent.name] += 1
     assert {k: v["offers"] for k, v in offers.items() if v["offers"]} == dict(expected)
-    assert (
-        offers["养老服务"]["offers"],
-        offers["残疾人服务"]["offers"],
-        offers["妇女儿童服务"]["offers"],
-    ) == (1, 2, 1)
+    assert figures(offers, "offers", "养老服务", "残疾人服务", "妇女儿童服务") == (1, 2, 1)
 
     by_authority = rows_of(dashboard.table("offers_district"))
-    assert (
-        by_authority["市民政局登记"]["offers"],
-        by_authority["黄浦区"]["offers"],
-        by_authority["徐汇区"]["offers"],
-    ) == (
-        1,
-        2,
-        1,
-    )
+    assert figures(by_authority, "offers", "市民政局登记", "黄浦区", "徐汇区") == (1, 2, 1)
 
     members = rows_of(dashboard.table("members_category"))
     # hp_org's evidence is in 养老服务 and 残疾人服务: counted in both.
-    assert (
-        members["养老服务"]["members"],
-        members["残疾人服务"]["members"],
-        members["妇女儿童服务"]["members"],
-    ) == (
-        1,
-        1,
-        1,
-    )
+    assert figures(members, "members", "养老服务", "残疾人服务", "妇女儿童服务") == (1, 1, 1)
     members_district = rows_of(dashboard.table("members_district"))
-    assert (members_district["市民政局登记"]["members"], members_district["黄浦区"]["members"]) == (1, 1)
+    assert figures(members_district, "members", "市民政局登记", "黄浦区") == (1, 1)
     assert dashboard.table("members_district").total["members"] == 2
 
     balance = rows_of(dashboard.table("balance"))
-    assert (
-        balance["残疾人服务"]["demands"],
-        balance["残疾人服务"]["offers"],
-        balance["残疾人服务"]["ratio"],
-    ) == (
-        2,
-        2,
-        Decimal("1.00"),
-    )
+    assert itemgetter("demands", "offers", "ratio")(balance["残疾人服务"]) == (2, 2, Decimal("1.00"))
     assert balance["养老服务"]["ratio"] == Decimal("0.25")
     assert balance["扶贫济困"]["ratio"] is None
 
@@ -266,7 +244,7 @@ def test_the_city_can_look_at_one_district_by_street_and_unit(client, city_admin
     dashboard = city_dashboard(client, city_admin, district=str(huangpu.pk))
     assert dashboard.scope_label == "黄浦区"
     streets = rows_of(dashboard.table("street"))
-    assert (streets["南京东路街道"]["demands"], streets["未指定街镇"]["demands"]) == (2, 2)
+    assert figures(streets, "demands", "南京东路街道", "未指定街镇") == (2, 2)
     units = rows_of(dashboard.table("unit"))
-    assert (units["黄浦区南京东路街道办事处"]["demands"], units["黄浦区民政局"]["demands"]) == (3, 1)
+    assert figures(units, "demands", "黄浦区南京东路街道办事处", "黄浦区民政局") == (3, 1)
     assert dashboard.table("district") is None

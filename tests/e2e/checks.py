@@ -37,26 +37,36 @@ FAILING_IMPACTS = ("serious", "critical")
 TIMEOUT_MS = 15_000
 RESIZE_SETTLE_MS = 600
 
+
+def element_path_js(depth, classes="Infinity"):
+    """JavaScript defining `path(el)`: an element named by up to `depth` levels of tag#id.classes (at
+    most `classes` class names each) from inside <body>, for the reports of the checks below."""
+    return f"""  const describe = (el) => {{
+    let s = el.tagName.toLowerCase();
+    if (el.id) s += '#' + el.id;
+    if (typeof el.className === 'string' && el.className.trim())
+      s += '.' + el.className.trim().split(/\\s+/).slice(0, {classes}).join('.');
+    return s;
+  }};
+  const path = (el) => {{
+    const parts = [];
+    for (let e = el; e && e !== document.body && parts.length < {depth}; e = e.parentElement) parts.unshift(describe(e));
+    return parts.join(' > ');
+  }};
+"""
+
+
 # The element that sticks out furthest to the right, ignoring what is clipped or scrolled inside
 # a container that itself fits (a .table-responsive, say).
-OVERFLOW_JS = """
+OVERFLOW_JS = (
+    """
 () => {
   const doc = document.documentElement;
   const width = doc.clientWidth;
   if (doc.scrollWidth <= width) return null;
-  const describe = (el) => {
-    let s = el.tagName.toLowerCase();
-    if (el.id) s += '#' + el.id;
-    if (typeof el.className === 'string' && el.className.trim())
-      s += '.' + el.className.trim().split(/\\s+/).join('.');
-    return s;
-  };
-  const path = (el) => {
-    const parts = [];
-    for (let e = el; e && e !== document.body && parts.length < 4; e = e.parentElement) parts.unshift(describe(e));
-    return parts.join(' > ');
-  };
-  const clipped = (el) => {
+"""
+    + element_path_js(depth=4)
+    + """  const clipped = (el) => {
     for (let a = el.parentElement; a && a !== document.body && a !== doc; a = a.parentElement) {
       const ox = getComputedStyle(a).overflowX;
       if (ox !== 'visible' && a.getBoundingClientRect().right <= width + 1) return true;
@@ -90,6 +100,7 @@ OVERFLOW_JS = """
   };
 }
 """
+)
 
 # 长者模式 (MIIT 2021 适老化 rules, issue 18): no visible text under 18 px, line spacing at least 1.3,
 # every control and stand-alone link at least 44 × 44 px (a link inside a sentence is exempt, as in
@@ -97,21 +108,12 @@ OVERFLOW_JS = """
 ELDER_MIN_TEXT_PX = 18
 ELDER_MIN_LINE_HEIGHT = 1.3
 ELDER_MIN_TARGET_PX = 44
-ELDER_JS = """
+ELDER_JS = (
+    """
 ([minText, minLine, minTarget]) => {
-  const describe = (el) => {
-    let s = el.tagName.toLowerCase();
-    if (el.id) s += '#' + el.id;
-    if (typeof el.className === 'string' && el.className.trim())
-      s += '.' + el.className.trim().split(/\\s+/).slice(0, 3).join('.');
-    return s;
-  };
-  const path = (el) => {
-    const parts = [];
-    for (let e = el; e && e !== document.body && parts.length < 3; e = e.parentElement) parts.unshift(describe(e));
-    return parts.join(' > ');
-  };
-  const shown = (el) => {
+"""
+    + element_path_js(depth=3, classes=3)
+    + """  const shown = (el) => {
     if (el.closest('[hidden], .visually-hidden, .visually-hidden-focusable, .hp-field, [aria-hidden="true"] .hp-field')) return false;
     const r = el.getBoundingClientRect();
     if (r.width < 1 || r.height < 1 || r.right < 0 || r.bottom < -5000 || r.left > 5000) return false;
@@ -149,6 +151,7 @@ ELDER_JS = """
   return {small, tight, targets};
 }
 """
+)
 
 AXE_RUN_JS = """
 async () => {
@@ -307,12 +310,7 @@ class Journey:
                 response = tab.goto(page.url)
                 assert response is not None and response.ok, f"长者模式 {path}: HTTP {response.status}"
                 assert tab.locator("body.elder").count() == 1, "长者模式的 cookie 没有生效"
-                problems = self._overflow(tab, "长者模式 375px") + self._elder_sizes(tab)
-                if self.screenshots:
-                    self._screenshot(tab, f"{name}-elder-375")
-                if problems:
-                    self._save(tab, f"{name}-elder-375")
-                return problems
+                return self._elder_problems(tab, "长者模式 375px", name)
             finally:
                 tab.close()
                 self.context.clear_cookies(name="elder")
@@ -320,18 +318,21 @@ class Journey:
         page.evaluate("document.body.classList.add('elder'); document.documentElement.classList.add('elder')")
         page.set_viewport_size(PHONE)
         try:
-            problems = self._overflow(page, "长者模式 375px（表单提交结果页，以 body.elder 模拟）")
-            problems += self._elder_sizes(page)
-            if self.screenshots:
-                self._screenshot(page, f"{name}-elder-375")
-            if problems:
-                self._save(page, f"{name}-elder-375")
-            return problems
+            return self._elder_problems(page, "长者模式 375px（表单提交结果页，以 body.elder 模拟）", name)
         finally:
             page.evaluate(
                 "document.body.classList.remove('elder'); document.documentElement.classList.remove('elder')"
             )
             page.set_viewport_size(DESKTOP)
+
+    def _elder_problems(self, page, where, name):
+        """What the 375 px and 长者模式 checks find on `page` (in 长者模式 already), saved if anything."""
+        problems = self._overflow(page, where) + self._elder_sizes(page)
+        if self.screenshots:
+            self._screenshot(page, f"{name}-elder-375")
+        if problems:
+            self._save(page, f"{name}-elder-375")
+        return problems
 
     def _elder_sizes(self, page):
         found = page.evaluate(ELDER_JS, [ELDER_MIN_TEXT_PX, ELDER_MIN_LINE_HEIGHT, ELDER_MIN_TARGET_PX])

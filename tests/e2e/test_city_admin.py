@@ -8,6 +8,7 @@ from django.urls import reverse
 from directory import services
 from directory.models import AppStatus, EditionStatus
 from tests.e2e.data import collecting_edition, submitted_application
+from tests.e2e.steps import open_for_review, save_review
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -29,16 +30,8 @@ def test_city_admin_approves_publishes_and_reads_the_figures(journey, city_admin
     journey.login(city_admin.username)
 
     # The application the district passed: approved with an opinion.
-    page.get_by_role("link", name="推荐目录审核").click()
-    page.wait_for_url("**/directory/review/")
-    journey.check("推荐目录审核（市级）")
-    page.get_by_role("link", name=f"打开 {organization.name}").click()
-    page.wait_for_url(f"**/directory/review/{application.pk}/")
-    journey.check("市级审核")
-    page.get_by_label("通过，列入推荐目录").check()
-    page.get_by_label("审核意见").fill("服务规范，专业能力突出，同意列入推荐目录。")
-    page.get_by_role("button", name="保存审核结果").click()
-    page.wait_for_url("**/directory/review/")
+    open_for_review(journey, application, list_label="推荐目录审核（市级）", label="市级审核")
+    save_review(page, "通过，列入推荐目录", "服务规范，专业能力突出，同意列入推荐目录。")
     journey.check("推荐目录审核（已审核）")
     application.refresh_from_db()
     assert application.status == AppStatus.APPROVED

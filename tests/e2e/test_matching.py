@@ -9,6 +9,7 @@ import re
 import pytest
 
 from matching.models import Interest
+from tests.e2e.steps import follow_the_unread_message
 from tests.factories import DemandFactory
 from tests.matching.conftest import category, offer
 
@@ -41,11 +42,7 @@ def test_an_organization_expresses_interest_and_the_purchaser_calls_it(
 
     # The purchaser: the 站内信, the demand with the interest, the organization's 主页 and contacts.
     journey.login(hp_purchaser.username)
-    page.get_by_role("link", name="站内信，1 条未读").click()
-    journey.check("站内信")
-    page.get_by_role("link", name="新的承接意向：南京东路街道居家养老服务项目").click()
-    journey.check("站内信内容")
-    page.get_by_role("link", name="查看相关页面").click()
+    follow_the_unread_message(journey, "新的承接意向：南京东路街道居家养老服务项目")
     page.wait_for_url(f"**/demands/{demand.pk}/")
     journey.check("需求页（购买主体）")
     section = page.locator("section", has=page.get_by_role("heading", name="承接意向"))

@@ -5,7 +5,6 @@ the purchaser sees the interest, opens the organization's 主页 and its contact
 its edit page and the e-mail's unsubscribe pages (no login). Every page passes axe-core and the 375 px
 and 长者模式 checks (checks.py)."""
 
-import datetime
 import re
 
 import pytest
@@ -15,26 +14,22 @@ from django.core.management import call_command
 from demands.models import Demand
 from matching import subscriptions
 from matching.models import Interest, Subscription
+from tests.e2e.steps import publish_demand_form
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
-NEXT_YEAR = datetime.date.today().year + 1
 TITLE = "南京东路街道高龄老人助餐服务项目"
 
 
 def publish_demand(page):
     page.get_by_label("项目名称").fill(TITLE)
-    page.get_by_label("项目预算（元）").fill("260,000")
-    page.get_by_label("项目类别").select_option(label="老年助餐服务")
-    page.get_by_label("购买服务类型").select_option(label="基本公共服务")
-    page.get_by_label("服务对象").fill("辖区内80周岁以上老人")
-    page.get_by_label("实施开始日期").fill(f"{NEXT_YEAR}-01-01")
-    page.get_by_label("实施结束日期").fill(f"{NEXT_YEAR}-12-31")
-    page.get_by_label("项目性质").select_option(label="年度新增项目")
-    page.get_by_label("预算批复日期").fill((datetime.date.today() - datetime.timedelta(days=3)).isoformat())
-    page.get_by_label("对社会组织的资质和条件要求").fill("在民政部门登记的社会组织，有助餐服务经验。")
-    page.get_by_label("联系电话").fill("021-63215678")
-    page.get_by_role("button", name="发布", exact=True).click()
+    publish_demand_form(
+        page,
+        budget="260,000",
+        category="老年助餐服务",
+        targets="辖区内80周岁以上老人",
+        qualification="在民政部门登记的社会组织，有助餐服务经验。",
+    )
     page.wait_for_url(re.compile(r".*/demands/\d+/$"))
 
 

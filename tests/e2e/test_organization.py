@@ -1,12 +1,11 @@
 """A social organization (乐龄家园, 黄浦区): bulk-uploads its offers with the Excel template, then
 withdraws (下架) one of them, which the public no longer sees (R-OFF-2, R-OFF-3)."""
 
-import re
-
 import pytest
 
 from offerings.models import Offering
 from tests.e2e.data import download_template, fill_from_example
+from tests.e2e.steps import upload_for_preview
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -30,10 +29,7 @@ def test_organization_uploads_offers_and_withdraws_one(journey, hp_org_user, tmp
     upload = tmp_path / "服务项目批量上传.xlsx"
     workbook.save(upload)
 
-    page.get_by_label("Excel 文件").set_input_files(upload)
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_url(re.compile(r".*/offerings/import/[0-9a-f-]{36}/$"))
-    journey.check("预览")
+    upload_for_preview(journey, upload, "offerings", "预览")
     assert "全部 3 行检查通过" in page.locator("main").inner_text()
     page.get_by_role("button", name="确认保存").click()
     page.wait_for_url("**/offerings/mine/")

@@ -2,17 +2,15 @@
 is missing), then batch-publishes with the Excel template: one bad row is named by row and column,
 the purchaser fixes it, uploads again and confirms (R-DEM-2, R-DEM-3)."""
 
-import datetime
 import re
 
 import pytest
 
 from demands.models import Demand
 from tests.e2e.data import download_template, fill_from_example
+from tests.e2e.steps import publish_demand_form, upload_for_preview
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-NEXT_YEAR = datetime.date.today().year + 1
 
 
 def test_purchaser_publishes_by_form_and_by_excel(journey, hp_purchaser, tmp_path):
@@ -23,19 +21,13 @@ def test_purchaser_publishes_by_form_and_by_excel(journey, hp_purchaser, tmp_pat
     page.get_by_role("link", name="发布需求").first.click()
     page.wait_for_url("**/demands/new/")
     journey.check("发布需求")
-    page.get_by_label("项目预算（元）").fill("380,000")
-    page.get_by_label("项目类别").select_option(label="居家养老服务")
-    page.get_by_label("购买服务类型").select_option(label="基本公共服务")
-    page.get_by_label("服务对象").fill("辖区内80周岁以上独居老人")
-    page.get_by_label("实施开始日期").fill(f"{NEXT_YEAR}-01-01")
-    page.get_by_label("实施结束日期").fill(f"{NEXT_YEAR}-12-31")
-    page.get_by_label("项目性质").select_option(label="年度新增项目")
-    page.get_by_label("预算批复日期").fill((datetime.date.today() - datetime.timedelta(days=3)).isoformat())
-    page.get_by_label("对社会组织的资质和条件要求").fill(
-        "在民政部门登记的社会组织，具有3年以上居家养老服务经验。"
+    publish_demand_form(
+        page,
+        budget="380,000",
+        category="居家养老服务",
+        targets="辖区内80周岁以上独居老人",
+        qualification="在民政部门登记的社会组织，具有3年以上居家养老服务经验。",
     )
-    page.get_by_label("联系电话").fill("021-63215678")
-    page.get_by_role("button", name="发布", exact=True).click()
     summary = page.get_by_role("alert")
     assert "项目名称" in summary.inner_text()
     journey.check("发布需求（缺项目名称）")
@@ -64,10 +56,7 @@ def test_purchaser_publishes_by_form_and_by_excel(journey, hp_purchaser, tmp_pat
     bad_file = tmp_path / "需求批量发布.xlsx"
     workbook.save(bad_file)
 
-    page.get_by_label("Excel 文件").set_input_files(bad_file)
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_url(re.compile(r".*/demands/import/[0-9a-f-]{36}/$"))
-    journey.check("预览（有一行有问题）")
+    upload_for_preview(journey, bad_file, "demands", "预览（有一行有问题）")
     assert "有 1 行需要修改" in page.get_by_role("alert").inner_text()
     bad_row = page.locator("tbody tr").filter(has_text="第 3 行")
     assert bad_row.count() == 1
@@ -81,10 +70,7 @@ def test_purchaser_publishes_by_form_and_by_excel(journey, hp_purchaser, tmp_pat
     workbook.save(good_file)
     page.get_by_role("link", name="重新上传").first.click()
     page.wait_for_url("**/demands/import/")
-    page.get_by_label("Excel 文件").set_input_files(good_file)
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_url(re.compile(r".*/demands/import/[0-9a-f-]{36}/$"))
-    journey.check("预览（全部通过）")
+    upload_for_preview(journey, good_file, "demands", "预览（全部通过）")
     assert "全部 2 行检查通过" in page.locator("main").inner_text()
     page.get_by_role("button", name="确认发布").click()
     page.wait_for_url("**/demands/mine/")

@@ -5,6 +5,7 @@ passes axe-core and the 375 px and 长者模式 checks (checks.py)."""
 import pytest
 
 from matching.models import Question
+from tests.e2e.steps import follow_the_unread_message
 from tests.factories import DemandFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -26,9 +27,7 @@ def test_an_organization_asks_and_the_purchaser_answers_in_public(
     page.context.clear_cookies()
 
     journey.login(hp_purchaser.username)
-    page.get_by_role("link", name="站内信，1 条未读").click()
-    page.get_by_role("link", name="公开答疑新问题：南京东路街道居家养老服务项目").click()
-    page.get_by_role("link", name="查看相关页面").click()
+    follow_the_unread_message(journey, "公开答疑新问题：南京东路街道居家养老服务项目", check=False)
     page.wait_for_url(f"**/demands/{demand.pk}/**")
     journey.check("需求页（购买主体，待答复）")
     question = Question.objects.get()

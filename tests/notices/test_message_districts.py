@@ -49,36 +49,26 @@ def test_a_bad_district_is_refused_at_the_field(client, value):
     assert "选择" in text(response)
 
 
-@pytest.mark.parametrize(
-    "role, sees",
-    [
-        ("hp_admin", {"hp"}),
-        ("xh_admin", {"xh"}),
-        ("city_admin", {"hp", "xh", "city"}),
-    ],
-)
-def test_each_administrator_sees_its_messages_on_the_moderation_page(as_role, role, sees, board):
+# Whose messages of the `board` each administrator has: its district's, the city every one.
+OWN_MESSAGES = [("hp_admin", {"hp"}), ("xh_admin", {"xh"}), ("city_admin", {"hp", "xh", "city"})]
+
+
+@pytest.mark.parametrize("role, own", OWN_MESSAGES)
+def test_each_administrator_sees_its_messages_on_the_moderation_page(as_role, role, own, board):
     page = text(as_role(role).get(MODERATION))
     shown = {key for key, message in board.items() if message.subject in page}
-    assert shown == sees
+    assert shown == own
 
 
-@pytest.mark.parametrize(
-    "role, may",
-    [
-        ("hp_admin", {"hp"}),
-        ("xh_admin", {"xh"}),
-        ("city_admin", {"hp", "xh", "city"}),
-    ],
-)
-def test_each_administrator_moderates_only_its_messages(as_role, role, may, board):
+@pytest.mark.parametrize("role, own", OWN_MESSAGES)
+def test_each_administrator_moderates_only_its_messages(as_role, role, own, board):
     client = as_role(role)
     for key, message in board.items():
         page = client.get(moderate_url(message))
-        assert page.status_code == (200 if key in may else 404), (key, page.status_code)
+        assert page.status_code == (200 if key in own else 404), (key, page.status_code)
         client.post(moderate_url(message), {"decision": "approve", "reply": "感谢您的建议。"})
         message.refresh_from_db()
-        assert (message.status == Message.Status.APPROVED) == (key in may), key
+        assert (message.status == Message.Status.APPROVED) == (key in own), key
 
 
 @pytest.mark.parametrize("role", ["hp_purchaser", "hp_org_user", "monitor"])

@@ -14,7 +14,6 @@ from accounts.services import organization_list_serious
 from directory.models import AppStatus, EditionStatus
 from offerings.models import Offering
 from offerings.models import Status as OfferStatus
-from portal.models import Category, District
 from tests.factories import (
     ApplicationFactory,
     DemandFactory,
@@ -22,7 +21,9 @@ from tests.factories import (
     OfferingFactory,
     SocialOrganizationFactory,
     UserFactory,
+    district,  # noqa: F401 - the tests of this folder import it from here
 )
+from tests.helpers import ago, category
 
 THIS_YEAR = timezone.localdate().year
 LAST_YEAR = THIS_YEAR - 1
@@ -60,18 +61,6 @@ CONTACTS = sorted(
         *CREATOR.values(),
     }
 )
-
-
-def ago(days):
-    return timezone.now() - datetime.timedelta(days=days)
-
-
-def category(code):
-    return Category.objects.get(code=code)
-
-
-def district(name):
-    return District.objects.get(name=name)
 
 
 def get_json(client, url, params=None, status=200):
@@ -132,52 +121,49 @@ def world(hp_unit, xh_unit, city_unit, hp_org, xh_org, city_org, hp_admin, huang
             setattr(org, field, value)
         org.save()
 
-    def demand(**kwargs):
-        return DemandFactory(created_by=creator, **DEMAND_CONTACT, **kwargs)
+    def demand(unit, title, code, **kwargs):
+        return DemandFactory(
+            unit=unit, title=title, category=category(code), created_by=creator, **DEMAND_CONTACT, **kwargs
+        )
 
     w = World(
         creator=creator,
         listed_org=listed_org,
         revoked_org=revoked_org,
         d_hp_home=demand(
-            unit=hp_unit,
-            title="黄浦居家养老助餐服务",
-            category=category("0101"),
+            hp_unit,
+            "黄浦居家养老助餐服务",
+            "0101",
             street=hp_street,
             budget=Decimal("100000"),
             year=LAST_YEAR,
             published_at=ago(9),
         ),
         d_hp_community=demand(
-            unit=hp_unit,
-            title="黄浦社区养老综合服务",
-            category=category("0102"),
+            hp_unit,
+            "黄浦社区养老综合服务",
+            "0102",
             adjusted_at=ago(2),
             budget=Decimal("300000"),
             year=THIS_YEAR,
             published_at=ago(8),
         ),
         d_xh_disabled=demand(
-            unit=xh_unit,
-            title="徐汇助残康复服务",
-            category=category("0201"),
-            budget=Decimal("500000"),
-            year=THIS_YEAR,
-            published_at=ago(7),
+            xh_unit, "徐汇助残康复服务", "0201", budget=Decimal("500000"), year=THIS_YEAR, published_at=ago(7)
         ),
         d_city_children=demand(
-            unit=city_unit,
-            title="全市儿童关爱保护项目",
-            category=category("0301"),
+            city_unit,
+            "全市儿童关爱保护项目",
+            "0301",
             district=xuhui,
             budget=Decimal("800000"),
             year=THIS_YEAR,
             published_at=ago(6),
         ),
         d_awarded=demand(
-            unit=hp_unit,
-            title="黄浦老年认知症照护服务",
-            category=category("0104"),
+            hp_unit,
+            "黄浦老年认知症照护服务",
+            "0104",
             status="awarded",
             awarded_org=hp_org,
             award_amount=Decimal("250000"),
@@ -186,9 +172,9 @@ def world(hp_unit, xh_unit, city_unit, hp_org, xh_org, city_org, hp_admin, huang
             year=LAST_YEAR,
         ),
         d_evaluated=demand(
-            unit=xh_unit,
-            title="徐汇残疾人就业帮扶服务",
-            category=category("0203"),
+            xh_unit,
+            "徐汇残疾人就业帮扶服务",
+            "0203",
             status="evaluated",
             awarded_org=xh_org,
             award_amount=Decimal("180000"),
@@ -201,34 +187,28 @@ def world(hp_unit, xh_unit, city_unit, hp_org, xh_org, city_org, hp_admin, huang
             year=LAST_YEAR,
         ),
         d_cancelled=demand(
-            unit=hp_unit,
-            title="黄浦养老顾问服务（已取消）",
-            category=category("0101"),
+            hp_unit,
+            "黄浦养老顾问服务（已取消）",
+            "0101",
             status="cancelled",
             cancelled_at=ago(1),
             cancel_reason="预算调整，项目暂缓。",
             published_at=ago(5),
         ),
         d_cancelled_draft=demand(
-            unit=hp_unit,
-            title="未发布即取消的养老草稿",
-            category=category("0101"),
+            hp_unit,
+            "未发布即取消的养老草稿",
+            "0101",
             status="cancelled",
             cancelled_at=ago(1),
             cancel_reason="重复录入",
             published_at=None,
         ),
-        d_draft=demand(
-            unit=hp_unit,
-            title="尚未发布的养老草稿",
-            category=category("0101"),
-            status="draft",
-            published_at=None,
-        ),
+        d_draft=demand(hp_unit, "尚未发布的养老草稿", "0101", status="draft", published_at=None),
         d_external=demand(
-            unit=xh_unit,
-            title="徐汇社区养老服务（财政平台）",
-            category=category("0102"),
+            xh_unit,
+            "徐汇社区养老服务（财政平台）",
+            "0102",
             source="财政政府购买服务管理平台",
             external_id="CZ-2026-001",
             plan_type="added",

@@ -3,13 +3,7 @@ deployment: files in an S3-compatible object store with STORAGE_S3_BUCKET (djang
 without any network), the local disk otherwise; a read replica and its router with DATABASE_REPLICA_URL,
 nothing new without it."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import fresh_process_json
 
 PROBE = """
 import json, django
@@ -37,21 +31,7 @@ print(json.dumps(out))
 
 
 def probe(**env):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("STORAGE_S3_", "DATABASE_REPLICA_URL", "AWS_", "DB_DISABLE"))
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return fresh_process_json(PROBE, env, drop=("STORAGE_S3_", "DATABASE_REPLICA_URL", "AWS_", "DB_DISABLE"))
 
 
 def test_by_default_one_database_and_the_local_disk():

@@ -46,6 +46,13 @@ def days(n):
     return TODAY + datetime.timedelta(days=n)
 
 
+def _saved_unless(build, record):
+    """The record as built when `build`, saved otherwise."""
+    if not build:
+        record.save()
+    return record
+
+
 def _demand(status, build):
     """A demand whose award and evaluation fields are consistent, so any to-state validates."""
     fields = dict(
@@ -71,61 +78,59 @@ def _offering(status, build):
 
 
 def _edition(status, build):
-    edition = Edition(
-        year=2030,
-        starts_on=days(-10),
-        deadline=days(20),
-        requirements="在民政部门登记的社会组织。",
-        notice_url="https://mzj.sh.gov.cn/notice/directory",
-        status=status,
+    return _saved_unless(
+        build,
+        Edition(
+            year=2030,
+            starts_on=days(-10),
+            deadline=days(20),
+            requirements="在民政部门登记的社会组织。",
+            notice_url="https://mzj.sh.gov.cn/notice/directory",
+            status=status,
+        ),
     )
-    if not build:
-        edition.save()
-    return edition
 
 
 def _application(status, build):
     edition = _edition("collecting", False)
-    application = Application(edition=edition, organization=SocialOrganizationFactory(), status=status)
-    if not build:
-        application.save()
-    return application
+    return _saved_unless(
+        build, Application(edition=edition, organization=SocialOrganizationFactory(), status=status)
+    )
 
 
 def _link(status, build):
-    link = Link(
-        title="上海市民政局",
-        url="https://mzj.sh.gov.cn/",
-        publisher_kind="city",
-        publisher_name="上海市民政局",
-        status=status,
+    return _saved_unless(
+        build,
+        Link(
+            title="上海市民政局",
+            url="https://mzj.sh.gov.cn/",
+            publisher_kind="city",
+            publisher_name="上海市民政局",
+            status=status,
+        ),
     )
-    if not build:
-        link.save()
-    return link
 
 
 def _message(status, build):
-    message = Message(subject="建议增加街道筛选", body="希望服务项目可以按街道筛选。", status=status)
-    if not build:
-        message.save()
-    return message
+    return _saved_unless(
+        build, Message(subject="建议增加街道筛选", body="希望服务项目可以按街道筛选。", status=status)
+    )
 
 
 def _finding(status, build):
-    finding = Finding(
-        number=f"JC{Finding.objects.count() + 1:06d}",
-        target_type="demand",
-        target_id=1,
-        target_title="社区居家养老服务项目",
-        kind="false",
-        description="服务对象人数与实际不符。",
-        opened_by=_user(),
-        status=status,
+    return _saved_unless(
+        build,
+        Finding(
+            number=f"JC{Finding.objects.count() + 1:06d}",
+            target_type="demand",
+            target_id=1,
+            target_title="社区居家养老服务项目",
+            kind="false",
+            description="服务对象人数与实际不符。",
+            opened_by=_user(),
+            status=status,
+        ),
     )
-    if not build:
-        finding.save()
-    return finding
 
 
 def _account_application(status, build):
@@ -134,23 +139,24 @@ def _account_application(status, build):
     )
 
 
+def _built_by_a_member(factory, member_field, status):
+    """An organization's record about a demand, built (unsaved), `member_field` naming who wrote it."""
+    organization = SocialOrganizationFactory()
+    member = UserFactory(role="organization", organization=organization)
+    return factory.build(
+        demand=DemandFactory(), organization=organization, status=status, **{member_field: member}
+    )
+
+
 def _interest(status, build):
     if build:
-        organization = SocialOrganizationFactory()
-        member = UserFactory(role="organization", organization=organization)
-        return InterestFactory.build(
-            demand=DemandFactory(), organization=organization, created_by=member, status=status
-        )
+        return _built_by_a_member(InterestFactory, "created_by", status)
     return InterestFactory(status=status)
 
 
 def _question(status, build):
     if build:
-        organization = SocialOrganizationFactory()
-        asker = UserFactory(role="organization", organization=organization)
-        return QuestionFactory.build(
-            demand=DemandFactory(), organization=organization, asked_by=asker, status=status
-        )
+        return _built_by_a_member(QuestionFactory, "asked_by", status)
     return QuestionFactory(status=status, answer="包括。" if status == "answered" else "")
 
 
