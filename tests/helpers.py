@@ -12,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Category
@@ -95,6 +96,12 @@ def media_files():
     """Every file stored under MEDIA_ROOT (a fresh folder per test)."""
     root = Path(settings.MEDIA_ROOT)
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def assert_login_redirect(response):
+    """The response sends a visitor to the login page."""
+    assert response.status_code == 302, response.status_code
+    assert response["Location"].startswith(reverse("account_login"))
 
 
 # --- settings as a fresh process reads them -----------------------------------------------------------

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from demands import services
 from demands.models import Demand, Status
 from portal.models import Category, PurchaseType
 from tests.factories import DemandFactory
@@ -125,4 +126,16 @@ def demand_in(status, unit, org):
         eval_summary="服务对象满意度较高",
         evaluated_on=today,
         evaluated_at=now,
+    )
+
+
+def evaluate_today(demand, by, *, grade, score, summary="好"):
+    """The 绩效评价 of `demand` through the service, dated today, as the form passes it."""
+    return services.demand_evaluate(
+        demand=demand,
+        by=by,
+        grade=grade,
+        score=Decimal(score),
+        summary=summary,
+        evaluated_on=timezone.localdate(),
     )

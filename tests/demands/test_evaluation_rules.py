@@ -13,9 +13,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from demands import services
 from demands.models import Demand, Status, grade_for_score
 from portal.errors import ServiceError
+from tests.demands.lifecycle_helpers import evaluate_today
 from tests.demands.test_external_import import run, sample_projects, world, write_json  # noqa: F401
 from tests.factories import DemandFactory
 
@@ -70,14 +70,7 @@ def test_an_evaluation_before_the_service_starts_is_refused_on_the_form(login, h
 def test_the_service_refuses_an_evaluation_before_the_service_starts(hp_purchaser, hp_org):
     demand = awarded(hp_purchaser.purchaser_unit, hp_org, starts=day(30), awarded_on=day(0))
     with pytest.raises(ServiceError, match="服务尚未开始"):
-        services.demand_evaluate(
-            demand=demand,
-            by=hp_purchaser,
-            grade="good",
-            score=Decimal("88"),
-            summary="好",
-            evaluated_on=day(0),
-        )
+        evaluate_today(demand, hp_purchaser, grade="good", score="88")
     assert unchanged(demand)
 
 
@@ -163,14 +156,7 @@ def test_a_grade_contradicting_its_score_is_refused_on_the_form(login, hp_purcha
 def test_the_service_refuses_a_grade_contradicting_its_score(hp_purchaser, hp_org):
     demand = awarded(hp_purchaser.purchaser_unit, hp_org, starts=day(-10))
     with pytest.raises(ServiceError, match="对应的等级是"):
-        services.demand_evaluate(
-            demand=demand,
-            by=hp_purchaser,
-            grade="fail",
-            score=Decimal("98"),
-            summary="好",
-            evaluated_on=day(0),
-        )
+        evaluate_today(demand, hp_purchaser, grade="fail", score="98")
     assert unchanged(demand)
 
 

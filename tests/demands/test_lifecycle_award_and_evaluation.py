@@ -19,6 +19,7 @@ from tests.demands.lifecycle_helpers import (
     demand_in,
     detail_url,
     draft_of,
+    evaluate_today,
     latest_history,
     snapshot,
 )
@@ -212,14 +213,7 @@ def test_the_service_refuses_a_score_above_100_too(hp_purchaser, hp_org):
     demand = awarded_of(hp_purchaser.purchaser_unit, hp_org)
     before = snapshot(demand)
     with pytest.raises((ServiceError, ValidationError)):
-        services.demand_evaluate(
-            demand=demand,
-            by=hp_purchaser,
-            grade="good",
-            score=Decimal("101"),
-            summary="超出范围",
-            evaluated_on=timezone.localdate(),
-        )
+        evaluate_today(demand, hp_purchaser, grade="good", score="101", summary="超出范围")
     assert snapshot(demand) == before
 
 

@@ -10,13 +10,15 @@ Requirements pinned here:
 """
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
 from demands import services
 from demands.models import Demand, Status
+from tests import admin_pages
+from tests.demands.lifecycle_helpers import snapshot
 from tests.factories import DemandFactory, UserFactory
+from tests.helpers import assert_login_redirect
 from tests.html import text
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +34,6 @@ ROLES = [
     "city_admin",
 ]
 ACTIONS = ["edit", "publish", "cancel", "award", "evaluate"]
-LOGIN_URL = reverse("account_login")
 
 
 @pytest.fixture
@@ -47,10 +48,6 @@ def demands(hp_unit, xh_unit):
         ),
         "xh_published": DemandFactory(unit=xh_unit, title="徐汇区已发布：青少年成长服务"),
     }
-
-
-def row(demand):
-    return Demand.objects.filter(pk=demand.pk).values().get(), demand.history.count()
 
 
 # --- the detail page ------------------------------------------------------------------------------------
@@ -153,7 +150,7 @@ def test_only_the_owning_unit_reaches_the_action_urls(as_role, demands, hp_org, 
     """R-ROLE-3, R-ACC-5: every other user gets 404 (visitors: the login page) on GET and POST, and the
     demand and its history are untouched."""
     demand = demands[kind]
-    before = row(demand)
+    before = snapshot(demand)
     client = as_role(role)
     url = f"/demands/{demand.pk}/{action}/"
 
@@ -162,14 +159,13 @@ def test_only_the_owning_unit_reaches_the_action_urls(as_role, demands, hp_org, 
             url, post_data(action, demand, hp_org) if method == "post" else None
         )
         if role == "visitor":
-            assert response.status_code == 302
-            assert response.url.startswith(LOGIN_URL)
+            assert_login_redirect(response)
         elif action == "publish" and method == "get":
             assert response.status_code == 405  # POST only, for everyone: reveals nothing
         else:
             assert response.status_code == 404
         assert demand.title not in text(response)
-    assert row(demand) == before
+    assert snapshot(demand) == before
 
 
 @pytest.mark.parametrize(
@@ -239,9 +235,7 @@ def test_my_demands_is_403_for_non_purchasers(as_role, demands, role):
 
 def test_my_demands_sends_visitors_to_log_in(client):
     """R-ACC-5: anonymous users are asked to log in."""
-    response = client.get("/demands/mine/")
-    assert response.status_code == 302
-    assert response.url.startswith(LOGIN_URL)
+    assert_login_redirect(client.get("/demands/mine/"))
 
 
 @pytest.mark.parametrize(
@@ -261,8 +255,7 @@ def test_new_demand_is_403_for_non_purchasers(as_role, role, huangpu):
 def test_new_demand_sends_visitors_to_log_in(client):
     """R-ACC-5: anonymous users are asked to log in, for GET and POST."""
     for response in (client.get("/demands/new/"), client.post("/demands/new/", {"title": "匿名发布"})):
-        assert response.status_code == 302
-        assert response.url.startswith(LOGIN_URL)
+        assert_login_redirect(response)
     assert not Demand.objects.exists()
 
 
@@ -303,45 +296,32 @@ def test_the_city_admin_lists_every_districts_demands(login, city_admin, demands
 def test_another_districts_admin_cannot_open_a_draft_in_the_admin_site(login, xh_admin, demands, view):
     """R-ACC-5: 徐汇区 cannot open a 黄浦区 draft's admin pages; the title never shows."""
     demand = demands["hp_draft"]
-    client = login(xh_admin)
-    response = client.get(f"/admin/demands/demand/{demand.pk}/{view}/")
-    assert response.status_code in (302, 403, 404)
-    if response.status_code == 302:
-        assert response.url == reverse("admin:index")
-        response = client.get(response.url)
-        assert NOT_FOUND_MESSAGE in text(response)
-    assert demand.title not in text(response)
+    admin_pages.assert_refused(
+        login(xh_admin),
+        f"/admin/demands/demand/{demand.pk}/{view}/",
+        demand.title,
+        then_says=NOT_FOUND_MESSAGE,
+    )
 
 
 def test_a_district_admin_reads_its_own_draft_in_the_admin_site(login, hp_admin, demands):
     """R-ROLE-2: the positive twin: 黄浦区 opens the same page, read-only (no save button)."""
     demand = demands["hp_draft"]
-    response = login(hp_admin).get(admin_change(demand))
-    assert response.status_code == 200
-    assert demand.title in text(response)
-    assert 'name="_save"' not in text(response)
+    admin_pages.assert_read_only(login(hp_admin), admin_change(demand), demand.title)
 
 
 @pytest.mark.parametrize("role", ["hp_admin", "city_admin"])
 def test_nobody_changes_or_adds_demands_in_the_admin_site(as_role, demands, role):
     """R-GEN-2, R-ROLE-3: changes go through the purchaser's pages and their history; the admin site
     refuses an add page and a change POST, and the demand stays as it was."""
-    demand = demands["hp_draft"]
-    before = row(demand)
     client = as_role(role)
-
-    assert client.get("/admin/demands/demand/add/").status_code == 403
-    response = client.post(admin_change(demand), {"title": "管理员改过的标题", "status": "published"})
-    assert response.status_code == 403
-    assert row(demand) == before
+    data = {"title": "管理员改过的标题", "status": "published"}
+    admin_pages.assert_refuses_changes(client, ADMIN_LIST, demands["hp_draft"], data, snapshot)
     assert "/admin/demands/demand/add/" not in text(client.get(ADMIN_LIST))
 
 
 @pytest.mark.parametrize("role", ["hp_purchaser", "hp_org_user", "monitor"])
 def test_non_administrators_never_reach_the_demand_admin(as_role, demands, role):
     """R-ACC-5: the admin site is for administrators only."""
-    client = as_role(role)
-    for url in (ADMIN_LIST, admin_change(demands["hp_draft"])):
-        response = client.get(url)
-        assert response.status_code in (302, 403, 404)
-        assert demands["hp_draft"].title not in text(response)
+    draft = demands["hp_draft"]
+    admin_pages.assert_closed(as_role(role), (ADMIN_LIST, admin_change(draft)), draft.title)

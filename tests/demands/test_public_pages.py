@@ -21,8 +21,8 @@ from django.utils import timezone
 from accounts.models import UnitLevel
 from demands import services
 from demands.models import Status
-from portal.models import Category
 from tests.factories import DemandFactory, PurchaserUnitFactory, SocialOrganizationFactory
+from tests.helpers import category
 
 pytestmark = pytest.mark.django_db
 
@@ -42,67 +42,51 @@ def moment(days_ago):
     return timezone.now() - datetime.timedelta(days=days_ago)
 
 
+def public_demand(unit, title, category_code, budget, year, days_ago, **fields):
+    """A demand of `unit` for `year` with that budget, published `days_ago` days ago."""
+    return DemandFactory(
+        unit=unit,
+        title=title,
+        category=category(category_code),
+        budget=Decimal(budget),
+        year=year,
+        published_at=moment(days_ago),
+        **fields,
+    )
+
+
 @pytest.fixture
 def catalogue(hp_unit, xh_unit, city_unit, hp_org):
     """Demands of every status, from three levels of purchaser and two districts."""
-    cat = {code: Category.objects.get(code=code) for code in ("0101", "0102", "0201")}
     return {
-        "hp_home_care": DemandFactory(
-            unit=hp_unit,
-            title="黄浦居家养老",
-            category=cat["0101"],
-            budget=Decimal("100000"),
-            year=2025,
-            published_at=moment(5),
-        ),
-        "hp_community_care": DemandFactory(
-            unit=hp_unit,
-            title="黄浦社区养老",
-            category=cat["0102"],
-            budget=Decimal("500000"),
-            year=2026,
-            published_at=moment(4),
-        ),
-        "xh_rehab": DemandFactory(
-            unit=xh_unit,
-            title="徐汇康复服务",
-            category=cat["0201"],
-            budget=Decimal("900000"),
-            year=2026,
-            published_at=moment(3),
-        ),
-        "city_awarded": DemandFactory(
-            unit=city_unit,
-            title="市级已承接项目",
-            category=cat["0101"],
-            budget=Decimal("300000"),
+        "hp_home_care": public_demand(hp_unit, "黄浦居家养老", "0101", "100000", 2025, 5),
+        "hp_community_care": public_demand(hp_unit, "黄浦社区养老", "0102", "500000", 2026, 4),
+        "xh_rehab": public_demand(xh_unit, "徐汇康复服务", "0201", "900000", 2026, 3),
+        "city_awarded": public_demand(
+            city_unit,
+            "市级已承接项目",
+            "0101",
+            "300000",
+            2026,
+            2,
             district=xh_unit.district,
-            year=2026,
-            published_at=moment(2),
             status=Status.AWARDED,
             awarded_org=hp_org,
         ),
-        "hp_evaluated": DemandFactory(
-            unit=hp_unit,
-            title="黄浦已评价项目",
-            category=cat["0201"],
-            budget=Decimal("700000"),
-            year=2025,
-            published_at=moment(1),
-            status=Status.EVALUATED,
-            awarded_org=hp_org,
+        "hp_evaluated": public_demand(
+            hp_unit, "黄浦已评价项目", "0201", "700000", 2025, 1, status=Status.EVALUATED, awarded_org=hp_org
         ),
         "hp_draft": DemandFactory(
             unit=hp_unit,
             title="黄浦草稿项目",
-            category=cat["0101"],
+            category=category("0101"),
             status=Status.DRAFT,
             published_at=None,
         ),
         "xh_cancelled": DemandFactory(
             unit=xh_unit,
             title="徐汇已取消项目",
-            category=cat["0101"],
+            category=category("0101"),
             published_at=moment(6),
             status=Status.CANCELLED,
             cancel_reason="不再实施",
@@ -394,7 +378,7 @@ def sixty(hp_unit, xh_unit, city_unit, hp_street, xh_street, hp_org):
     """60 public demands spread over units, districts, streets, categories and statuses."""
     units = [(hp_unit, hp_street), (xh_unit, xh_street), (city_unit, None)]
     codes = ["0101", "0102", "0201", "0301", "0401"]
-    categories = [Category.objects.get(code=c) for c in codes]
+    categories = [category(c) for c in codes]
     extra_units = [PurchaserUnitFactory() for _ in range(3)]
     demands = []
     for n in range(60):

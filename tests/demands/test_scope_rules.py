@@ -55,6 +55,12 @@ def post(login, user, data):
     return login(user).post(NEW, data)
 
 
+def published_budget(login, user, street, typed):
+    """The budget stored when `user` publishes the 发布需求 form with `typed` as its budget."""
+    assert post(login, user, demand_form(street, budget=typed)).status_code == 302
+    return Demand.objects.get().budget
+
+
 # --- the procurement threshold (R-DEM-2) -------------------------------------------------------------
 
 
@@ -70,9 +76,7 @@ def test_a_budget_at_or_above_the_threshold_is_refused_citing_article_4(
 @pytest.mark.parametrize("budget", ["999999.99", "999,999.99"])
 def test_a_budget_just_below_the_threshold_is_accepted(login, hp_purchaser, hp_street, budget):
     """R-DEM-2: one cent below the threshold is within scope."""
-    response = post(login, hp_purchaser, demand_form(hp_street, budget=budget))
-    assert response.status_code == 302
-    assert Demand.objects.get().budget == Decimal("999999.99")
+    assert published_budget(login, hp_purchaser, hp_street, budget) == Decimal("999999.99")
 
 
 @pytest.mark.parametrize(
@@ -86,9 +90,7 @@ def test_a_negative_zero_or_non_numeric_budget_is_refused(login, hp_purchaser, h
 
 def test_a_budget_typed_with_thousands_separators_is_accepted(login, hp_purchaser, hp_street):
     """R-GEN-1, R-GEN-3: "380,000" is read as it is meant: 380,000 元."""
-    response = post(login, hp_purchaser, demand_form(hp_street, budget="380,000"))
-    assert response.status_code == 302
-    assert Demand.objects.get().budget == Decimal("380000.00")
+    assert published_budget(login, hp_purchaser, hp_street, "380,000") == Decimal("380000.00")
 
 
 def test_the_threshold_is_a_setting(login, hp_purchaser, hp_street, settings):
@@ -97,17 +99,13 @@ def test_the_threshold_is_a_setting(login, hp_purchaser, hp_street, settings):
     response = post(login, hp_purchaser, demand_form(hp_street, budget="500000"))
     assert_refused(response, "budget", "500,000", "第四条")
 
-    response = post(login, hp_purchaser, demand_form(hp_street, budget="499999.99"))
-    assert response.status_code == 302
-    assert Demand.objects.get().budget == Decimal("499999.99")
+    assert published_budget(login, hp_purchaser, hp_street, "499999.99") == Decimal("499999.99")
 
 
 def test_raising_the_threshold_setting_admits_bigger_budgets(login, hp_purchaser, hp_street, settings):
     """R-DEM-2: with a threshold of 2,000,000 元 a 1,500,000 元 project may be published."""
     settings.PROCUREMENT_THRESHOLD_YUAN = 2_000_000
-    response = post(login, hp_purchaser, demand_form(hp_street, budget="1,500,000"))
-    assert response.status_code == 302
-    assert Demand.objects.get().budget == Decimal("1500000.00")
+    assert published_budget(login, hp_purchaser, hp_street, "1,500,000") == Decimal("1500000.00")
 
 
 def test_adjusting_a_published_demand_to_the_threshold_is_refused_and_changes_nothing(

@@ -9,6 +9,7 @@ from django.http import QueryDict
 from matching import subscriptions
 from matching.models import Subscription
 from tests.factories import DemandFactory, SubscriptionFactory
+from tests.helpers import messages_of
 from tests.html import select, text
 from tests.matching.conftest import category
 
@@ -19,10 +20,6 @@ LIST = "/subscriptions/"
 
 def save(client, params="", name="养老订阅"):
     return client.post("/subscriptions/new/", {"params": params, "name": name})
-
-
-def messages_of(response):
-    return [str(m) for m in response.wsgi_request._messages]
 
 
 # --- the button on the listings ---------------------------------------------------------------

@@ -14,7 +14,9 @@ from django.urls import reverse
 
 from offerings.models import Offering, Status
 from portal.models import ImportBatch
+from tests import admin_pages
 from tests.factories import OfferingFactory, SocialOrganizationFactory
+from tests.helpers import assert_login_redirect
 from tests.html import text
 from tests.offerings.excel_helpers import good_rows, sheet_rows, upload
 from tests.offerings.helpers import edit_form, offering_form, snapshot
@@ -33,7 +35,6 @@ ROLES = [
     "city_admin",
 ]
 OWNERS = {"hp_org_user", "hp_colleague"}
-LOGIN_URL = reverse("account_login")
 
 
 @pytest.fixture
@@ -49,11 +50,6 @@ def offers(hp_org, xh_org):
         ),
         "xh_published": OfferingFactory(organization=xh_org, title="徐汇已发布：助残康复"),
     }
-
-
-def assert_login_redirect(response):
-    assert response.status_code == 302
-    assert response["Location"].startswith(LOGIN_URL)
 
 
 # --- the detail page ---------------------------------------------------------------------------------------
@@ -273,37 +269,24 @@ def test_the_city_admin_lists_every_offer(as_role, offers):
 def test_another_districts_admin_cannot_open_an_offer_in_the_admin_site(as_role, offers, view):
     """R-ACC-5: 徐汇区 cannot open a 黄浦区 draft's admin pages; the title never shows."""
     offering = offers["hp_draft"]
-    client = as_role("xh_admin")
-
-    response = client.get(f"/admin/offerings/offering/{offering.pk}/{view}/")
-
-    assert response.status_code in (302, 403, 404)
-    if response.status_code == 302:
-        assert response.url == reverse("admin:index")
-        response = client.get(response.url)
-    assert offering.title not in text(response)
+    admin_pages.assert_refused(
+        as_role("xh_admin"), f"/admin/offerings/offering/{offering.pk}/{view}/", offering.title
+    )
 
 
 def test_a_district_admin_reads_its_own_offer_in_the_admin_site_without_a_save_button(as_role, offers):
     """R-ACC-5: view-only."""
-    response = as_role("hp_admin").get(admin_change(offers["hp_draft"]))
-
-    assert response.status_code == 200
-    assert offers["hp_draft"].title in text(response)
-    assert 'name="_save"' not in text(response)
+    draft = offers["hp_draft"]
+    admin_pages.assert_read_only(as_role("hp_admin"), admin_change(draft), draft.title)
 
 
 @pytest.mark.parametrize("role", ["hp_admin", "city_admin"])
 def test_nobody_adds_or_changes_offers_in_the_admin_site(as_role, offers, role):
     """R-GEN-2, R-ROLE-4: the add page and a change POST are refused; the offer stays as it was."""
     offering = offers["hp_draft"]
-    before = snapshot(offering)
     client = as_role(role)
-
-    assert client.get("/admin/offerings/offering/add/").status_code == 403
-    response = client.post(admin_change(offering), {"title": "管理员改过的名称", "status": "published"})
-    assert response.status_code == 403
-    assert snapshot(offering) == before
+    data = {"title": "管理员改过的名称", "status": "published"}
+    admin_pages.assert_refuses_changes(client, ADMIN_LIST, offering, data, snapshot)
     assert client.post(f"/admin/offerings/offering/{offering.pk}/delete/").status_code in (403, 404)
     assert Offering.objects.filter(pk=offering.pk).exists()
 
@@ -311,8 +294,5 @@ def test_nobody_adds_or_changes_offers_in_the_admin_site(as_role, offers, role):
 @pytest.mark.parametrize("role", ["hp_org_user", "hp_purchaser", "monitor"])
 def test_non_administrators_never_reach_the_offer_admin(as_role, offers, role):
     """R-ACC-5: the admin site is for administrators only."""
-    client = as_role(role)
-    for url in (ADMIN_LIST, admin_change(offers["hp_draft"])):
-        response = client.get(url)
-        assert response.status_code in (302, 403, 404)
-        assert offers["hp_draft"].title not in text(response)
+    draft = offers["hp_draft"]
+    admin_pages.assert_closed(as_role(role), (ADMIN_LIST, admin_change(draft)), draft.title)

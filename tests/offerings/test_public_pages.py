@@ -49,62 +49,57 @@ def district_pk(code):
     return str(District.objects.get(code=code).pk)
 
 
+def public_offer(organization, title, category_code, summary, targets, district_codes, days_ago, **fields):
+    """A published offer of `organization` serving `district_codes`, published `days_ago` days ago."""
+    return OfferingFactory(
+        organization=organization,
+        title=title,
+        category=category(category_code),
+        summary=summary,
+        service_targets=targets,
+        service_district_codes=district_codes,
+        published_at=moment(days_ago),
+        **fields,
+    )
+
+
 @pytest.fixture
 def catalogue(hp_org, xh_org, list_serious):
     """Public offers of several categories and areas, and offers that must never be listed."""
     listed_org = SocialOrganizationFactory(name="上海市失信示例服务社")
     offers = {
-        "hp_meals": OfferingFactory(
-            organization=hp_org,
-            title="乐龄长者助餐",
-            category=category("0103"),
-            summary="为社区养老对象提供助餐和送餐。",
-            service_targets="60周岁以上老人",
-            service_district_codes=HUANGPU_CODE,
-            published_at=moment(5),
+        "hp_meals": public_offer(
+            hp_org,
+            "乐龄长者助餐",
+            "0103",
+            "为社区养老对象提供助餐和送餐。",
+            "60周岁以上老人",
+            HUANGPU_CODE,
+            5,
         ),
-        "home_care": OfferingFactory(
-            organization=hp_org,
-            title="社区居家养老上门服务",
-            category=category("0101"),
-            summary="上门助浴、助洁。",
-            service_targets="失能老人",
-            service_district_codes=f"{HUANGPU_CODE},{XUHUI_CODE}",
+        "home_care": public_offer(
+            hp_org,
+            "社区居家养老上门服务",
+            "0101",
+            "上门助浴、助洁。",
+            "失能老人",
+            f"{HUANGPU_CODE},{XUHUI_CODE}",
+            4,
             previously_purchased=True,
             purchaser_name="徐汇区民政局",
             purchase_amount="150000",
             implementation_place="徐汇区田林街道",
             implementation_start=datetime.date(2024, 1, 1),
             implementation_end=datetime.date(2024, 12, 31),
-            published_at=moment(4),
         ),
-        "xh_rehab": OfferingFactory(
-            organization=xh_org,
-            title="助残康复训练",
-            category=category("0201"),
-            summary="为残疾人提供康复训练。",
-            service_targets="持证残疾人",
-            service_district_codes=XUHUI_CODE,
-            published_at=moment(3),
+        "xh_rehab": public_offer(
+            xh_org, "助残康复训练", "0201", "为残疾人提供康复训练。", "持证残疾人", XUHUI_CODE, 3
         ),
-        "citywide_hotline": OfferingFactory(
-            organization=xh_org,
-            title="全市心理健康热线",
-            category=category("0602"),
-            summary="7×24小时心理支持。",
-            service_targets="全体市民",
-            citywide=True,
-            service_district_codes="",
-            published_at=moment(2),
+        "citywide_hotline": public_offer(
+            xh_org, "全市心理健康热线", "0602", "7×24小时心理支持。", "全体市民", "", 2, citywide=True
         ),
-        "pudong_youth": OfferingFactory(
-            organization=hp_org,
-            title="青少年成长营",
-            category=category("0302"),
-            summary="暑期青少年成长营。",
-            service_targets="中小学生",
-            service_district_codes=PUDONG_CODE,
-            published_at=moment(1),
+        "pudong_youth": public_offer(
+            hp_org, "青少年成长营", "0302", "暑期青少年成长营。", "中小学生", PUDONG_CODE, 1
         ),
         "hp_draft": OfferingFactory(
             organization=hp_org,

@@ -201,6 +201,18 @@ def anonymous():
     return AnonymousUser()
 
 
+def agree_per_role(viewers, model, queryset_rule, objects, object_rule):
+    """Per viewer (a visitor is the anonymous user): the pks `queryset_rule(user, every row of model)`
+    selects, checked by agree() against `object_rule(user, obj)` over the same cases."""
+    selected = {}
+    for role, user in viewers.items():
+        user = user or anonymous()
+        selected[role] = agree(
+            queryset_rule(user, model.objects.all()), objects, lambda obj, user=user: object_rule(user, obj)
+        )
+    return selected
+
+
 def test_who_may_open_a_demand(viewers, hp_unit, xh_unit):
     demands = demand_cases(hp_unit) + demand_cases(xh_unit)
     # An imported draft of the unit: visible to its unit although it is edited on its source platform.
@@ -219,14 +231,11 @@ def test_who_may_open_a_demand(viewers, hp_unit, xh_unit):
         "organization": public,
         "monitor": public,
     }
-    for role, user in viewers.items():
-        user = user or anonymous()
-        shown = agree(
-            permissions.demands_visible_to(user, Demand.objects.all()),
-            demands,
-            lambda d, user=user: permissions.can_view_demand(user, d),
-        )
-        assert shown == expected[role], role
+    shown = agree_per_role(
+        viewers, Demand, permissions.demands_visible_to, demands, permissions.can_view_demand
+    )
+    for role, pks in shown.items():
+        assert pks == expected[role], role
 
 
 def test_who_may_edit_a_notice_item(viewers, hp_unit, xh_unit, huangpu, xuhui):
@@ -252,11 +261,8 @@ def test_who_may_edit_a_notice_item(viewers, hp_unit, xh_unit, huangpu, xuhui):
         "organization": [],
         "monitor": [],
     }
-    for role, user in viewers.items():
-        user = user or anonymous()
-        editable = agree(
-            permissions.notice_items_editable_by(user, Article.objects.all()),
-            items,
-            lambda a, user=user: permissions.can_edit_notice_item(user, a),
-        )
-        assert names(Article, editable) == sorted(expected[role]), role
+    editable = agree_per_role(
+        viewers, Article, permissions.notice_items_editable_by, items, permissions.can_edit_notice_item
+    )
+    for role, pks in editable.items():
+        assert names(Article, pks) == sorted(expected[role]), role

@@ -22,55 +22,42 @@ def at(month, day):
     return datetime.datetime(YEAR, month, day, 10, 0, tzinfo=SHANGHAI)
 
 
+def planned(unit, title, published_at):
+    """A demand of the annual plan, carried out from June to December."""
+    return DemandFactory(
+        unit=unit,
+        title=title,
+        year=YEAR,
+        published_at=published_at,
+        period_start=datetime.date(YEAR, 6, 1),
+        period_end=datetime.date(YEAR, 12, 31),
+    )
+
+
+def added(unit, title, published_at):
+    """A demand added to the plan once its budget was approved on 1 July, carried out from August."""
+    return DemandFactory(
+        unit=unit,
+        title=title,
+        year=YEAR,
+        plan_type="added",
+        budget_approved_on=datetime.date(YEAR, 7, 1),
+        published_at=published_at,
+        period_start=datetime.date(YEAR, 8, 1),
+        period_end=datetime.date(YEAR, 12, 31),
+    )
+
+
 @pytest.fixture
 def year_of_demands(hp_unit, xh_unit, city_unit):
     # 黄浦: one planned on time, one planned late, one added within 20 days.
-    DemandFactory(
-        unit=hp_unit,
-        title="黄浦按时",
-        year=YEAR,
-        published_at=at(4, 30),
-        period_start=datetime.date(YEAR, 6, 1),
-        period_end=datetime.date(YEAR, 12, 31),
-    )
-    DemandFactory(
-        unit=hp_unit,
-        title="黄浦逾期",
-        year=YEAR,
-        published_at=at(5, 1),
-        period_start=datetime.date(YEAR, 6, 1),
-        period_end=datetime.date(YEAR, 12, 31),
-    )
-    DemandFactory(
-        unit=hp_unit,
-        title="黄浦新增",
-        year=YEAR,
-        plan_type="added",
-        budget_approved_on=datetime.date(YEAR, 7, 1),
-        published_at=at(7, 21),
-        period_start=datetime.date(YEAR, 8, 1),
-        period_end=datetime.date(YEAR, 12, 31),
-    )
+    planned(hp_unit, "黄浦按时", at(4, 30))
+    planned(hp_unit, "黄浦逾期", at(5, 1))
+    added(hp_unit, "黄浦新增", at(7, 21))
     # 徐汇: one added project published on day 21 (late).
-    DemandFactory(
-        unit=xh_unit,
-        title="徐汇新增逾期",
-        year=YEAR,
-        plan_type="added",
-        budget_approved_on=datetime.date(YEAR, 7, 1),
-        published_at=at(7, 22),
-        period_start=datetime.date(YEAR, 8, 1),
-        period_end=datetime.date(YEAR, 12, 31),
-    )
+    added(xh_unit, "徐汇新增逾期", at(7, 22))
     # A city-level unit, and a cancelled demand that is not counted.
-    DemandFactory(
-        unit=city_unit,
-        title="市级按时",
-        year=YEAR,
-        published_at=at(3, 1),
-        period_start=datetime.date(YEAR, 6, 1),
-        period_end=datetime.date(YEAR, 12, 31),
-    )
+    planned(city_unit, "市级按时", at(3, 1))
     DemandFactory(unit=hp_unit, title="取消的", year=YEAR, status="cancelled", published_at=at(3, 1))
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from supervision import findings
 from supervision.models import CreditRecord, FindingStatus
 from tests.html import text
+from tests.supervision.closed_at_once import no_answer_period  # noqa: F401
 from tests.supervision.findings_helpers import (
     close_by_service,
     finding_notes,
@@ -16,12 +17,6 @@ from tests.supervision.findings_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_answer_period(settings):
-    """These tests close findings at once; the answer period (issue 18) is tested in test_answer_period.py."""
-    settings.FINDING_ANSWER_WORKING_DAYS = 0
 
 
 # --- answering and closing ----------------------------------------------------------------------------

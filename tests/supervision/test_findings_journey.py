@@ -11,6 +11,7 @@ from inbox.models import Kind, Notification
 from supervision import findings
 from supervision.models import CreditRecord, Finding, FindingStatus
 from tests.html import text
+from tests.supervision.closed_at_once import no_answer_period  # noqa: F401
 from tests.supervision.findings_helpers import (
     LIST,
     NEW,
@@ -22,12 +23,6 @@ from tests.supervision.findings_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_answer_period(settings):
-    """These tests close findings at once; the answer period (issue 18) is tested in test_answer_period.py."""
-    settings.FINDING_ANSWER_WORKING_DAYS = 0
 
 
 # --- the acceptance journey -------------------------------------------------------------------------
