@@ -2,13 +2,19 @@
 供需对比 of demands against offers."""
 
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db.models import Count, Q
 
 from directory.models import Application, Edition, EditionStatus
 
 from .definitions import CITY_REGISTERED
-from .tables import Col, Table, counted, grouped, ratio, wan
+from .demand_tables import rollup
+from .tables import Col, Table, grouped, labelled, ratio, wan
+
+OFFER_KEYS = ("offers", "purchased")
+CATEGORY = "category__parent__code"
+AUTHORITY = "organization__registration_district__code"
 
 
 def filter_offerings(qs, params):
@@ -17,9 +23,19 @@ def filter_offerings(qs, params):
     return qs
 
 
-def offers_by_category(offerings, categories):
+def offer_groups(offerings, district_rows=None):
+    """The offers grouped by top-level category and, for the pages that also show them by
+    登记管理机关 (given `district_rows`), by the organization's registration district: one query for
+    both tables (each used to read every published offer, 30–50 ms of PostgreSQL CPU apiece at city
+    scale)."""
     measures = {"offers": Count("pk"), "purchased": Count("pk", filter=Q(previously_purchased=True))}
-    rows, total = counted(offerings, "category__parent__code", measures, categories)
+    dims = [CATEGORY, *([AUTHORITY] if district_rows is not None else [])]
+    return grouped(offerings, dims, measures, district_rows)
+
+
+def offers_by_category(groups, categories):
+    """`groups` from `offer_groups`."""
+    rows, total = labelled(rollup(groups, itemgetter(CATEGORY), OFFER_KEYS), OFFER_KEYS, categories)
     return Table(
         key="offers_category",
         title="服务项目按项目类别统计（当前已发布）",
@@ -40,10 +56,14 @@ def _authorities(district_rows):
     return [(None, CITY_REGISTERED), *((c, n) for _, c, n in district_rows)]
 
 
-def offers_by_district(offerings, district_rows):
-    measures = {"offers": Count("pk"), "orgs": Count("organization_id", distinct=True)}
-    labels = _authorities(district_rows)
-    rows, total = counted(offerings, "organization__registration_district__code", measures, labels)
+def offers_by_district(offerings, groups, district_rows):
+    """`groups` from `offer_groups(offerings, district_rows)`; the organizations publishing them
+    (one query)."""
+    found = rollup(groups, itemgetter(AUTHORITY), OFFER_KEYS)
+    orgs = {"orgs": Count("organization_id", distinct=True)}
+    for row in grouped(offerings, [AUTHORITY], orgs, district_rows):
+        found.setdefault(row[AUTHORITY], {})["orgs"] = row["orgs"]
+    rows, total = labelled(found, ("offers", "orgs"), _authorities(district_rows))
     return Table(
         key="offers_district",
         title="服务项目按登记管理机关统计（当前已发布）",
@@ -78,11 +98,12 @@ def _members_note(edition, year):
     return f"{edition.year}年度推荐目录。"
 
 
-def _members(applications, params, field):
+def _members(applications, params, field, district_rows=None):
     qs = applications
     if params.category:
         qs = qs.filter(evidence__category__parent__code=params.category)
-    return {r[field]: r["members"] for r in grouped(qs, [field], {"members": Count("pk", distinct=True)})}
+    measures = {"members": Count("pk", distinct=True)}
+    return {r[field]: r["members"] for r in grouped(qs, [field], measures, district_rows)}
 
 
 def members_by_category(applications, categories, params, edition):
@@ -100,7 +121,7 @@ def members_by_category(applications, categories, params, edition):
 
 
 def members_by_district(applications, district_rows, params, edition):
-    found = _members(applications, params, "organization__registration_district__code")
+    found = _members(applications, params, AUTHORITY, district_rows)
     rows = [{"label": name, "members": found.get(code, 0)} for code, name in _authorities(district_rows)]
     return Table(
         key="members_district",
