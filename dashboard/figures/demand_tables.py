@@ -139,10 +139,10 @@ def buyer_groups(demands, *, view, district_rows=None):
     return _with_status(grouped(demands, buyer_dims, _group_measures(), district_rows))
 
 
-def demand_cube(demands, *, view, district_rows=None):
+def demand_cube(demands, *, view, district_rows=None, categories=None):
     """The filtered, scoped demands grouped four ways (four queries); `view` as in `pages.build`,
-    `district_rows` from `tables.districts()`."""
-    kinds = _with_status(grouped(demands, KIND_DIMS, _group_measures(grades=True)))
+    `district_rows` and `categories` from `tables.districts()` and `tables.top_categories()`."""
+    kinds = _with_status(grouped(demands, KIND_DIMS, _group_measures(grades=True), categories=categories))
     buyers = buyer_groups(demands, view=view, district_rows=district_rows)
     places = grouped(demands, ["district__code"], cross_measures(), district_rows)
     months = grouped(

@@ -84,10 +84,10 @@ def build(
     district_rows = districts() if district_rows is None else district_rows
     demands, offerings, applications, edition = _base(demands, offerings, applications, params)
 
-    cube = d.demand_cube(demands, view=view, district_rows=district_rows)
+    cube = d.demand_cube(demands, view=view, district_rows=district_rows, categories=categories)
     agg = d.totals(cube)
     category = d.by_category(cube, categories)
-    offers = s.offer_groups(offerings, district_rows if view != "district" else None)
+    offers = s.offer_groups(offerings, categories, district_rows if view != "district" else None)
     offers_category = s.offers_by_category(offers, categories)
     tables = []
     if view == "district":
