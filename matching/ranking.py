@@ -7,14 +7,15 @@ Only eligible organizations are ever suggested (their public offers and, for awa
 districts are ranked on their merits (第一条 encourages cross-district work) and marked with
 their district.
 
-The SQL is five queries whatever the data (six when fewer than ten organizations offer the
+The SQL is three queries whatever the data (four when fewer than ten organizations offer the
 demand's category and the search widens to its field): the published offers grouped by organization, the category's awards grouped by organization, then, for the finalists only, the
-eligible organizations themselves, their latest directory membership and their purchaser
+eligible organizations themselves with their latest directory membership and their purchaser
 recommendations (bench/matching.py)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import SocialOrganization
@@ -158,6 +159,26 @@ def _candidates(demand):
     return signals
 
 
+def _finalist_organizations(finalists):
+    """{pk: eligible organization} of the finalists, each with its district, `member_year` (its
+    membership of the latest published directory, or None) and `recommended` (its purchaser
+    recommendations): one query."""
+    membership = Application.objects.members().filter(organization=OuterRef("pk")).values("edition__year")
+    recommendations = (
+        PurchaserRecommendation.objects.filter(organization=OuterRef("pk"))
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        SocialOrganization.objects.eligible()
+        .select_related("district")
+        .annotate(member_year=Subquery(membership[:1]), recommended=Coalesce(Subquery(recommendations), 0))
+        .in_bulk(list(finalists))
+    )
+
+
 def suggest_organizations(demand, limit=SUGGESTION_LIMIT):
     """Up to `limit` eligible organizations for `demand`, best first (demand.category and
     demand.district should be loaded)."""
@@ -168,21 +189,10 @@ def suggest_organizations(demand, limit=SUGGESTION_LIMIT):
     # Listed organizations drop out below, so look a little further than `limit`.
     bar = base[min(len(base), limit * 2) - 1][1].score() - MAX_BONUS
     finalists = dict(item for item in base[:REFINE] if item[1].score() >= bar)
-    orgs = SocialOrganization.objects.eligible().select_related("district").in_bulk(list(finalists))
-    for org_id, year in (
-        Application.objects.members()
-        .filter(organization_id__in=orgs)
-        .values_list("organization_id", "edition__year")
-    ):
-        finalists[org_id].member_year = year
-    recommended = (
-        PurchaserRecommendation.objects.filter(organization_id__in=orgs)
-        .order_by()
-        .values("organization_id")
-        .annotate(n=Count("pk"))
-    )
-    for row in recommended:
-        finalists[row["organization_id"]].recommendations = row["n"]
+    orgs = _finalist_organizations(finalists)
+    for pk, org in orgs.items():
+        finalists[pk].member_year = org.member_year
+        finalists[pk].recommendations = org.recommended
     ranked = sorted(
         ((pk, s) for pk, s in finalists.items() if pk in orgs), key=lambda item: (-item[1].score(), item[0])
     )[:limit]

@@ -134,17 +134,18 @@ class DemandCube:
     months: list  # by month of publication (Shanghai time)
 
 
-def buyer_groups(demands, *, view):
+def buyer_groups(demands, *, view, district_rows=None):
     """By status, unit level and district (district view: unit and 服务街镇): one query."""
     buyer_dims = DISTRICT_BUYER_DIMS if view == "district" else CITY_BUYER_DIMS
-    return _with_status(grouped(demands, buyer_dims, _group_measures()))
+    return _with_status(grouped(demands, buyer_dims, _group_measures(), district_rows))
 
 
-def demand_cube(demands, *, view):
-    """The filtered, scoped demands grouped four ways (four queries); `view` as in `pages.build`."""
-    kinds = _with_status(grouped(demands, KIND_DIMS, _group_measures(grades=True)))
-    buyers = buyer_groups(demands, view=view)
-    places = grouped(demands, ["district__code"], cross_measures())
+def demand_cube(demands, *, view, district_rows=None, categories=None):
+    """The filtered, scoped demands grouped four ways (four queries); `view` as in `pages.build`,
+    `district_rows` and `categories` from `tables.districts()` and `tables.top_categories()`."""
+    kinds = _with_status(grouped(demands, KIND_DIMS, _group_measures(grades=True), categories=categories))
+    buyers = buyer_groups(demands, view=view, district_rows=district_rows)
+    places = grouped(demands, ["district__code"], cross_measures(), district_rows)
     months = grouped(
         demands.filter(published_at__isnull=False).annotate(month=TruncMonth("published_at")),
         ["month"],

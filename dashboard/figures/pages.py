@@ -2,8 +2,9 @@
 
 A page costs the same number of SQL queries whatever the number of demands, offers and members
 (pinned in tests/dashboard/test_query_counts.py): four for every table over demands
-(`demand_tables.demand_cube`), one per table of offers and of members, and three of reference
-data. Views pass querysets that are already scoped (`accounts.permissions.scope_to`, or the public
+(`demand_tables.demand_cube`), two for the offers (`supply_tables.offer_groups`, and the
+organizations that publish them by 登记管理机关; one in the district view), one per table of
+members, and three of reference data. Views pass querysets that are already scoped (`accounts.permissions.scope_to`, or the public
 subsets); this module only groups and sums.
 """
 
@@ -83,10 +84,11 @@ def build(
     district_rows = districts() if district_rows is None else district_rows
     demands, offerings, applications, edition = _base(demands, offerings, applications, params)
 
-    cube = d.demand_cube(demands, view=view)
+    cube = d.demand_cube(demands, view=view, district_rows=district_rows, categories=categories)
     agg = d.totals(cube)
     category = d.by_category(cube, categories)
-    offers_category = s.offers_by_category(offerings, categories)
+    offers = s.offer_groups(offerings, categories, district_rows if view != "district" else None)
+    offers_category = s.offers_by_category(offers, categories)
     tables = []
     if view == "district":
         tables += [d.by_street(cube, district.name if district else ""), d.by_unit(cube)]
@@ -102,7 +104,7 @@ def build(
     tables.append(d.cross_district(cube, district_rows, every_district=view != "district"))
     tables.append(offers_category)
     if view != "district":
-        tables.append(s.offers_by_district(offerings, district_rows))
+        tables.append(s.offers_by_district(offerings, offers, district_rows))
     members_district = s.members_by_district(applications, district_rows, params, edition)
     tables.append(s.members_by_category(applications, categories, params, edition))
     if view != "district":

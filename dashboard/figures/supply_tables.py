@@ -2,14 +2,21 @@
 供需对比 of demands against offers."""
 
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db.models import Count, Q
 
 from directory.models import Application, Edition, EditionStatus
 
 from .definitions import CITY_REGISTERED
+from .demand_tables import rollup
 from .layout import table
-from .tables import counted, grouped, ratio, wan
+from .tables import grouped, labelled, ratio, wan
+
+OFFERS = ("offers", "服务项目数（个）")
+OFFER_KEYS = ("offers", "purchased")
+CATEGORY = "category__parent__code"
+AUTHORITY = "organization__registration_district__code"
 
 
 def filter_offerings(qs, params):
@@ -18,28 +25,29 @@ def filter_offerings(qs, params):
     return qs
 
 
-OFFERS = ("offers", "服务项目数（个）")
+def offer_groups(offerings, categories, district_rows=None):
+    """The offers grouped by top-level category and, for the pages that also show them by
+    登记管理机关 (given `district_rows`), by the organization's registration district: one query for
+    both tables (each used to read every published offer, 30–50 ms of PostgreSQL CPU apiece at city
+    scale)."""
+    measures = {"offers": Count("pk"), "purchased": Count("pk", filter=Q(previously_purchased=True))}
+    dims = [CATEGORY, *([AUTHORITY] if district_rows is not None else [])]
+    return grouped(offerings, dims, measures, district_rows, categories)
 
 
-def _offers(offerings, by, labels, also, **layout):
-    """Published offers counted by `by` (one query), a row per (code, name) of `labels` and a 合计: the
-    offers, and `also`, a (key, column label, measure)."""
-    key, heading, measure = also
-    rows, total = counted(offerings, by, {"offers": Count("pk"), key: measure}, labels)
-    return table(columns=[OFFERS, (key, heading)], rows=rows, total=total, sortable=True, **layout)
-
-
-def offers_by_category(offerings, categories):
-    purchased = ("purchased", "其中曾被政府购买（个）", Count("pk", filter=Q(previously_purchased=True)))
-    return _offers(
-        offerings,
-        "category__parent__code",
-        categories,
-        purchased,
-        key="offers_category",
-        title="服务项目按项目类别统计（当前已发布）",
-        label="项目类别",
-        series=["offers", "purchased"],
+def offers_by_category(groups, categories):
+    """`groups` from `offer_groups`."""
+    rows, total = labelled(rollup(groups, itemgetter(CATEGORY), OFFER_KEYS), OFFER_KEYS, categories)
+    purchased = ("purchased", "其中曾被政府购买（个）")
+    return table(
+        "offers_category",
+        "服务项目按项目类别统计（当前已发布）",
+        "项目类别",
+        [OFFERS, purchased],
+        rows,
+        total=total,
+        series=OFFER_KEYS,
+        sortable=True,
     )
 
 
@@ -48,17 +56,24 @@ def _authorities(district_rows):
     return [(None, CITY_REGISTERED), *((c, n) for _, c, n in district_rows)]
 
 
-def offers_by_district(offerings, district_rows):
-    orgs = ("orgs", "发布的社会组织（家）", Count("organization_id", distinct=True))
-    return _offers(
-        offerings,
-        "organization__registration_district__code",
-        _authorities(district_rows),
-        orgs,
-        key="offers_district",
-        title="服务项目按登记管理机关统计（当前已发布）",
-        label="登记管理机关",
+def offers_by_district(offerings, groups, district_rows):
+    """`groups` from `offer_groups(offerings, categories, district_rows)`; the organizations
+    publishing them (one query)."""
+    found = rollup(groups, itemgetter(AUTHORITY), OFFER_KEYS)
+    orgs = {"orgs": Count("organization_id", distinct=True)}
+    for row in grouped(offerings, [AUTHORITY], orgs, district_rows):
+        found.setdefault(row[AUTHORITY], {})["orgs"] = row["orgs"]
+    rows, total = labelled(found, ("offers", "orgs"), _authorities(district_rows))
+    orgs = ("orgs", "发布的社会组织（家）")
+    return table(
+        "offers_district",
+        "服务项目按登记管理机关统计（当前已发布）",
+        "登记管理机关",
+        [OFFERS, orgs],
+        rows,
+        total=total,
         series=["offers"],
+        sortable=True,
     )
 
 
@@ -81,11 +96,12 @@ def _members_note(edition, year):
     return f"{edition.year}年度推荐目录。"
 
 
-def _members(applications, params, field):
+def _members(applications, params, field, district_rows=None):
     qs = applications
     if params.category:
         qs = qs.filter(evidence__category__parent__code=params.category)
-    return {r[field]: r["members"] for r in grouped(qs, [field], {"members": Count("pk", distinct=True)})}
+    measures = {"members": Count("pk", distinct=True)}
+    return {r[field]: r["members"] for r in grouped(qs, [field], measures, district_rows)}
 
 
 MEMBERS = ("members", "社会组织（家）")
@@ -107,7 +123,7 @@ def members_by_category(applications, categories, params, edition):
 
 
 def members_by_district(applications, district_rows, params, edition):
-    found = _members(applications, params, "organization__registration_district__code")
+    found = _members(applications, params, AUTHORITY, district_rows)
     rows = [{"label": name, "members": found.get(code, 0)} for code, name in _authorities(district_rows)]
     return table(
         "members_district",

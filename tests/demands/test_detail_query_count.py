@@ -1,0 +1,87 @@
+"""需求详情 costs a fixed number of queries whatever the demand holds (issue 15: the bench counted
+3 to 10 over 200 random demands): a visitor's page of a published demand, and of an awarded or
+evaluated one, each pinned with a demand that holds nothing and one that holds everything
+(承接意向, 公开答疑 answered and pending, organizations already shown, an award, an evaluation and a
+purchaser recommendation)."""
+
+import pytest
+
+from matching import questions, services
+from matching.models import SuggestionShown
+from tests.factories import DemandFactory, PurchaserRecommendationFactory
+from tests.matching.conftest import awarded, category, member, offer
+from tests.matching.test_ranking import org
+
+pytestmark = pytest.mark.django_db
+
+# The demand, 可能合适的社会组织 (the offers and the awards of its category grouped by organization,
+# then the finalists), the record of the organizations shown (one INSERT) and 公开答疑.
+PUBLISHED = 6
+# The demand, whether it has 承接意向 (only then is the block shown once it is closed), 公开答疑.
+CLOSED = 3
+
+
+@pytest.fixture
+def market(xh_unit):
+    """Twelve organizations offering the demands' category (so the search does not widen), some
+    with awards, evaluations, directory membership and purchaser recommendations."""
+    for i in range(12):
+        o = org(f"机构{i}")
+        offer(o, "0101")
+        if i % 2:
+            awarded(o, xh_unit, "0101", grade="good" if i % 4 == 1 else "")
+            member(o)
+        if i % 3 == 0:
+            PurchaserRecommendationFactory(
+                organization=o, demand=awarded(o, xh_unit, "0101", grade="excellent")
+            )
+
+
+def visit(client, demand, django_assert_num_queries, expected):
+    url = f"/demands/{demand.pk}/"
+    client.get(url)  # per-process caches
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def held(demand, hp_purchaser, org_users):
+    for user in org_users:
+        services.express(demand=demand, by=user, note="我们有同类项目经验。")
+        q = questions.ask(demand=demand, by=user, text="服务对象是否包括独居老人？")
+        questions.act(question=q, action="answer", by=hp_purchaser, text="包括，约占三成。")
+    questions.ask(demand=demand, by=org_users[0], text="能否分两期实施？")
+
+
+def test_a_published_demand_costs_the_same_holding_nothing_or_everything(
+    client, market, hp_unit, hp_purchaser, hp_org_user, xh_org_user, django_assert_num_queries
+):
+    empty = DemandFactory(unit=hp_unit, category=category("0101"), title="什么都没有的需求")
+    page = visit(client, empty, django_assert_num_queries, PUBLISHED)
+    assert "可能合适的社会组织" in page and "机构" in page
+
+    full = DemandFactory(unit=hp_unit, category=category("0101"), title="什么都有的需求")
+    held(full, hp_purchaser, [hp_org_user, xh_org_user])
+    visit(client, full, django_assert_num_queries, PUBLISHED)
+    assert SuggestionShown.objects.filter(demand=full).count() == 10  # shown before: nothing new to write
+    visit(client, full, django_assert_num_queries, PUBLISHED)
+
+
+def test_an_awarded_or_evaluated_demand_costs_the_same_holding_nothing_or_everything(
+    client, market, hp_unit, hp_org, hp_purchaser, hp_org_user, xh_org_user, django_assert_num_queries
+):
+    bare = awarded(hp_org, hp_unit, "0101", title="只有承接方的需求")
+    visit(client, bare, django_assert_num_queries, CLOSED)
+
+    full = DemandFactory(unit=hp_unit, category=category("0101"), title="什么都有的需求")
+    held(full, hp_purchaser, [hp_org_user, xh_org_user])
+    client.get(f"/demands/{full.pk}/")  # organizations shown while it was open
+    full.status, full.awarded_org = "awarded", hp_org
+    full.save()
+    visit(client, full, django_assert_num_queries, CLOSED)
+    full.status, full.eval_grade = "evaluated", "excellent"
+    full.save()
+    PurchaserRecommendationFactory(organization=hp_org, demand=full)
+    page = visit(client, full, django_assert_num_queries, CLOSED)
+    assert "可能合适的社会组织" not in page
