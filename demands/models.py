@@ -12,7 +12,17 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit, SocialOrganization
 from portal import confidentiality
-from portal.models import Category, District, PurchaseType, SearchableRecord, Street, publishing_fields
+from portal.models import (
+    District,
+    PurchaseType,
+    SearchableRecord,
+    Street,
+    optional_link,
+    protected_link,
+    publishing_fields,
+    subcategory_link,
+    unique_when_filled,
+)
 
 
 class Status(models.TextChoices):
@@ -124,28 +134,11 @@ class Demand(SearchableRecord):
     # R-DEM-1 fields
     title = models.CharField("项目名称", max_length=100)
     budget = models.DecimalField("项目预算（元）", max_digits=14, decimal_places=2)
-    category = models.ForeignKey(
-        Category,
-        on_delete=models.PROTECT,
-        related_name="demands",
-        verbose_name="项目类别",
-        limit_choices_to={"parent__isnull": False},
-    )
-    purchase_type = models.ForeignKey(
-        PurchaseType, on_delete=models.PROTECT, related_name="demands", verbose_name="购买服务类型"
-    )
+    category = subcategory_link(related_name="demands")
+    purchase_type = protected_link(PurchaseType, "购买服务类型", related_name="demands")
     service_targets = models.CharField("服务对象", max_length=200)
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="demands", verbose_name="服务区域"
-    )
-    street = models.ForeignKey(
-        Street,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="demands",
-        verbose_name="服务街镇",
-    )
+    district = protected_link(District, "服务区域", related_name="demands")
+    street = optional_link(Street, "服务街镇", related_name="demands")
     period_start = models.DateField("实施开始日期")
     period_end = models.DateField("实施结束日期")
     contact_person = models.CharField("联系人", max_length=40)
@@ -163,9 +156,7 @@ class Demand(SearchableRecord):
     )
 
     # Ownership, source and lifecycle
-    unit = models.ForeignKey(
-        PurchaserUnit, on_delete=models.PROTECT, related_name="demands", verbose_name="购买主体"
-    )
+    unit = protected_link(PurchaserUnit, "购买主体", related_name="demands")
     source = models.CharField("信息来源", max_length=60, default=PLATFORM_SOURCE)
     external_id = models.CharField("来源系统编号", max_length=60, blank=True)
     status = models.CharField(
@@ -175,14 +166,7 @@ class Demand(SearchableRecord):
     adjusted_at = models.DateTimeField("最近调整时间", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
     cancel_reason = models.TextField("取消原因", blank=True)
-    awarded_org = models.ForeignKey(
-        SocialOrganization,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="awarded_demands",
-        verbose_name="承接社会组织",
-    )
+    awarded_org = optional_link(SocialOrganization, "承接社会组织", related_name="awarded_demands")
     award_amount = models.DecimalField(
         "成交金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -284,13 +268,7 @@ class Demand(SearchableRecord):
                 name="demand_district_category",
             ),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source", "external_id"],
-                condition=~models.Q(external_id=""),
-                name="demand_unique_external_id",
-            )
-        ]
+        constraints = [unique_when_filled(["source", "external_id"], name="demand_unique_external_id")]
 
     # --- rules that depend only on this row (R-DEM-2, R-DEM-5) ---------------------------
 

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import SocialOrganization, eligible_q
 from portal import confidentiality
-from portal.models import Category, District, SearchableRecord, publishing_fields
+from portal.models import District, SearchableRecord, protected_link, publishing_fields, subcategory_link
 
 
 class Status(models.TextChoices):
@@ -92,17 +92,9 @@ class OfferingQuerySet(models.QuerySet):
 
 
 class Offering(SearchableRecord):
-    organization = models.ForeignKey(
-        SocialOrganization, on_delete=models.PROTECT, related_name="offerings", verbose_name="社会组织"
-    )
+    organization = protected_link(SocialOrganization, "社会组织", related_name="offerings")
     title = models.CharField("项目名称", max_length=100)
-    category = models.ForeignKey(
-        Category,
-        on_delete=models.PROTECT,
-        related_name="offerings",
-        verbose_name="项目类别",
-        limit_choices_to={"parent__isnull": False},
-    )
+    category = subcategory_link(related_name="offerings")
     summary = models.TextField("项目简介", max_length=2000)
     service_targets = models.CharField("服务对象", max_length=200)
     citywide = models.BooleanField("服务全市", default=False)

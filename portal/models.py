@@ -101,6 +101,18 @@ class Category(models.Model):
         return 2 if self.parent_id else 1
 
 
+def subcategory_link(related_name):
+    """The 项目类别 of a demand or an offer: a second-level category (the form offers no other)."""
+    return protected_link(
+        Category, "项目类别", related_name=related_name, limit_choices_to={"parent__isnull": False}
+    )
+
+
+def unique_when_filled(fields, name):
+    """No two rows share `fields` once the last of them is filled in; rows that leave it empty may."""
+    return models.UniqueConstraint(fields=fields, condition=~models.Q(**{fields[-1]: ""}), name=name)
+
+
 class PurchaseType(models.Model):
     """First level of the 指导性目录. `allowed=False` types are outside the platform (第四条(一))."""
 
