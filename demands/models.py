@@ -1,6 +1,7 @@
 """我要购买服务: a purchaser unit's demand (R-DEM-1…6)."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -43,25 +44,39 @@ def public_q():
     return models.Q(status__in=LIVE_STATUSES) | models.Q(status=Status.CANCELLED, published_at__isnull=False)
 
 
-def award_due_cutoff(today=None):
-    """Demands starting before this day are late with their award (R-DEM-5, R-SUP-1)."""
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=settings.DEMAND_AWARD_GRACE_DAYS)
+@dataclass(frozen=True)
+class FollowUp:
+    """What the purchaser records once the service reaches a day (R-DEM-5, R-SUP-1): a demand still
+    in `status` is late with it when its `day_field` lies more than the `grace_setting` days back.
+    The query (`overdue_q`) and the object (`is_overdue`) ask the same thing."""
+
+    status: str
+    day_field: str
+    grace_setting: str
+
+    def grace(self):
+        return datetime.timedelta(days=getattr(settings, self.grace_setting))
+
+    def cutoff(self, today=None):
+        """Demands whose day falls before this one are late."""
+        return (today or timezone.localdate()) - self.grace()
+
+    def overdue_q(self, today=None):
+        return models.Q(status=self.status, **{f"{self.day_field}__lt": self.cutoff(today)})
+
+    def due(self, demand):
+        return getattr(demand, self.day_field) + self.grace()
+
+    def is_overdue(self, demand, today=None):
+        return demand.status == self.status and getattr(demand, self.day_field) < self.cutoff(today)
 
 
-def evaluation_due_cutoff(today=None):
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=settings.DEMAND_EVALUATION_GRACE_DAYS)
-
-
-def award_overdue_q(today=None):
-    """Published, implementation started more than DEMAND_AWARD_GRACE_DAYS ago, no award yet."""
-    return models.Q(status=Status.PUBLISHED, period_start__lt=award_due_cutoff(today))
-
-
-def evaluation_overdue_q(today=None):
-    """Awarded, implementation ended more than DEMAND_EVALUATION_GRACE_DAYS ago, no evaluation yet."""
-    return models.Q(status=Status.AWARDED, period_end__lt=evaluation_due_cutoff(today))
+# The award: published, implementation started more than DEMAND_AWARD_GRACE_DAYS ago, no award yet.
+AWARD_FOLLOW_UP = FollowUp(Status.PUBLISHED, "period_start", "DEMAND_AWARD_GRACE_DAYS")
+# The evaluation: awarded, implementation ended more than DEMAND_EVALUATION_GRACE_DAYS ago.
+EVALUATION_FOLLOW_UP = FollowUp(Status.AWARDED, "period_end", "DEMAND_EVALUATION_GRACE_DAYS")
+award_overdue_q = AWARD_FOLLOW_UP.overdue_q
+evaluation_overdue_q = EVALUATION_FOLLOW_UP.overdue_q
 
 
 class DemandQuerySet(models.QuerySet):
@@ -377,11 +392,11 @@ class Demand(SearchableRecord):
 
     @property
     def award_due(self):
-        return self.period_start + datetime.timedelta(days=settings.DEMAND_AWARD_GRACE_DAYS)
+        return AWARD_FOLLOW_UP.due(self)
 
     def is_award_overdue(self, today=None):
         """Twin: `Demand.objects.award_overdue(today)`."""
-        return self.status == Status.PUBLISHED and self.period_start < award_due_cutoff(today)
+        return AWARD_FOLLOW_UP.is_overdue(self, today)
 
     @property
     def award_overdue(self):
@@ -389,11 +404,11 @@ class Demand(SearchableRecord):
 
     @property
     def evaluation_due(self):
-        return self.period_end + datetime.timedelta(days=settings.DEMAND_EVALUATION_GRACE_DAYS)
+        return EVALUATION_FOLLOW_UP.due(self)
 
     def is_evaluation_overdue(self, today=None):
         """Twin: `Demand.objects.evaluation_overdue(today)`."""
-        return self.status == Status.AWARDED and self.period_end < evaluation_due_cutoff(today)
+        return EVALUATION_FOLLOW_UP.is_overdue(self, today)
 
     @property
     def evaluation_overdue(self):
