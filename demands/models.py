@@ -21,6 +21,7 @@ from portal.models import (
     optional_link,
     protected_link,
     publishing_fields,
+    subcategory_errors,
     subcategory_link,
     unique_when_filled,
 )
@@ -301,8 +302,7 @@ class Demand(SearchableRecord):
             errors["purchase_type"] = (
                 f"“{self.purchase_type.name}”不在本平台发布范围：{self.purchase_type.note or '第四条(一)'}。"
             )
-        if self.category_id and self.category.parent_id is None:
-            errors["category"] = "请选择具体的二级项目类别。"
+        errors.update(subcategory_errors(self))
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = "实施结束日期不能早于开始日期。"
         if self.street_id and self.district_id and self.street.district_id != self.district_id:

@@ -7,7 +7,14 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import SocialOrganization, eligible_q
 from portal import confidentiality
-from portal.models import District, SearchableRecord, protected_link, publishing_fields, subcategory_link
+from portal.models import (
+    District,
+    SearchableRecord,
+    protected_link,
+    publishing_fields,
+    subcategory_errors,
+    subcategory_link,
+)
 
 
 class Status(models.TextChoices):
@@ -169,8 +176,7 @@ class Offering(SearchableRecord):
 
     def clean(self):
         errors = {}
-        if self.category_id and self.category.parent_id is None:
-            errors["category"] = "请选择具体的二级项目类别。"
+        errors.update(subcategory_errors(self))
         if not self.citywide and not self.service_codes:
             errors["service_district_codes"] = "请填写服务区域：一个或多个区，或“全市”。"
         if self.previously_purchased:

@@ -108,6 +108,13 @@ def subcategory_link(related_name):
     )
 
 
+def subcategory_errors(record):
+    """The same rule for a record that reaches `clean()` without the form (Excel row, data link)."""
+    if record.category_id and record.category.parent_id is None:
+        return {"category": "请选择具体的二级项目类别。"}
+    return {}
+
+
 def unique_when_filled(fields, name):
     """No two rows share `fields` once the last of them is filled in; rows that leave it empty may."""
     return models.UniqueConstraint(fields=fields, condition=~models.Q(**{fields[-1]: ""}), name=name)
