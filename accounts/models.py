@@ -1,14 +1,20 @@
 """Users, roles, purchaser units, social organizations, credit status, account applications."""
 
-import secrets
-
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from portal.models import District, Street, civil_affairs_bureau, optional_link, protected_link, user_field
+from portal.models import (
+    District,
+    Street,
+    civil_affairs_bureau,
+    new_record_number,
+    optional_link,
+    protected_link,
+    user_field,
+)
 
 from .validators import normalize_uscc, validate_social_org_uscc, validate_uscc
 
@@ -333,8 +339,7 @@ class User(AbstractUser):
 
 
 def new_application_number():
-    alphabet = "ABCDEFGHJKLMNPQRTUWXY0123456789"
-    return "SQ" + "".join(secrets.choice(alphabet) for _ in range(10))
+    return new_record_number("SQ", 10)
 
 
 class AccountApplicationQuerySet(models.QuerySet):

@@ -1,14 +1,12 @@
 """政策法规, 公示公告, 资料下载, 友情链接 (第九条, R-NOT-1) and 留言区 (R-NOT-3)."""
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit
 from portal import confidentiality
-from portal.models import District, optional_link, protected_link, user_field
+from portal.models import District, new_record_number, optional_link, protected_link, user_field
 
 
 class PublisherKind(models.TextChoices):
@@ -130,7 +128,7 @@ class Link(Published):
 
 
 def new_message_number():
-    return "LY" + "".join(secrets.choice("ABCDEFGHJKLMNPQRTUWXY0123456789") for _ in range(8))
+    return new_record_number("LY", 8)
 
 
 class Message(models.Model):

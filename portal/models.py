@@ -5,6 +5,7 @@ so code depends on a row only through its `code`.
 """
 
 import datetime
+import secrets
 import uuid
 
 from django.conf import settings
@@ -32,6 +33,12 @@ def user_field(verbose_name, required=False, **options):
     optional unless `required`."""
     link = protected_link if required else optional_link
     return link(settings.AUTH_USER_MODEL, verbose_name, **options)
+
+
+def new_record_number(prefix, length):
+    """A number a record is quoted by (申请编号, 留言编号): `prefix` and `length` random letters and
+    digits, without the I, O, S, V and Z that are misread (the alphabet of 统一社会信用代码)."""
+    return prefix + "".join(secrets.choice("ABCDEFGHJKLMNPQRTUWXY0123456789") for _ in range(length))
 
 
 class District(models.Model):
