@@ -28,7 +28,7 @@ def optional_link(to, verbose_name, related_name="+", **options):
     return protected_link(to, verbose_name, related_name, null=True, blank=True, **options)
 
 
-def user_field(verbose_name, required=False, **options):
+def user_field(verbose_name, *, required=False, **options):
     """A link to the user who did something to a record (a user so linked cannot be deleted);
     optional unless `required`."""
     link = protected_link if required else optional_link
