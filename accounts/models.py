@@ -1,14 +1,20 @@
 """Users, roles, purchaser units, social organizations, credit status, account applications."""
 
-import secrets
-
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from portal.models import District, Street
+from portal.models import (
+    District,
+    Street,
+    civil_affairs_bureau,
+    new_record_number,
+    optional_link,
+    protected_link,
+    user_field,
+)
 
 from .validators import normalize_uscc, validate_social_org_uscc, validate_uscc
 
@@ -72,22 +78,8 @@ class PurchaserUnit(models.Model):
 
     name = models.CharField("单位名称", max_length=100)
     level = models.CharField("层级", max_length=12, choices=UnitLevel.choices)
-    district = models.ForeignKey(
-        District,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="purchaser_units",
-        verbose_name="所在区",
-    )
-    street = models.ForeignKey(
-        Street,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="purchaser_units",
-        verbose_name="所在街镇",
-    )
+    district = optional_link(District, "所在区", related_name="purchaser_units")
+    street = optional_link(Street, "所在街镇", related_name="purchaser_units")
     uscc = UsccField(unique=True, validators=[validate_uscc])
     business_line = models.CharField(
         "业务条线", max_length=60, blank=True, help_text="例如：民政、卫生健康、教育"
@@ -142,18 +134,13 @@ class SocialOrganization(models.Model):
     name = models.CharField("社会组织名称", max_length=100)
     uscc = UsccField(unique=True)
     org_type = models.CharField("组织类型", max_length=20, choices=OrgType.choices)
-    registration_district = models.ForeignKey(
+    registration_district = optional_link(
         District,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        "登记管理机关",
         related_name="registered_organizations",
-        verbose_name="登记管理机关",
         help_text="留空表示在市民政局登记；否则为所选区的区民政局。",
     )
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="located_organizations", verbose_name="所在区"
-    )
+    district = protected_link(District, "所在区", related_name="located_organizations")
     founded_on = models.DateField("成立日期", null=True, blank=True)
     business_scope = models.TextField("业务范围", blank=True)
     contact_person = models.CharField("联系人", max_length=40, blank=True)
@@ -197,9 +184,7 @@ class SocialOrganization(models.Model):
 
     @property
     def registration_authority(self):
-        if self.registration_district_id is None:
-            return "上海市民政局"
-        return f"{self.registration_district.name}民政局"
+        return civil_affairs_bureau(self.registration_district)
 
     @property
     def is_eligible(self):
@@ -218,22 +203,13 @@ class SocialOrganization(models.Model):
 class SeriousDishonestyEntry(models.Model):
     """One stay of an organization on the 严重失信名单 (R-SUB-3); never deleted, closed by delisting."""
 
-    organization = models.ForeignKey(
-        SocialOrganization,
-        on_delete=models.PROTECT,
-        related_name="dishonesty_entries",
-        verbose_name="社会组织",
-    )
+    organization = protected_link(SocialOrganization, "社会组织", related_name="dishonesty_entries")
     listed_on = models.DateField("列入日期")
     reason = models.TextField("列入原因")
-    listed_by = models.ForeignKey(
-        "User", on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name="列入操作人"
-    )
+    listed_by = user_field("列入操作人")
     removed_on = models.DateField("移出日期", null=True, blank=True)
     removal_reason = models.TextField("移出原因", blank=True)
-    removed_by = models.ForeignKey(
-        "User", on_delete=models.PROTECT, related_name="+", null=True, blank=True, verbose_name="移出操作人"
-    )
+    removed_by = user_field("移出操作人")
     history = HistoricalRecords(verbose_name="严重失信名单变更记录")
 
     class Meta:
@@ -283,31 +259,14 @@ class User(AbstractUser):
     full_name = models.CharField("姓名", max_length=40, blank=True)
     phone = models.CharField("手机或电话", max_length=40, blank=True)
     role = models.CharField("角色", max_length=20, choices=Role.choices)
-    district = models.ForeignKey(
+    district = optional_link(
         District,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
+        "所属区",
         related_name="users",
-        verbose_name="所属区",
         help_text="区级管理员必填；购买主体和社会组织用户由其单位自动确定。",
     )
-    purchaser_unit = models.ForeignKey(
-        PurchaserUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="users",
-        verbose_name="购买主体",
-    )
-    organization = models.ForeignKey(
-        SocialOrganization,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="users",
-        verbose_name="社会组织",
-    )
+    purchaser_unit = optional_link(PurchaserUnit, "购买主体", related_name="users")
+    organization = optional_link(SocialOrganization, "社会组织", related_name="users")
     must_change_password = models.BooleanField("首次登录须修改密码", default=True)
     # 法人一证通 (R-ACC-3, accounts.sso): the certificate code of the identity that logs in as this
     # account. Filled by the first SSO login, or beforehand by an administrator so that the first
@@ -380,8 +339,7 @@ class User(AbstractUser):
 
 
 def new_application_number():
-    alphabet = "ABCDEFGHJKLMNPQRTUWXY0123456789"
-    return "SQ" + "".join(secrets.choice(alphabet) for _ in range(10))
+    return new_record_number("SQ", 10)
 
 
 class AccountApplicationQuerySet(models.QuerySet):
@@ -424,22 +382,10 @@ class AccountApplication(models.Model):
     unit_level = models.CharField("单位层级", max_length=12, choices=UnitLevel.choices, blank=True)
     org_type = models.CharField("组织类型", max_length=20, choices=OrgType.choices, blank=True)
     registered_with_city = models.BooleanField("在市民政局登记", default=False)
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="所在区"
-    )
-    street = models.ForeignKey(
-        Street, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="所在街镇"
-    )
+    district = optional_link(District, "所在区")
+    street = optional_link(Street, "所在街镇")
     # Who reviews it: a district's administrator, or the city when empty.
-    review_district = models.ForeignKey(
-        District,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="审核单位",
-        editable=False,
-    )
+    review_district = optional_link(District, "审核单位", editable=False)
     business_line = models.CharField("业务条线", max_length=60, blank=True)
     contact_person = models.CharField("联系人姓名", max_length=40)
     contact_phone = models.CharField("联系电话", max_length=40)
@@ -448,24 +394,12 @@ class AccountApplication(models.Model):
     note = models.TextField("补充说明", blank=True)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="审核人"
-    )
+    reviewed_by = user_field("审核人")
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
     review_reason = models.TextField("审核意见", blank=True)
-    created_user = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="开通的账号"
-    )
+    created_user = user_field("开通的账号")
     # The reviewer's "我已核实" when the code was already registered under another name (issue 19 §4).
-    uscc_confirmed_by = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="核实已登记代码的审核人",
-        editable=False,
-    )
+    uscc_confirmed_by = user_field("核实已登记代码的审核人", editable=False)
     uscc_confirmed_at = models.DateTimeField("核实已登记代码的时间", null=True, blank=True, editable=False)
     uscc_confirmed_name = models.CharField(
         "核实时该代码已登记的名称", max_length=100, blank=True, editable=False
@@ -491,7 +425,7 @@ class AccountApplication(models.Model):
 
     @property
     def review_authority(self):
-        return f"{self.review_district.name}民政局" if self.review_district_id else "上海市民政局"
+        return civil_affairs_bureau(self.review_district)
 
     @property
     def uscc_holder(self):

@@ -1,6 +1,7 @@
 """我要购买服务: a purchaser unit's demand (R-DEM-1…6)."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -12,7 +13,18 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit, SocialOrganization
 from portal import confidentiality
-from portal.models import Category, District, PurchaseType, SearchableRecord, Street, publishing_fields
+from portal.models import (
+    District,
+    PurchaseType,
+    SearchableRecord,
+    Street,
+    optional_link,
+    protected_link,
+    publishing_fields,
+    subcategory_errors,
+    subcategory_link,
+    unique_when_filled,
+)
 
 
 class Status(models.TextChoices):
@@ -33,25 +45,39 @@ def public_q():
     return models.Q(status__in=LIVE_STATUSES) | models.Q(status=Status.CANCELLED, published_at__isnull=False)
 
 
-def award_due_cutoff(today=None):
-    """Demands starting before this day are late with their award (R-DEM-5, R-SUP-1)."""
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=settings.DEMAND_AWARD_GRACE_DAYS)
+@dataclass(frozen=True)
+class FollowUp:
+    """What the purchaser records once the service reaches a day (R-DEM-5, R-SUP-1): a demand still
+    in `status` is late with it when its `day_field` lies more than the `grace_setting` days back.
+    The query (`overdue_q`) and the object (`is_overdue`) ask the same thing."""
+
+    status: str
+    day_field: str
+    grace_setting: str
+
+    def grace(self):
+        return datetime.timedelta(days=getattr(settings, self.grace_setting))
+
+    def cutoff(self, today=None):
+        """Demands whose day falls before this one are late."""
+        return (today or timezone.localdate()) - self.grace()
+
+    def overdue_q(self, today=None):
+        return models.Q(status=self.status, **{f"{self.day_field}__lt": self.cutoff(today)})
+
+    def due(self, demand):
+        return getattr(demand, self.day_field) + self.grace()
+
+    def is_overdue(self, demand, today=None):
+        return demand.status == self.status and getattr(demand, self.day_field) < self.cutoff(today)
 
 
-def evaluation_due_cutoff(today=None):
-    today = today or timezone.localdate()
-    return today - datetime.timedelta(days=settings.DEMAND_EVALUATION_GRACE_DAYS)
-
-
-def award_overdue_q(today=None):
-    """Published, implementation started more than DEMAND_AWARD_GRACE_DAYS ago, no award yet."""
-    return models.Q(status=Status.PUBLISHED, period_start__lt=award_due_cutoff(today))
-
-
-def evaluation_overdue_q(today=None):
-    """Awarded, implementation ended more than DEMAND_EVALUATION_GRACE_DAYS ago, no evaluation yet."""
-    return models.Q(status=Status.AWARDED, period_end__lt=evaluation_due_cutoff(today))
+# The award: published, implementation started more than DEMAND_AWARD_GRACE_DAYS ago, no award yet.
+AWARD_FOLLOW_UP = FollowUp(Status.PUBLISHED, "period_start", "DEMAND_AWARD_GRACE_DAYS")
+# The evaluation: awarded, implementation ended more than DEMAND_EVALUATION_GRACE_DAYS ago.
+EVALUATION_FOLLOW_UP = FollowUp(Status.AWARDED, "period_end", "DEMAND_EVALUATION_GRACE_DAYS")
+award_overdue_q = AWARD_FOLLOW_UP.overdue_q
+evaluation_overdue_q = EVALUATION_FOLLOW_UP.overdue_q
 
 
 class DemandQuerySet(models.QuerySet):
@@ -124,28 +150,11 @@ class Demand(SearchableRecord):
     # R-DEM-1 fields
     title = models.CharField("项目名称", max_length=100)
     budget = models.DecimalField("项目预算（元）", max_digits=14, decimal_places=2)
-    category = models.ForeignKey(
-        Category,
-        on_delete=models.PROTECT,
-        related_name="demands",
-        verbose_name="项目类别",
-        limit_choices_to={"parent__isnull": False},
-    )
-    purchase_type = models.ForeignKey(
-        PurchaseType, on_delete=models.PROTECT, related_name="demands", verbose_name="购买服务类型"
-    )
+    category = subcategory_link(related_name="demands")
+    purchase_type = protected_link(PurchaseType, "购买服务类型", related_name="demands")
     service_targets = models.CharField("服务对象", max_length=200)
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="demands", verbose_name="服务区域"
-    )
-    street = models.ForeignKey(
-        Street,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="demands",
-        verbose_name="服务街镇",
-    )
+    district = protected_link(District, "服务区域", related_name="demands")
+    street = optional_link(Street, "服务街镇", related_name="demands")
     period_start = models.DateField("实施开始日期")
     period_end = models.DateField("实施结束日期")
     contact_person = models.CharField("联系人", max_length=40)
@@ -163,9 +172,7 @@ class Demand(SearchableRecord):
     )
 
     # Ownership, source and lifecycle
-    unit = models.ForeignKey(
-        PurchaserUnit, on_delete=models.PROTECT, related_name="demands", verbose_name="购买主体"
-    )
+    unit = protected_link(PurchaserUnit, "购买主体", related_name="demands")
     source = models.CharField("信息来源", max_length=60, default=PLATFORM_SOURCE)
     external_id = models.CharField("来源系统编号", max_length=60, blank=True)
     status = models.CharField(
@@ -175,14 +182,7 @@ class Demand(SearchableRecord):
     adjusted_at = models.DateTimeField("最近调整时间", null=True, blank=True)
     cancelled_at = models.DateTimeField("取消时间", null=True, blank=True)
     cancel_reason = models.TextField("取消原因", blank=True)
-    awarded_org = models.ForeignKey(
-        SocialOrganization,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="awarded_demands",
-        verbose_name="承接社会组织",
-    )
+    awarded_org = optional_link(SocialOrganization, "承接社会组织", related_name="awarded_demands")
     award_amount = models.DecimalField(
         "成交金额（元）", max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -284,13 +284,7 @@ class Demand(SearchableRecord):
                 name="demand_district_category",
             ),
         ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["source", "external_id"],
-                condition=~models.Q(external_id=""),
-                name="demand_unique_external_id",
-            )
-        ]
+        constraints = [unique_when_filled(["source", "external_id"], name="demand_unique_external_id")]
 
     # --- rules that depend only on this row (R-DEM-2, R-DEM-5) ---------------------------
 
@@ -308,8 +302,7 @@ class Demand(SearchableRecord):
             errors["purchase_type"] = (
                 f"“{self.purchase_type.name}”不在本平台发布范围：{self.purchase_type.note or '第四条(一)'}。"
             )
-        if self.category_id and self.category.parent_id is None:
-            errors["category"] = "请选择具体的二级项目类别。"
+        errors.update(subcategory_errors(self))
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = "实施结束日期不能早于开始日期。"
         if self.street_id and self.district_id and self.street.district_id != self.district_id:
@@ -399,11 +392,11 @@ class Demand(SearchableRecord):
 
     @property
     def award_due(self):
-        return self.period_start + datetime.timedelta(days=settings.DEMAND_AWARD_GRACE_DAYS)
+        return AWARD_FOLLOW_UP.due(self)
 
     def is_award_overdue(self, today=None):
         """Twin: `Demand.objects.award_overdue(today)`."""
-        return self.status == Status.PUBLISHED and self.period_start < award_due_cutoff(today)
+        return AWARD_FOLLOW_UP.is_overdue(self, today)
 
     @property
     def award_overdue(self):
@@ -411,11 +404,11 @@ class Demand(SearchableRecord):
 
     @property
     def evaluation_due(self):
-        return self.period_end + datetime.timedelta(days=settings.DEMAND_EVALUATION_GRACE_DAYS)
+        return EVALUATION_FOLLOW_UP.due(self)
 
     def is_evaluation_overdue(self, today=None):
         """Twin: `Demand.objects.evaluation_overdue(today)`."""
-        return self.status == Status.AWARDED and self.period_end < evaluation_due_cutoff(today)
+        return EVALUATION_FOLLOW_UP.is_overdue(self, today)
 
     @property
     def evaluation_overdue(self):

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import PurchaserUnit, SocialOrganization, eligible_q
 from demands.models import Demand
 from offerings.models import Offering
-from portal.models import District, user_field
+from portal.models import District, civil_affairs_bureau, optional_link, protected_link, user_field
 
 
 class EditionStatus(models.TextChoices):
@@ -97,15 +97,8 @@ def form_upload_path(instance, filename):
 class Application(models.Model):
     """A self-recommendation (R-DIR-2): one per organization and edition."""
 
-    edition = models.ForeignKey(
-        Edition, on_delete=models.PROTECT, related_name="applications", verbose_name="年度"
-    )
-    organization = models.ForeignKey(
-        SocialOrganization,
-        on_delete=models.PROTECT,
-        related_name="directory_applications",
-        verbose_name="社会组织",
-    )
+    edition = protected_link(Edition, "年度", related_name="applications")
+    organization = protected_link(SocialOrganization, "社会组织", related_name="directory_applications")
     evidence = models.ManyToManyField(Offering, related_name="+", verbose_name="佐证项目")
     statement = models.TextField("自荐说明", max_length=2000, blank=True)
     recommendation_form = models.FileField(
@@ -115,12 +108,8 @@ class Application(models.Model):
     form_extension = models.CharField(max_length=8, blank=True)
     status = models.CharField("状态", max_length=12, choices=AppStatus.choices, default=AppStatus.DRAFT)
     # Who reviews first: the 区民政局 that registered the organization, or the city when empty.
-    review_district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="初审单位"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="创建人"
-    )
+    review_district = optional_link(District, "初审单位")
+    created_by = protected_link(settings.AUTH_USER_MODEL, "创建人", null=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     decided_at = models.DateTimeField("市民政局决定时间", null=True, blank=True)
@@ -145,7 +134,7 @@ class Application(models.Model):
 
     @property
     def review_authority(self):
-        return f"{self.review_district.name}民政局" if self.review_district_id else "上海市民政局"
+        return civil_affairs_bureau(self.review_district)
 
     @property
     def is_member(self):
@@ -171,9 +160,7 @@ class ReviewStep(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField("操作", max_length=10, choices=Action.choices)
     opinion = models.TextField("意见", blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="操作人"
-    )
+    by = user_field("操作人", required=True)
     at = models.DateTimeField("时间", default=timezone.now)
 
     class Meta:
@@ -191,19 +178,10 @@ class PurchaserRecommendation(models.Model):
     demand = models.OneToOneField(
         Demand, on_delete=models.PROTECT, related_name="recommendation", verbose_name="项目"
     )
-    organization = models.ForeignKey(
-        SocialOrganization,
-        on_delete=models.PROTECT,
-        related_name="purchaser_recommendations",
-        verbose_name="社会组织",
-    )
-    unit = models.ForeignKey(
-        PurchaserUnit, on_delete=models.PROTECT, related_name="+", verbose_name="购买主体"
-    )
+    organization = protected_link(SocialOrganization, "社会组织", related_name="purchaser_recommendations")
+    unit = protected_link(PurchaserUnit, "购买主体")
     reason = models.TextField("推荐理由", max_length=1000)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="推荐人"
-    )
+    by = user_field("推荐人", required=True)
     at = models.DateTimeField("推荐时间", auto_now_add=True)
     history = HistoricalRecords(verbose_name="购买主体推荐变更记录")
 

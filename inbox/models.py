@@ -4,8 +4,9 @@ Each notification is personal, kept (never deleted) and marked read when opened.
 `dedupe_key` makes a reminder idempotent: the same key is never delivered twice to the
 same user, so the daily reminder command can run as often as cron likes."""
 
-from django.conf import settings
 from django.db import models
+
+from portal.models import unique_when_filled, user_field
 
 
 class Kind(models.TextChoices):
@@ -19,12 +20,7 @@ class Kind(models.TextChoices):
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="notifications",
-        verbose_name="收件人",
-    )
+    recipient = user_field("收件人", required=True, related_name="notifications")
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     title = models.CharField("标题", max_length=200)
     body = models.TextField("内容")
@@ -39,13 +35,7 @@ class Notification(models.Model):
         verbose_name_plural = "站内信"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="inbox_recipient_read")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recipient", "dedupe_key"],
-                condition=~models.Q(dedupe_key=""),
-                name="inbox_unique_dedupe_key",
-            )
-        ]
+        constraints = [unique_when_filled(["recipient", "dedupe_key"], name="inbox_unique_dedupe_key")]
 
     def __str__(self):
         return self.title

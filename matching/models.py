@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import SocialOrganization
 from demands.models import Demand
 from offerings.models import Offering
+from portal.models import optional_link, protected_link, user_field
 
 
 class InterestStatus(models.TextChoices):
@@ -19,27 +20,14 @@ class InterestStatus(models.TextChoices):
 
 
 class Interest(models.Model):
-    demand = models.ForeignKey(
-        Demand, on_delete=models.PROTECT, related_name="interests", verbose_name="需求"
-    )
-    organization = models.ForeignKey(
-        SocialOrganization, on_delete=models.PROTECT, related_name="interests", verbose_name="社会组织"
-    )
-    offering = models.ForeignKey(
-        Offering,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="相关服务项目",
-    )
+    demand = protected_link(Demand, "需求", related_name="interests")
+    organization = protected_link(SocialOrganization, "社会组织", related_name="interests")
+    offering = optional_link(Offering, "相关服务项目")
     note = models.TextField("说明", max_length=500, blank=True)
     status = models.CharField(
         "状态", max_length=12, choices=InterestStatus.choices, default=InterestStatus.ACTIVE
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="提交人"
-    )
+    created_by = user_field("提交人", required=True)
     created_at = models.DateTimeField("首次表达时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(verbose_name="承接意向变更记录", excluded_fields=["updated_at"])
@@ -139,12 +127,8 @@ class SuggestionShown(models.Model):
     """Which organizations a demand's 可能合适的社会组织 block showed (issue 13 §7: “承接方曾被推荐”).
     Written when the block is computed, once per (demand, organization): the first time is kept."""
 
-    demand = models.ForeignKey(
-        Demand, on_delete=models.PROTECT, related_name="suggestions_shown", verbose_name="需求"
-    )
-    organization = models.ForeignKey(
-        SocialOrganization, on_delete=models.PROTECT, related_name="+", verbose_name="社会组织"
-    )
+    demand = protected_link(Demand, "需求", related_name="suggestions_shown")
+    organization = protected_link(SocialOrganization, "社会组织")
     first_shown_at = models.DateTimeField("首次推荐时间", auto_now_add=True)
 
     class Meta:
@@ -170,15 +154,9 @@ class Question(models.Model):
     The question and its answer are public; who asked is never shown (only the history keeps it).
     A declined question's reason is for the asking organization only."""
 
-    demand = models.ForeignKey(
-        Demand, on_delete=models.PROTECT, related_name="questions", verbose_name="需求"
-    )
-    organization = models.ForeignKey(
-        SocialOrganization, on_delete=models.PROTECT, related_name="+", verbose_name="提问社会组织"
-    )
-    asked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="提问人"
-    )
+    demand = protected_link(Demand, "需求", related_name="questions")
+    organization = protected_link(SocialOrganization, "提问社会组织")
+    asked_by = user_field("提问人", required=True)
     text = models.TextField("问题", max_length=500)
     status = models.CharField(
         "状态", max_length=12, choices=QuestionStatus.choices, default=QuestionStatus.PENDING

@@ -1,14 +1,12 @@
 """政策法规, 公示公告, 资料下载, 友情链接 (第九条, R-NOT-1) and 留言区 (R-NOT-3)."""
 
-import secrets
-
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit
 from portal import confidentiality
-from portal.models import District, user_field
+from portal.models import District, new_record_number, optional_link, protected_link, user_field
 
 
 class PublisherKind(models.TextChoices):
@@ -25,31 +23,24 @@ class ItemStatus(models.TextChoices):
 
 class Published(models.Model):
     """What every module item has: its publisher (the city, a district, or a purchaser's business
-    line), its status and its dates. Publishers edit only their own items; the city edits all."""
+    line), its status and its dates; each is named by its `title`. Publishers edit only their own
+    items; the city edits all."""
 
     publisher_kind = models.CharField("发布单位类型", max_length=10, choices=PublisherKind.choices)
-    publisher_district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="发布的区"
-    )
-    publisher_unit = models.ForeignKey(
-        PurchaserUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="发布的购买主体",
-    )
+    publisher_district = optional_link(District, "发布的区")
+    publisher_unit = optional_link(PurchaserUnit, "发布的购买主体")
     publisher_name = models.CharField("发布单位", max_length=120)
     status = models.CharField("状态", max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
     publish_date = models.DateField("发布日期", null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="创建人"
-    )
+    created_by = protected_link(settings.AUTH_USER_MODEL, "创建人", null=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         abstract = True
+
+    def __str__(self):
+        return self.title
 
 
 class Article(Published):
@@ -69,9 +60,6 @@ class Article(Published):
         verbose_name_plural = "政策法规和公示公告"
         ordering = ["-publish_date", "-pk"]
         indexes = [models.Index(fields=["kind", "status", "-publish_date"], name="article_kind_status_date")]
-
-    def __str__(self):
-        return self.title
 
     def save(self, *args, **kwargs):
         # Whatever path a body comes by (form, shell, import), only the safe tags are stored.
@@ -123,9 +111,6 @@ class Download(Published):
         verbose_name_plural = "资料下载"
         ordering = ["-publish_date", "-pk"]
 
-    def __str__(self):
-        return self.title
-
     def clean(self):
         confidentiality.validate_fields(self, ("title", "description"))
 
@@ -141,12 +126,9 @@ class Link(Published):
         verbose_name_plural = "友情链接"
         ordering = ["sort_order", "pk"]
 
-    def __str__(self):
-        return self.title
-
 
 def new_message_number():
-    return "LY" + "".join(secrets.choice("ABCDEFGHJKLMNPQRTUWXY0123456789") for _ in range(8))
+    return new_record_number("LY", 8)
 
 
 class Message(models.Model):
@@ -166,14 +148,7 @@ class Message(models.Model):
     body = models.TextField("留言内容", max_length=2000)
     # The 区 the writer chose; empty: 全市/市级. The district's administrator moderates it, the city the
     # others (accounts.permissions: messages_moderated_by / can_moderate_message).
-    district = models.ForeignKey(
-        "portal.District",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="所属区",
-    )
+    district = optional_link(District, "所属区")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     reply = models.TextField("回复", max_length=2000, blank=True)
     replied_by = user_field("处理人")

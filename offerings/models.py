@@ -7,7 +7,14 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import SocialOrganization, eligible_q
 from portal import confidentiality
-from portal.models import Category, District, SearchableRecord, publishing_fields
+from portal.models import (
+    District,
+    SearchableRecord,
+    protected_link,
+    publishing_fields,
+    subcategory_errors,
+    subcategory_link,
+)
 
 
 class Status(models.TextChoices):
@@ -92,17 +99,9 @@ class OfferingQuerySet(models.QuerySet):
 
 
 class Offering(SearchableRecord):
-    organization = models.ForeignKey(
-        SocialOrganization, on_delete=models.PROTECT, related_name="offerings", verbose_name="社会组织"
-    )
+    organization = protected_link(SocialOrganization, "社会组织", related_name="offerings")
     title = models.CharField("项目名称", max_length=100)
-    category = models.ForeignKey(
-        Category,
-        on_delete=models.PROTECT,
-        related_name="offerings",
-        verbose_name="项目类别",
-        limit_choices_to={"parent__isnull": False},
-    )
+    category = subcategory_link(related_name="offerings")
     summary = models.TextField("项目简介", max_length=2000)
     service_targets = models.CharField("服务对象", max_length=200)
     citywide = models.BooleanField("服务全市", default=False)
@@ -177,8 +176,7 @@ class Offering(SearchableRecord):
 
     def clean(self):
         errors = {}
-        if self.category_id and self.category.parent_id is None:
-            errors["category"] = "请选择具体的二级项目类别。"
+        errors.update(subcategory_errors(self))
         if not self.citywide and not self.service_codes:
             errors["service_district_codes"] = "请填写服务区域：一个或多个区，或“全市”。"
         if self.previously_purchased:

@@ -5,6 +5,7 @@ so code depends on a row only through its `code`.
 """
 
 import datetime
+import secrets
 import uuid
 
 from django.conf import settings
@@ -12,6 +13,32 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from . import search
+
+
+def protected_link(to, verbose_name, related_name="+", **options):
+    """A link from a record to a row that cannot be deleted while the record names it (PROTECT),
+    with no reverse accessor unless `related_name` gives one."""
+    return models.ForeignKey(
+        to, on_delete=models.PROTECT, related_name=related_name, verbose_name=verbose_name, **options
+    )
+
+
+def optional_link(to, verbose_name, related_name="+", **options):
+    """A `protected_link` that may be left empty."""
+    return protected_link(to, verbose_name, related_name, null=True, blank=True, **options)
+
+
+def user_field(verbose_name, *, required=False, **options):
+    """A link to the user who did something to a record (a user so linked cannot be deleted);
+    optional unless `required`."""
+    link = protected_link if required else optional_link
+    return link(settings.AUTH_USER_MODEL, verbose_name, **options)
+
+
+def new_record_number(prefix, length):
+    """A number a record is quoted by (申请编号, 留言编号): `prefix` and `length` random letters and
+    digits, without the I, O, S, V and Z that are misread (the alphabet of 统一社会信用代码)."""
+    return prefix + "".join(secrets.choice("ABCDEFGHJKLMNPQRTUWXY0123456789") for _ in range(length))
 
 
 class District(models.Model):
@@ -27,6 +54,11 @@ class District(models.Model):
         return self.name
 
 
+def civil_affairs_bureau(district):
+    """The 民政局 of `district`: a 区民政局, or the city's when None."""
+    return f"{district.name}民政局" if district is not None else "上海市民政局"
+
+
 class Street(models.Model):
     """A 街道, 镇 or 乡 of one district (managed in the admin site)."""
 
@@ -35,9 +67,7 @@ class Street(models.Model):
         TOWN = "town", "镇"
         TOWNSHIP = "township", "乡"
 
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="streets", verbose_name="所属区"
-    )
+    district = protected_link(District, "所属区", related_name="streets")
     name = models.CharField("街镇名称", max_length=40)
     kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.SUBDISTRICT)
     is_active = models.BooleanField("启用", default=True)
@@ -60,14 +90,7 @@ class Category(models.Model):
 
     code = models.CharField("类别代码", max_length=8, unique=True)
     name = models.CharField("类别名称", max_length=40)
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name="上级类别",
-    )
+    parent = optional_link("self", "上级类别", related_name="children")
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
@@ -83,6 +106,25 @@ class Category(models.Model):
     @property
     def level(self):
         return 2 if self.parent_id else 1
+
+
+def subcategory_link(related_name):
+    """The 项目类别 of a demand or an offer: a second-level category (the form offers no other)."""
+    return protected_link(
+        Category, "项目类别", related_name=related_name, limit_choices_to={"parent__isnull": False}
+    )
+
+
+def subcategory_errors(record):
+    """The same rule for a record that reaches `clean()` without the form (Excel row, data link)."""
+    if record.category_id and record.category.parent_id is None:
+        return {"category": "请选择具体的二级项目类别。"}
+    return {}
+
+
+def unique_when_filled(fields, name):
+    """No two rows share `fields` once the last of them is filled in; rows that leave it empty may."""
+    return models.UniqueConstraint(fields=fields, condition=~models.Q(**{fields[-1]: ""}), name=name)
 
 
 class PurchaseType(models.Model):
@@ -122,18 +164,6 @@ class SearchableRecord(models.Model):
 
     def build_search_tokens(self):
         return search.tokens_for(*(getattr(self, f) for f in self.SEARCH_FIELDS))
-
-
-def user_field(verbose_name):
-    """An optional link to the user who did something to a record (a user so linked cannot be deleted)."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=verbose_name,
-    )
 
 
 def publishing_fields():

@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit, SocialOrganization
-from portal.models import District, user_field
+from portal.models import District, optional_link, protected_link, user_field
 from portal.workdays import add_working_days
 
 
@@ -43,54 +43,24 @@ class Finding(models.Model):
     target_type = models.CharField("监测对象类型", max_length=12, choices=TargetType.choices)
     target_id = models.PositiveIntegerField("监测对象编号")
     target_title = models.CharField("监测对象", max_length=200)
-    organization = models.ForeignKey(
-        SocialOrganization,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="findings",
-        verbose_name="发布的社会组织",
-    )
-    unit = models.ForeignKey(
-        PurchaserUnit,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="findings",
-        verbose_name="发布的购买主体",
-    )
+    organization = optional_link(SocialOrganization, "发布的社会组织", related_name="findings")
+    unit = optional_link(PurchaserUnit, "发布的购买主体", related_name="findings")
     # The registration authority (R-SUP-3): the 区民政局 of the organization / unit / publisher,
     # or the city when empty.
-    authority_district = models.ForeignKey(
-        District,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="登记管理机关",
-    )
+    authority_district = optional_link(District, "登记管理机关")
     kind = models.CharField("问题类型", max_length=10, choices=FindingKind.choices)
     description = models.TextField("问题描述", max_length=2000)
     status = models.CharField(
         "状态", max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
     )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="监测人"
-    )
+    opened_by = user_field("监测人", required=True)
     opened_at = models.DateTimeField("发现时间", auto_now_add=True)
     answer = models.TextField("发布方答复", max_length=2000, blank=True)
     answered_by = user_field("答复人")
     answered_at = models.DateTimeField("答复时间", null=True, blank=True)
     result = models.CharField("核查结论", max_length=10, choices=FindingResult.choices, blank=True)
     result_text = models.TextField("处理结果", max_length=2000, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="办结人",
-    )
+    closed_by = user_field("办结人")
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     history = HistoricalRecords(verbose_name="内容监测变更记录")
 
@@ -125,17 +95,13 @@ class Finding(models.Model):
 class CreditRecord(models.Model):
     """失信记录: a confirmed finding of false or exaggerated information (第十七条)."""
 
-    organization = models.ForeignKey(
-        SocialOrganization, on_delete=models.PROTECT, related_name="credit_records", verbose_name="社会组织"
-    )
+    organization = protected_link(SocialOrganization, "社会组织", related_name="credit_records")
     recorded_on = models.DateField("记录日期")
     finding = models.OneToOneField(
         Finding, on_delete=models.PROTECT, related_name="credit_record", verbose_name="监测问题"
     )
     record = models.TextField("失信情况", max_length=2000)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="记录人"
-    )
+    created_by = user_field("记录人", required=True)
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
     history = HistoricalRecords(verbose_name="失信记录变更记录")
 
