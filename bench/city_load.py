@@ -8,7 +8,7 @@ What it does, in one process:
 1. collects the static files (DEBUG=0: whitenoise's compressed manifest storage) into var/bench/static;
 2. counts the SQL queries of every page with Django's test client under the same settings (a few
    variants of each page: the count should not change with the data);
-3. starts gunicorn (sync workers, 2 × cores + 1) with DEBUG=0, a throw-away SECRET_KEY,
+3. starts gunicorn (one worker per core, 4 threads each: gthread workers) with DEBUG=0, a throw-away SECRET_KEY,
    ALLOWED_HOSTS=127.0.0.1, the bench database and PORTAL_BENCH_FLOORS=1 (routes the two floor views
    of bench/views.py), its log in var/bench/gunicorn.log;
 4. checks that every URL of every page answers 200 (no redirect), and stops if one does not;
@@ -64,7 +64,15 @@ def parse_args():
     parser.add_argument("--warmup", type=int, default=5, help="seconds of warm-up per page (default 5)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="gunicorn workers (default: cores)"
+    )
+    parser.add_argument(
+        "--worker-threads",
+        type=int,
+        default=4,
+        help="threads per gunicorn worker (default 4: gthread workers; 1: sync workers)",
+    )
     parser.add_argument(
         "--conn-max-age", type=int, default=60, help="DB_CONN_MAX_AGE for the server (default 60)"
     )
@@ -94,6 +102,7 @@ def run_info(args, connection):
         "machine": machine(),
         "pg": f"{pg // 10000}.{pg % 10000}",
         "workers": args.workers,
+        "worker_threads": args.worker_threads,
         "conn_max_age": args.conn_max_age,
         "threads": args.threads,
         "connections": args.connections,
@@ -253,10 +262,11 @@ def main():
     info = run_info(args, connection)
     connection.close()
 
-    proc = start_gunicorn(env, port, args.workers)
+    proc = start_gunicorn(env, port, args.workers, args.worker_threads)
     try:
         print(
-            f"gunicorn: {args.workers} workers on 127.0.0.1:{port}; checking every URL answers 200",
+            f"gunicorn: {args.workers} workers × {args.worker_threads} threads on 127.0.0.1:{port}; "
+            "checking every URL answers 200",
             flush=True,
         )
         skipped, sizes = check_urls(port, pages + FLOORS)

@@ -39,6 +39,24 @@ INPUTS = {
 ERRORS = {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
 
 
+_ESCAPED = {}  # plain text → its escaped form: the options of the filter forms, the same on every page
+_ESCAPED_MAX = 10_000
+
+
+def _escape(text):
+    """conditional_escape(text), remembered for plain strings (an option's value and label are escaped
+    on every rendering of the form: ~170 calls per listing page, issue 15). Safe strings, lazy text and
+    anything else go to conditional_escape as they are."""
+    if type(text) is not str:
+        return conditional_escape(text)
+    escaped = _ESCAPED.get(text)
+    if escaped is None:
+        if len(_ESCAPED) >= _ESCAPED_MAX:
+            _ESCAPED.clear()
+        escaped = _ESCAPED[text] = conditional_escape(text)
+    return escaped
+
+
 def _text(value):
     """`{{ value|stringformat:'s' }}`: a safe string as it is, anything else as text, escaped."""
     return conditional_escape(value if isinstance(value, str) else f"{value}")
@@ -64,8 +82,8 @@ def render_select(widget):
         for option in group_choices:
             if option["template_name"] != OPTION:
                 return None
-            value = conditional_escape(f"{option['value']}")
-            label = conditional_escape(option["label"])
+            value = _escape(f"{option['value']}")
+            label = _escape(option["label"])
             out.append(
                 f'\n  <option value="{value}"{_attrs(option["attrs"])}>{label}</option>\n'
             )  # the template's own newline

@@ -22,11 +22,19 @@ def queries_cell(counts):
     return str(lo) if lo == hi else f"{lo}–{hi}"
 
 
+def server_label(info):
+    """The report's server: N sync workers, or N workers × T threads (gthread); older runs had sync workers."""
+    threads = info.get("worker_threads", 1)
+    if threads <= 1:
+        return f"{info['workers']} sync workers"
+    return f"{info['workers']} workers × {threads} threads (gthread)"
+
+
 def render(results, counts, sizes, skipped, info):
     floor2 = results["floor_listing"]["rps"]
     lines = [
         f"Measured {info['date']} on {info['machine']['nproc']} cores ({info['machine']['cpu']}), "
-        f"{info['machine']['ram_gib']} GiB; PostgreSQL {info['pg']}; gunicorn {info['workers']} sync workers, "
+        f"{info['machine']['ram_gib']} GiB; PostgreSQL {info['pg']}; gunicorn {server_label(info)}, "
         f"DB_CONN_MAX_AGE={info['conn_max_age']}; wrk {info['threads']} threads × {info['connections']} connections, "
         f"{info['warmup']} s warm-up + {info['duration']} s per page; load average (1 min) "
         f"{info['load_start']:.2f} before the run, {info['load_end']:.2f} after; other processes (not gunicorn, "

@@ -65,7 +65,7 @@ def measure_scale(label, url, args, pages):
     )
     env = {**server_env(sargs)}
     port = free_port()
-    proc = start_gunicorn(env, port, args.workers)
+    proc = start_gunicorn(env, port, args.workers, args.worker_threads)
     results = {}
     try:
         for page in pages:
