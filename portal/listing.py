@@ -6,6 +6,8 @@ from math import ceil
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import render
 
 from . import export_jobs, params
@@ -61,6 +63,52 @@ def _ordered_by_pk(qs):
     )
 
 
+class FirstWhere(Case):
+    """1 for the rows where `condition` holds, else 0. Ordered by it descending and then by an order that
+    ends with the primary key (`first_where`), a listing shows those rows first; `rows_of_page` then
+    reads a page without sorting every match (`_first_where_ids`)."""
+
+    def __init__(self, condition):
+        super().__init__(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+        self.condition = condition
+
+
+def first_where(qs, name, condition, order):
+    """`qs` with the rows where `condition` holds first, each part in `order` (ending with the primary
+    key); `name` is the annotation (1 or 0) it is sorted by."""
+    return qs.annotate(**{name: FirstWhere(condition)}).order_by(f"-{name}", *order)
+
+
+def _first_where_order(qs):
+    """(name, condition, the rest of the order) when `qs` is ordered as `first_where` orders it."""
+    order = qs.query.order_by
+    if order and isinstance(order[0], str) and order[0].startswith("-"):
+        annotation = qs.query.annotations.get(order[0][1:])
+        if isinstance(annotation, FirstWhere):
+            return order[0][1:], annotation.condition, order[1:]
+    return None
+
+
+def _first_where_ids(qs, name, condition, order, bottom, top):
+    """The ids of rows `bottom` to `top` of `qs` ordered as `first_where` orders it, as a subquery. Rows
+    0 to `top` are among the first `top` rows where the condition holds and the first `top` where it
+    does not, each part read in `order` (an index walk that stops at `top`); only those (at most 2 ×
+    `top`) are sorted. Sorting every match first, search 养老 at 1,000,000 demands sorted 283,585 rows
+    to show 20. The parts are a UNION ALL where the database allows LIMIT in one (PostgreSQL: an OR of
+    two IN would scan the table), else two IN (SQLite)."""
+    walk = qs.order_by(*order).values("pk")
+    parts = walk.filter(condition)[:top], walk.exclude(condition)[:top]
+    if connections[qs.db].features.supports_slicing_ordering_in_compound:
+        candidates = Q(pk__in=parts[0].union(parts[1], all=True))
+    else:
+        candidates = Q(pk__in=parts[0]) | Q(pk__in=parts[1])
+    # The candidates already passed the filters of `qs`: they are sorted without them (every filter
+    # again is planning time, and the names' lists of ids are long).
+    return first_where(qs.model._default_manager.filter(candidates), name, condition, order).values("pk")[
+        bottom:top
+    ]
+
+
 def rows_of_page(qs, bottom, top):
     """Rows `bottom` to `top` of `qs`, found in two steps inside one query: the ids of the page (a
     subquery: only the filtered and sorted columns, from an index where one covers them), then those
@@ -69,7 +117,9 @@ def rows_of_page(qs, bottom, top):
     Only for a queryset without DISTINCT whose order ends with the primary key (a tie could put
     other rows on the page); anything else (a list, the directory's members) is sliced as it is."""
     if hasattr(qs, "values") and not qs.query.distinct and _ordered_by_pk(qs):
-        return qs.filter(pk__in=qs.values("pk")[bottom:top])
+        first = _first_where_order(qs)
+        ids = _first_where_ids(qs, *first, bottom, top) if first else qs.values("pk")[bottom:top]
+        return qs.filter(pk__in=ids)
     return qs[bottom:top]
 
 
