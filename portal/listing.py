@@ -129,15 +129,24 @@ def _first_where_ids(qs, name, condition, order, bottom, top):
     ]
 
 
-def rows_of_page(qs, bottom, top):
+# A relevance page of a result larger than COUNT_CAP is read from its two parts in order
+# (`_first_where_ids`) when it ends within the first WALK_ROWS rows. Deeper, or with fewer matches,
+# sorting every match costs less: at 100,000 demands, page 30 of 养老 took 163 ms walking and 54 ms
+# sorted; 养老 in one district (522 matches) 56 ms walking and 28 ms sorted; page 1 of 养老 9 ms
+# walking and 69 ms sorted.
+WALK_ROWS = 100
+
+
+def rows_of_page(qs, bottom, top, *, many=False):
     """Rows `bottom` to `top` of `qs`, found in two steps inside one query: the ids of the page (a
     subquery: only the filtered and sorted columns, from an index where one covers them), then those
     rows with their joins, in the same order. Read whole and joined before the sort, a district +
     category page read 8,194 rows with all their columns to keep 20 (PostgreSQL expected 528).
     Only for a queryset without DISTINCT whose order ends with the primary key (a tie could put
-    other rows on the page); anything else (a list, the directory's members) is sliced as it is."""
+    other rows on the page); anything else (a list, the directory's members) is sliced as it is.
+    `many`: the result has more than COUNT_CAP rows."""
     if hasattr(qs, "values") and not qs.query.distinct and _ordered_by_pk(qs):
-        first = _first_where_order(qs)
+        first = _first_where_order(qs) if many and top <= WALK_ROWS else None
         ids = _first_where_ids(qs, *first, bottom, top) if first else qs.values("pk")[bottom:top]
         return qs.filter(pk__in=ids)
     return qs[bottom:top]
@@ -173,7 +182,7 @@ class CappedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.cap)  # not the count: an empty page still asks (fixed count)
-        return self._get_page(rows_of_page(self.object_list, bottom, top), number, self)
+        return self._get_page(rows_of_page(self.object_list, bottom, top, many=self.capped), number, self)
 
     @cached_property
     def num_pages(self):
@@ -194,7 +203,8 @@ class ExactPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(rows_of_page(self.object_list, bottom, top), number, self)
+        many = self.count > COUNT_CAP
+        return self._get_page(rows_of_page(self.object_list, bottom, top, many=many), number, self)
 
     @property
     def count_label(self):

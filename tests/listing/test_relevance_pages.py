@@ -71,7 +71,8 @@ def _pages(paginator):
 
 
 @pytest.mark.parametrize("text", WORDS)
-def test_every_page_is_the_pages_of_every_match_sorted(demands, text):
+def test_every_page_is_the_pages_of_every_match_sorted(demands, text, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)  # pages of "more than the cap" are walked (rows_of_page)
     ids = {"xuhui": district("徐汇区").pk, "huangpu": district("黄浦区").pk}
     for extra in FILTERS:
         params = QueryDict(f"q={text}&sort=relevance" + extra.format(**ids))
@@ -92,7 +93,8 @@ def test_every_page_is_the_pages_of_every_match_sorted(demands, text):
 
 def test_a_relevance_page_is_one_query(demands, django_assert_num_queries):
     found = selectors.listing(QueryDict("q=养老"))
-    paginator = listing.CappedPaginator(found.qs, 3)
-    paginator.count  # noqa: B018 (counted apart, as the page does)
-    with django_assert_num_queries(1):
-        assert len(list(paginator.page(2))) == 3
+    paginator = listing.CappedPaginator(found.qs, 3, cap=5)
+    assert paginator.capped  # counted apart, as the page does; more than the cap: walked
+    with django_assert_num_queries(1) as captured:
+        assert len(list(paginator.page(2))) == 2  # rows 4 and 5 of the first 5
+    assert captured.captured_queries[0]["sql"].count("SELECT") == 4  # the page, its ids, the two parts
