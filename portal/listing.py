@@ -113,7 +113,7 @@ def _first_where_ids(qs, name, condition, order, bottom, top):
     """The ids of rows `bottom` to `top` of `qs` ordered as `first_where` orders it, as a subquery. Rows
     0 to `top` are among the first `top` rows where the condition holds and the first `top` where it
     does not, each part read in `order` (an index walk that stops at `top`); only those (at most 2 ×
-    `top`) are sorted. Sorting every match first, search 养老 at 1,000,000 demands sorted 283,585 rows
+    `top`) are sorted. Sorting every match first, search 养老 at 1,000,000 demands sorted its 83,853 matches
     to show 20. The parts are a UNION ALL where the database allows LIMIT in one (PostgreSQL: an OR of
     two IN would scan the table), else two IN (SQLite)."""
     walk = qs.order_by(*order).values("pk")
