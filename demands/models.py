@@ -283,6 +283,10 @@ class Demand(SearchableRecord):
                 include=["status", "published_at", "id"],
                 name="demand_district_category",
             ),
+            # The public demands newest first, without the drafts (no date, first in a descending walk):
+            # a relevance page walks it twice, title hits and the rest, and stops at the page's end
+            # (portal.listing.first_where). At 1,000,000 demands each walk passed 20,000 drafts first.
+            models.Index(fields=["-published_at", "-id"], condition=public_q(), name="demand_public_newest"),
         ]
         constraints = [unique_when_filled(["source", "external_id"], name="demand_unique_external_id")]
 

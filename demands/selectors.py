@@ -3,12 +3,12 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts import permissions
 from portal import search
-from portal.listing import Listing, chosen_sort, clean_query
+from portal.listing import Listing, chosen_sort, clean_query, first_where
 
 from .filters import DemandFilter
 from .models import AWARD_FIELDS, EVALUATION_FIELDS, Demand, Status
@@ -71,14 +71,14 @@ def listing(params, qs=None):
 
 def demands_sort(qs, sort, text=""):
     if sort == "relevance" and text:
-        # Title matches first, then the newest: cheap, and the same on SQLite and PostgreSQL.
-        words = text.split()
+        # Title matches first, then the newest: cheap, and the same on SQLite and PostgreSQL. A page of
+        # it is read without sorting every match (portal.listing.first_where); `title LIKE '%养老%'`
+        # (search.contains), unlike `UPPER(title) LIKE`, has the column's statistics, so PostgreSQL
+        # knows how many titles hold the word (100,000 demands: 8,075 expected, 4,456 found; 32 with UPPER).
         title_hit = Q()
-        for word in words:
-            title_hit &= Q(title__icontains=word)
-        return qs.annotate(
-            title_hit=Case(When(title_hit, then=Value(1)), default=Value(0), output_field=IntegerField())
-        ).order_by("-title_hit", "-published_at", "-pk")
+        for word in text.split():
+            title_hit &= search.contains("title", word)
+        return first_where(qs, "title_hit", title_hit, SORTS["newest"][1])
     order = SORTS.get(sort, SORTS["newest"])[1] or SORTS["newest"][1]
     return qs.order_by(*order)
 

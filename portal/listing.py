@@ -5,7 +5,10 @@ from functools import cached_property
 from math import ceil
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import render
 
 from . import export_jobs, params
@@ -46,6 +49,25 @@ def capped_count(qs, cap=COUNT_CAP):
     return qs.order_by()[: cap + 1].count()
 
 
+def capped_match_count(qs, cap=COUNT_CAP):
+    """`capped_count` for a search: the rows are found as for counting them all (the text index), and
+    the count stops at the `cap + 1`st. Told "LIMIT 1001", PostgreSQL reads the table in order instead
+    and checks each row's tsvector (about 15 µs a row): search 养老 at 100,000 demands, 8 % of them
+    matching, 200 ms against 59 ms exact and 29 ms this way; at 1,000,000 demands 2,190 ms exact, 178 ms
+    LIMIT, 217–342 ms this way (bench/README.md). One query: a MATERIALIZED CTE is planned for all its
+    rows and read only as far as needed."""
+    try:
+        sql, params = qs.order_by().values("pk").query.get_compiler(qs.db).as_sql()
+    except EmptyResultSet:
+        return 0
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(
+            f"WITH found AS MATERIALIZED ({sql}) SELECT COUNT(*) FROM (SELECT 1 FROM found LIMIT %s) AS capped",
+            (*params, cap + 1),
+        )
+        return cursor.fetchone()[0]
+
+
 def count_label(count, cap=COUNT_CAP):
     """ "1,000+" above the cap, else the number with thousands separators."""
     return f"{cap:,}+" if count > cap else f"{count:,}"
@@ -61,15 +83,72 @@ def _ordered_by_pk(qs):
     )
 
 
-def rows_of_page(qs, bottom, top):
+class FirstWhere(Case):
+    """1 for the rows where `condition` holds, else 0. Ordered by it descending and then by an order that
+    ends with the primary key (`first_where`), a listing shows those rows first; `rows_of_page` then
+    reads a page without sorting every match (`_first_where_ids`)."""
+
+    def __init__(self, condition):
+        super().__init__(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+        self.condition = condition
+
+
+def first_where(qs, name, condition, order):
+    """`qs` with the rows where `condition` holds first, each part in `order` (ending with the primary
+    key); `name` is the annotation (1 or 0) it is sorted by."""
+    return qs.annotate(**{name: FirstWhere(condition)}).order_by(f"-{name}", *order)
+
+
+def _first_where_order(qs):
+    """(name, condition, the rest of the order) when `qs` is ordered as `first_where` orders it."""
+    order = qs.query.order_by
+    if order and isinstance(order[0], str) and order[0].startswith("-"):
+        annotation = qs.query.annotations.get(order[0][1:])
+        if isinstance(annotation, FirstWhere):
+            return order[0][1:], annotation.condition, order[1:]
+    return None
+
+
+def _first_where_ids(qs, name, condition, order, bottom, top):
+    """The ids of rows `bottom` to `top` of `qs` ordered as `first_where` orders it, as a subquery. Rows
+    0 to `top` are among the first `top` rows where the condition holds and the first `top` where it
+    does not, each part read in `order` (an index walk that stops at `top`); only those (at most 2 ×
+    `top`) are sorted. Sorting every match first, search 养老 at 1,000,000 demands sorted its 83,853 matches
+    to show 20. The parts are a UNION ALL where the database allows LIMIT in one (PostgreSQL: an OR of
+    two IN would scan the table), else two IN (SQLite)."""
+    walk = qs.order_by(*order).values("pk")
+    parts = walk.filter(condition)[:top], walk.exclude(condition)[:top]
+    if connections[qs.db].features.supports_slicing_ordering_in_compound:
+        candidates = Q(pk__in=parts[0].union(parts[1], all=True))
+    else:
+        candidates = Q(pk__in=parts[0]) | Q(pk__in=parts[1])
+    # The candidates already passed the filters of `qs`: they are sorted without them (every filter
+    # again is planning time, and the names' lists of ids are long).
+    return first_where(qs.model._default_manager.filter(candidates), name, condition, order).values("pk")[
+        bottom:top
+    ]
+
+
+# A relevance page of a result larger than COUNT_CAP is read from its two parts in order
+# (`_first_where_ids`) when it ends within the first WALK_ROWS rows. Deeper, or with fewer matches,
+# sorting every match costs less: at 100,000 demands, page 30 of 养老 took 163 ms walking and 54 ms
+# sorted; 养老 in one district (522 matches) 56 ms walking and 28 ms sorted; page 1 of 养老 9 ms
+# walking and 69 ms sorted.
+WALK_ROWS = 100
+
+
+def rows_of_page(qs, bottom, top, *, many=False):
     """Rows `bottom` to `top` of `qs`, found in two steps inside one query: the ids of the page (a
     subquery: only the filtered and sorted columns, from an index where one covers them), then those
     rows with their joins, in the same order. Read whole and joined before the sort, a district +
     category page read 8,194 rows with all their columns to keep 20 (PostgreSQL expected 528).
     Only for a queryset without DISTINCT whose order ends with the primary key (a tie could put
-    other rows on the page); anything else (a list, the directory's members) is sliced as it is."""
+    other rows on the page); anything else (a list, the directory's members) is sliced as it is.
+    `many`: the result has more than COUNT_CAP rows."""
     if hasattr(qs, "values") and not qs.query.distinct and _ordered_by_pk(qs):
-        return qs.filter(pk__in=qs.values("pk")[bottom:top])
+        first = _first_where_order(qs) if many and top <= WALK_ROWS else None
+        ids = _first_where_ids(qs, *first, bottom, top) if first else qs.values("pk")[bottom:top]
+        return qs.filter(pk__in=ids)
     return qs[bottom:top]
 
 
@@ -79,13 +158,13 @@ class CappedPaginator(Paginator):
     say so. Keyset pagination was not needed: nobody reads past page 50 of a listing, and they can
     narrow the filter instead (the page says so)."""
 
-    def __init__(self, object_list, per_page, cap=COUNT_CAP, **kwargs):
-        self.cap = cap
+    def __init__(self, object_list, per_page, cap=COUNT_CAP, counter=capped_count, **kwargs):
+        self.cap, self.counter = cap, counter
         super().__init__(object_list, per_page, **kwargs)
 
     @cached_property
     def count(self):
-        return capped_count(self.object_list, self.cap)
+        return self.counter(self.object_list, self.cap)
 
     @property
     def capped(self):
@@ -103,7 +182,7 @@ class CappedPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.cap)  # not the count: an empty page still asks (fixed count)
-        return self._get_page(rows_of_page(self.object_list, bottom, top), number, self)
+        return self._get_page(rows_of_page(self.object_list, bottom, top, many=self.capped), number, self)
 
     @cached_property
     def num_pages(self):
@@ -124,18 +203,19 @@ class ExactPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(rows_of_page(self.object_list, bottom, top), number, self)
+        many = self.count > COUNT_CAP
+        return self._get_page(rows_of_page(self.object_list, bottom, top, many=many), number, self)
 
     @property
     def count_label(self):
         return count_label(self.count)
 
 
-def paginate(request, qs, sorts, sort, cap=None):
+def paginate(request, qs, sorts, sort, cap=None, counter=capped_count):
     """The page of `qs` asked for, with what the template needs to render controls and links.
-    With `cap`, the count is capped (CappedPaginator); without, exact."""
+    With `cap`, the count is capped (CappedPaginator, counted by `counter`); without, exact."""
     size = page_size(request)
-    paginator = CappedPaginator(qs, size, cap=cap) if cap else ExactPaginator(qs, size)
+    paginator = CappedPaginator(qs, size, cap=cap, counter=counter) if cap else ExactPaginator(qs, size)
     page = paginator.get_page(page_number(request))
     params = request.GET.copy()
     params.pop("page", None)
@@ -168,16 +248,17 @@ def chosen_sort(params, sorts, default):
     return sort if sort in sorts else next(iter(sorts))
 
 
-def listing_page(request, template, found, sorts, rows, *, cap_searches=False):
+def listing_page(request, template, found, sorts, rows, *, cap_searches=True):
     """The page of the listing `found` asked for, rendered with `template`. `rows(page_rows)` gets the
-    page's rows as a list and returns them ready to show (marks, labels). Filters alone count capped;
-    a search counts exactly unless `cap_searches`."""
-    # A demand search counts exactly: with words, PostgreSQL counts the GIN bitmap faster (22 ms at
-    # 100,000 demands) than it stops a capped count (79 ms, a sequential scan). An offer search is
-    # counted capped (cap_searches): PostgreSQL counts it with a sequential scan that reads every
-    # published offer's tsvector out of TOAST (养老 at 50,000 offers: 228 ms exact, 50 ms capped).
+    page's rows as a list and returns them ready to show (marks, labels). Counted capped; a search
+    (`capped_match_count`) counts exactly if not `cap_searches`."""
+    # Searches count capped (issue 15): exactly, 养老 at 1,000,000 demands took 2,190 ms (83,853
+    # matches), 社区服务 1,614 ms; capped_match_count 217–342 and 191 ms, and at 100,000 demands 29 and
+    # 40 ms against 59 and 111 ms exact; offers at 50,000: 134 and 56 ms against 227 and 150 ms for a
+    # plain capped count (a sequential scan reading each offer's tsvector out of TOAST).
     cap = COUNT_CAP if cap_searches or not found.text else None
-    context = paginate(request, found.qs, sorts, found.sort, cap=cap)
+    counter = capped_match_count if found.text else capped_count
+    context = paginate(request, found.qs, sorts, found.sort, cap=cap, counter=counter)
     context["page"].object_list = rows(list(context["page"].object_list))
     context.update({"filter": found.filterset, "q": found.text})
     return render(request, template, context)

@@ -1,7 +1,7 @@
 """PostgreSQL only: trigram (pg_trgm) GIN indexes on the names of organizations and purchaser units (issue 15).
 
 A search word is also looked up in these names (`portal.search`, `names_search`): a word of Chinese
-characters as `name LIKE '%word%'` (`portal.search._contains`), which read all 20,000 organizations
+characters as `name LIKE '%word%'` (`portal.search.contains`), which read all 20,000 organizations
 (16-23 ms at city scale). With the index a word of three or more characters is found through it (社区服务:
 23 -> 1.3 ms); one of two characters has no trigram and stays a sequential scan, which the planner
 chooses itself. pg_trgm ships with PostgreSQL (contrib) and is a trusted extension. SQLite needs nothing.

@@ -4,6 +4,7 @@ pages bounded to the first COUNT_CAP rows, same rows in the same order as an exa
 import pytest
 from django.core.paginator import Paginator
 
+from demands import selectors as demand_selectors
 from demands.models import Demand
 from portal import listing
 from tests.factories import DemandFactory
@@ -38,3 +39,17 @@ def test_count_label():
     assert listing.count_label(999) == "999"
     assert listing.count_label(1000) == "1,000"
     assert listing.count_label(1001) == "1,000+"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("rows, cap, expected", [(0, 4, 0), (3, 4, 3), (4, 4, 4), (6, 4, 5)])
+def test_a_search_counts_the_same_capped(rows, cap, expected, django_assert_num_queries):
+    """capped_match_count (searches): the figure capped_count gives, in one query."""
+    for _ in range(rows):
+        DemandFactory()
+    DemandFactory(title="别的项目", qualification="", service_targets="")
+    qs = demand_selectors.demands_search(Demand.objects.order_by("-pk"), "养老")
+    with django_assert_num_queries(1):
+        count = listing.capped_match_count(qs, cap)
+    assert count == expected == listing.capped_count(qs, cap)
+    assert listing.capped_match_count(qs.none(), cap) == 0
