@@ -6,7 +6,7 @@ in (the action cell differs by status), or a phone user reads a value under the 
 import pytest
 
 from tests.factories import DemandFactory, OfferingFactory
-from tests.html import select, select_one, text_of
+from tests.html import select_one, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,4 +33,3 @@ def test_my_offers_label_each_cell_in_every_status(as_role, hp_org_user):
         OfferingFactory(organization=hp_org_user.organization, status=status)
     response = as_role("hp_org_user").get("/offerings/mine/")
     assert_cells_labelled_by_their_headings(response, rows=3)
-
