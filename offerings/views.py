@@ -25,9 +25,7 @@ def offering_list(request):
         request.GET, selectors.public_offerings().select_related(*selectors.LIST_RELATED)
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items()]
-    return listing.listing_page(
-        request, "offerings/list.html", found, sorts, rows=_with_labels_and_marks, cap_searches=True
-    )
+    return listing.listing_page(request, "offerings/list.html", found, sorts, rows=_with_labels_and_marks)
 
 
 def _with_labels_and_marks(offerings):

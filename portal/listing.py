@@ -248,17 +248,16 @@ def chosen_sort(params, sorts, default):
     return sort if sort in sorts else next(iter(sorts))
 
 
-def listing_page(request, template, found, sorts, rows, *, cap_searches=True):
+def listing_page(request, template, found, sorts, rows):
     """The page of the listing `found` asked for, rendered with `template`. `rows(page_rows)` gets the
-    page's rows as a list and returns them ready to show (marks, labels). Counted capped; a search
-    (`capped_match_count`) counts exactly if not `cap_searches`."""
+    page's rows as a list and returns them ready to show (marks, labels). Counted capped, a search by
+    `capped_match_count`."""
     # Searches count capped (issue 15): exactly, 养老 at 1,000,000 demands took 2,190 ms (83,853
     # matches), 社区服务 1,614 ms; capped_match_count 217–342 and 191 ms, and at 100,000 demands 29 and
     # 40 ms against 59 and 111 ms exact; offers at 50,000: 134 and 56 ms against 227 and 150 ms for a
     # plain capped count (a sequential scan reading each offer's tsvector out of TOAST).
-    cap = COUNT_CAP if cap_searches or not found.text else None
     counter = capped_match_count if found.text else capped_count
-    context = paginate(request, found.qs, sorts, found.sort, cap=cap, counter=counter)
+    context = paginate(request, found.qs, sorts, found.sort, cap=COUNT_CAP, counter=counter)
     context["page"].object_list = rows(list(context["page"].object_list))
     context.update({"filter": found.filterset, "q": found.text})
     return render(request, template, context)
