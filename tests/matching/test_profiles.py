@@ -8,15 +8,9 @@ from accounts.models import OrgType
 from notices.models import Article
 from tests.factories import DemandFactory, SocialOrganizationFactory
 from tests.matching.conftest import THIS_YEAR, awarded, member, offer
+from tests.supervision.closed_at_once import no_answer_period  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_answer_period(settings):
-    """The 失信记录 here come from findings closed at once; the answer period is tested in
-    tests/supervision/test_answer_period.py."""
-    settings.FINDING_ANSWER_WORKING_DAYS = 0
 
 
 def org_url(org):

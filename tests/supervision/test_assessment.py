@@ -15,14 +15,9 @@ from openpyxl import load_workbook
 from portal.models import District
 from supervision import findings
 from tests.factories import DemandFactory, OfferingFactory, PurchaserUnitFactory, SocialOrganizationFactory
+from tests.supervision.closed_at_once import no_answer_period  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_answer_period(settings):
-    """These tests close findings at once; the answer period (issue 18) is tested in test_answer_period.py."""
-    settings.FINDING_ANSWER_WORKING_DAYS = 0
 
 
 URL = "/supervision/assessment/"

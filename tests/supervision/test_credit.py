@@ -14,14 +14,9 @@ from accounts.services import organization_list_serious
 from supervision import findings
 from supervision.models import CreditRecord
 from tests.factories import OfferingFactory
+from tests.supervision.closed_at_once import no_answer_period  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_answer_period(settings):
-    """These tests close findings at once; the answer period (issue 18) is tested in test_answer_period.py."""
-    settings.FINDING_ANSWER_WORKING_DAYS = 0
 
 
 LIST = "/supervision/credit/"

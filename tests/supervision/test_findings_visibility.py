@@ -11,15 +11,10 @@ from inbox.models import Notification
 from supervision.models import Finding
 from tests.factories import DemandFactory, OfferingFactory
 from tests.html import text
+from tests.supervision.closed_at_once import no_answer_period  # noqa: F401
 from tests.supervision.findings_helpers import LIST, close_by_service, finding_url, new_url, open_by_service
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_answer_period(settings):
-    """These tests close findings at once; the answer period (issue 18) is tested in test_answer_period.py."""
-    settings.FINDING_ANSWER_WORKING_DAYS = 0
 
 
 # --- who sees which findings --------------------------------------------------------------------------
