@@ -2,11 +2,14 @@
 
 - an edition that is collecting now (`edition`), and `make_edition(...)` for other dates and states;
 - published offers of each organization (`hp_offers`, `xh_offers`, `city_offers`);
+- `cast`: the administrators, the organizations' accounts and their offers, in one namespace;
 - the upload a user picks (`pdf_upload()`, any bytes with `upload(...)`);
 - `apply(client, offers, ...)`: the 自荐 form as an organization fills it in and posts it;
 - `submitted(user, offers)`: an application already submitted, through the services;
 - `snapshot()`: everything the directory stores, to compare before and after a refused request.
 """
+
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
@@ -121,6 +124,18 @@ def xh_offers(xh_org):
 def city_offers(city_org):
     """One published 妇女儿童服务 offer of the organization registered with the city."""
     return [offer(city_org, "益心儿童关爱保护计划", "0301")]
+
+
+# --- a directory year's cast ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cast(
+    city_admin, hp_admin, xh_admin, hp_org_user, xh_org_user, city_org_user, hp_offers, xh_offers, city_offers
+):
+    """Everyone a year of the directory involves, by fixture name: the city and the two district
+    administrators, the three organizations' accounts and their published offers."""
+    return SimpleNamespace(**locals())
 
 
 # --- applying --------------------------------------------------------------------------------------

@@ -80,18 +80,10 @@ def downloaded(response):
 
 def test_one_year_of_the_directory_from_opening_to_publication(
     as_role,
-    city_admin,
-    hp_admin,
-    xh_admin,
-    hp_org_user,
-    xh_org_user,
-    city_org_user,
+    cast,
     hp_org,
     xh_org,
     city_org,
-    hp_offers,
-    xh_offers,
-    city_offers,
     hp_purchaser,
     monitor,
     huangpu,
@@ -111,12 +103,12 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     # R-DIR-2: three organizations apply, each with 1–2 of its published offers and a stamped PDF.
     client = as_role("hp_org_user")
     assert client.get(APPLY).status_code == 200
-    response = apply(client, hp_offers[:1], statement="初次自荐")
+    response = apply(client, cast.hp_offers[:1], statement="初次自荐")
     assert response.status_code == 302 and response.url == MINE
     assert any("黄浦区民政局" in m for m in messages_of(response))
-    response = apply(as_role("xh_org_user"), xh_offers)
+    response = apply(as_role("xh_org_user"), cast.xh_offers)
     assert response.status_code == 302
-    response = apply(as_role("city_org_user"), city_offers)
+    response = apply(as_role("city_org_user"), cast.city_offers)
     assert response.status_code == 302
     assert any("上海市民政局" in m for m in messages_of(response))
 
@@ -127,8 +119,8 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     assert (hp_app.status, hp_app.review_district) == (AppStatus.DISTRICT, huangpu)
     assert (xh_app.status, xh_app.review_district) == (AppStatus.DISTRICT, xuhui)
     assert (city_app.status, city_app.review_district) == (AppStatus.CITY, None)
-    assert list(hp_app.evidence.all()) == hp_offers[:1]
-    assert set(xh_app.evidence.all()) == set(xh_offers)
+    assert list(hp_app.evidence.all()) == cast.hp_offers[:1]
+    assert set(xh_app.evidence.all()) == set(cast.xh_offers)
 
     # Review lists are scoped: each district sees its own, the city sees the one that came straight to it.
     client = as_role("hp_admin")
@@ -157,7 +149,7 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     response = client.post(
         APPLY,
         {
-            "evidence": [str(o.pk) for o in hp_offers],
+            "evidence": [str(o.pk) for o in cast.hp_offers],
             "statement": "补充居家照护项目作为佐证。",
             "recommendation_form": pdf_upload("盖章推荐意见表.pdf", corrected),
             "action": "submit",
@@ -166,7 +158,7 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     assert response.status_code == 302
     hp_app.refresh_from_db()
     assert (hp_app.status, hp_app.review_district) == (AppStatus.DISTRICT, huangpu)
-    assert set(hp_app.evidence.all()) == set(hp_offers)
+    assert set(hp_app.evidence.all()) == set(cast.hp_offers)
     assert hp_app.statement == "补充居家照护项目作为佐证。"
     assert hp_app.form_original_name == "盖章推荐意见表.pdf"
 
@@ -219,19 +211,19 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     # R-DIR-3 / R-GEN-2: every step is recorded with who, when and the opinion.
     steps = [(s.action, s.by, s.opinion) for s in hp_app.steps.all()]
     assert steps == [
-        (ReviewStep.Action.SUBMIT, hp_org_user, ""),
-        (ReviewStep.Action.RETURN, hp_admin, reason),
-        (ReviewStep.Action.SUBMIT, hp_org_user, ""),
-        (ReviewStep.Action.PASS, hp_admin, "材料齐全，同意报送。"),
-        (ReviewStep.Action.APPROVE, city_admin, "为老服务专业能力突出。"),
+        (ReviewStep.Action.SUBMIT, cast.hp_org_user, ""),
+        (ReviewStep.Action.RETURN, cast.hp_admin, reason),
+        (ReviewStep.Action.SUBMIT, cast.hp_org_user, ""),
+        (ReviewStep.Action.PASS, cast.hp_admin, "材料齐全，同意报送。"),
+        (ReviewStep.Action.APPROVE, cast.city_admin, "为老服务专业能力突出。"),
     ]
     assert all(s.at is not None for s in hp_app.steps.all())
     assert [(s.action, s.by) for s in city_app.steps.all()] == [
-        (ReviewStep.Action.SUBMIT, city_org_user),
-        (ReviewStep.Action.REJECT, city_admin),
+        (ReviewStep.Action.SUBMIT, cast.city_org_user),
+        (ReviewStep.Action.REJECT, cast.city_admin),
     ]
     history_users = [h.history_user for h in hp_app.history.order_by("history_date", "history_id")]
-    assert {hp_org_user, hp_admin, city_admin} <= set(history_users)
+    assert {cast.hp_org_user, cast.hp_admin, cast.city_admin} <= set(history_users)
     assert hp_app.history.latest().status == AppStatus.APPROVED
     assert [h.status for h in edition.history.order_by("history_date", "history_id")] == [
         EditionStatus.PREPARING,
@@ -239,7 +231,7 @@ def test_one_year_of_the_directory_from_opening_to_publication(
         EditionStatus.REVIEWING,
         EditionStatus.PUBLISHED,
     ]
-    assert edition.history.latest().history_user == city_admin
+    assert edition.history.latest().history_user == cast.city_admin
 
     # The organization reads the outcome on its own page.
     page = text(as_role("city_org_user").get(MINE))
@@ -252,9 +244,9 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     assert response.status_code == 200
     assert member_names(response) == {hp_org.name, xh_org.name}
     page = text(response)
-    for evidence in [*hp_offers, *xh_offers]:
+    for evidence in [*cast.hp_offers, *cast.xh_offers]:
         assert evidence.title in page
-    assert city_org.name not in page and city_offers[0].title not in page
+    assert city_org.name not in page and cast.city_offers[0].title not in page
     url = edition_url(edition)
     assert member_names(client.get(url, {"category": "01"})) == {hp_org.name}
     assert member_names(client.get(url, {"category": "0201"})) == {xh_org.name}
@@ -276,7 +268,10 @@ def test_one_year_of_the_directory_from_opening_to_publication(
     assert rows[0][0] == "社会组织名称"
     assert {row[0] for row in rows[1:]} == {hp_org.name, xh_org.name}
     by_name = {row[0]: row for row in rows[1:]}
-    assert hp_offers[0].title in by_name[hp_org.name][5] and hp_offers[1].title in by_name[hp_org.name][5]
+    assert (
+        cast.hp_offers[0].title in by_name[hp_org.name][5]
+        and cast.hp_offers[1].title in by_name[hp_org.name][5]
+    )
 
     # The offerings listing marks the members' offers and filters to them.
     listing = text(client.get("/offerings/", {"size": "50"}))
@@ -287,7 +282,7 @@ def test_one_year_of_the_directory_from_opening_to_publication(
         .context["page"]
         .object_list
     }
-    assert member_offer_titles == {o.title for o in [*hp_offers, *xh_offers]}
+    assert member_offer_titles == {o.title for o in [*cast.hp_offers, *cast.xh_offers]}
 
     # The stamped form: the organization, its reviewing district and the city may download it.
     for name in ("hp_org_user", "hp_admin", "city_admin"):

@@ -24,29 +24,19 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def published(
-    edition,
-    city_admin,
-    hp_admin,
-    xh_admin,
-    hp_org_user,
-    xh_org_user,
-    city_org_user,
-    hp_offers,
-    xh_offers,
-    city_offers,
-):
+def published(edition, cast):
     """This year's edition, published: hp_org and xh_org approved, city_org rejected."""
-    hp_app = submitted(hp_org_user, hp_offers)
-    xh_app = submitted(xh_org_user, xh_offers[:1])
-    city_app = submitted(city_org_user, city_offers)
-    district_pass(hp_app, hp_admin)
-    district_pass(xh_app, xh_admin)
-    advance(edition, city_admin, EditionStatus.REVIEWING)
-    city_decide(hp_app, city_admin)
-    city_decide(xh_app, city_admin)
-    city_decide(city_app, city_admin, approved=False, opinion="暂不列入")
-    return advance(edition, city_admin, EditionStatus.PUBLISHED)
+    c = cast
+    hp_app = submitted(c.hp_org_user, c.hp_offers)
+    xh_app = submitted(c.xh_org_user, c.xh_offers[:1])
+    city_app = submitted(c.city_org_user, c.city_offers)
+    district_pass(hp_app, c.hp_admin)
+    district_pass(xh_app, c.xh_admin)
+    advance(edition, c.city_admin, EditionStatus.REVIEWING)
+    city_decide(hp_app, c.city_admin)
+    city_decide(xh_app, c.city_admin)
+    city_decide(city_app, c.city_admin, approved=False, opinion="暂不列入")
+    return advance(edition, c.city_admin, EditionStatus.PUBLISHED)
 
 
 def names(client, edition, **params):
