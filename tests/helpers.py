@@ -1,4 +1,5 @@
 """Small readers and makers shared by the tests of every app: messages and form errors of a response,
+the current values of an object's edit form,
 dates relative to today, the files a user uploads, the files stored under MEDIA_ROOT."""
 
 import datetime
@@ -52,6 +53,16 @@ def form_errors(response):
         if name != "__all__":
             errors.extend(field_errors)
     return errors
+
+
+def current_values(obj, *fields):
+    """What the edit form of `obj` shows for `fields` (model field names, a relation by its primary key),
+    as the browser posts it: text, "" for none."""
+    values = {}
+    for name in fields:
+        value = obj.serializable_value(name)
+        values[name] = "" if value is None else str(value)
+    return values
 
 
 def chinese(message):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from accounts.models import Role
+from tests.helpers import current_values
 from tests.html import text
 
 NEW_PASSWORD = "Strong-pass-2026x"
@@ -58,58 +59,25 @@ def form_errors(response):
     return response.context["adminform"].form.errors
 
 
+UNIT_FIELDS = "name level district street uscc business_line contact_person contact_phone".split()
+ORG_FIELDS = (
+    "name uscc org_type registration_district district business_scope contact_person "
+    "contact_phone contact_email address registration_status"
+).split()
+USER_FIELDS = "username full_name phone email role district purchaser_unit organization".split()
+SAVE = {"_save": "保存"}
+
+
 def unit_form(unit, **changes):
-    data = {
-        "name": unit.name,
-        "level": unit.level,
-        "district": unit.district_id or "",
-        "street": unit.street_id or "",
-        "uscc": unit.uscc,
-        "business_line": unit.business_line,
-        "contact_person": unit.contact_person,
-        "contact_phone": unit.contact_phone,
-        "is_active": "on",
-        "_save": "保存",
-    }
-    data.update(changes)
-    return data
+    return {**current_values(unit, *UNIT_FIELDS), "is_active": "on", **SAVE, **changes}
 
 
 def org_form(org, **changes):
-    data = {
-        "name": org.name,
-        "uscc": org.uscc,
-        "org_type": org.org_type,
-        "registration_district": org.registration_district_id or "",
-        "district": org.district_id,
-        "founded_on": "",
-        "business_scope": org.business_scope,
-        "contact_person": org.contact_person,
-        "contact_phone": org.contact_phone,
-        "contact_email": org.contact_email,
-        "address": org.address,
-        "registration_status": org.registration_status,
-        "_save": "保存",
-    }
-    data.update(changes)
-    return data
+    return {**current_values(org, *ORG_FIELDS), "founded_on": "", **SAVE, **changes}
 
 
 def user_form(user, **changes):
-    data = {
-        "username": user.username,
-        "full_name": user.full_name,
-        "phone": user.phone,
-        "email": user.email,
-        "role": user.role,
-        "district": user.district_id or "",
-        "purchaser_unit": user.purchaser_unit_id or "",
-        "organization": user.organization_id or "",
-        "is_active": "on",
-        "_save": "保存",
-    }
-    data.update(changes)
-    return data
+    return {**current_values(user, *USER_FIELDS), "is_active": "on", **SAVE, **changes}
 
 
 def new_user_form(**changes):

@@ -10,6 +10,7 @@ from demands import services
 from demands.models import Demand, Status
 from portal.models import Category, PurchaseType
 from tests.factories import DemandFactory
+from tests.helpers import current_values
 
 NEW = "/demands/new/"
 
@@ -52,30 +53,16 @@ def demand_form(street, /, **overrides):
     return data
 
 
+FORM_FIELDS = (
+    "title budget category purchase_type orientation service_targets district street "
+    "period_start period_end year plan_type budget_approved_on qualification other_info "
+    "contact_person contact_phone contact_email"
+).split()
+
+
 def form_of(demand, **overrides):
     """The edit form of an existing demand, filled in with its current values."""
-    data = {
-        "title": demand.title,
-        "budget": str(demand.budget),
-        "category": str(demand.category_id),
-        "purchase_type": str(demand.purchase_type_id),
-        "orientation": demand.orientation,
-        "service_targets": demand.service_targets,
-        "district": str(demand.district_id),
-        "street": str(demand.street_id or ""),
-        "period_start": demand.period_start.isoformat(),
-        "period_end": demand.period_end.isoformat(),
-        "year": str(demand.year),
-        "plan_type": demand.plan_type,
-        "budget_approved_on": demand.budget_approved_on.isoformat() if demand.budget_approved_on else "",
-        "qualification": demand.qualification,
-        "other_info": demand.other_info,
-        "contact_person": demand.contact_person,
-        "contact_phone": demand.contact_phone,
-        "contact_email": demand.contact_email,
-    }
-    data.update(overrides)
-    return data
+    return {**current_values(demand, *FORM_FIELDS), **overrides}
 
 
 def snapshot(demand):

@@ -6,6 +6,7 @@ from portal.models import Category
 from tests import factories as _factories
 from tests import html as _html
 from tests.factories import HUANGPU_CODE, XUHUI_CODE
+from tests.helpers import current_values
 
 # Moved to tests/factories.py and tests/html.py; kept here for tests written against the old path.
 OfferingFactory = _factories.OfferingFactory
@@ -47,25 +48,17 @@ def purchase_fields(**overrides):
     return data
 
 
+EDIT_FIELDS = (
+    "title category summary service_targets contact_person contact_phone contact_email "
+    "purchaser_name purchase_amount implementation_place implementation_start "
+    "implementation_end"
+).split()
+
+
 def edit_form(offering, **overrides):
     """The edit form of an existing offer, filled in with its current values."""
-    data = {
-        "title": offering.title,
-        "category": str(offering.category_id),
-        "summary": offering.summary,
-        "service_targets": offering.service_targets,
-        "service_area": ["all"] if offering.citywide else offering.service_codes,
-        "contact_person": offering.contact_person,
-        "contact_phone": offering.contact_phone,
-        "contact_email": offering.contact_email,
-        "purchaser_name": offering.purchaser_name,
-        "purchase_amount": "" if offering.purchase_amount is None else str(offering.purchase_amount),
-        "implementation_place": offering.implementation_place,
-        "implementation_start": offering.implementation_start.isoformat()
-        if offering.implementation_start
-        else "",
-        "implementation_end": offering.implementation_end.isoformat() if offering.implementation_end else "",
-    }
+    data = current_values(offering, *EDIT_FIELDS)
+    data["service_area"] = ["all"] if offering.citywide else offering.service_codes
     if offering.previously_purchased:
         data["previously_purchased"] = "on"
     data.update(overrides)
