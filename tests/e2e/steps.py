@@ -1,9 +1,19 @@
-"""Browser steps that more than one journey takes: uploading an Excel file to its preview, filling in
-the 发布需求 form, following the 站内信 of a new event to its page, opening a 推荐目录 application for
+"""Browser steps that more than one journey takes: pressing a button and reading the message of the page
+it leads to, uploading an Excel file to its preview, filling in the 发布需求 form, following the 站内信 of a new event to its page, opening a 推荐目录 application for
 review and saving a review."""
 
 import datetime
 import re
+
+
+def press_and_see(journey, button, *, lands_on, says, label):
+    """Press the button named `button`, land on `lands_on` (what `page.wait_for_url` takes), find `says` in
+    the page's status message and check the page as `label`."""
+    page = journey.page
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(lands_on)
+    assert says in page.get_by_role("status").inner_text()
+    journey.check(label)
 
 
 def upload_for_preview(journey, workbook_file, app, label):

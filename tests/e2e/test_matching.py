@@ -9,7 +9,7 @@ import re
 import pytest
 
 from matching.models import Interest
-from tests.e2e.steps import follow_the_unread_message
+from tests.e2e.steps import follow_the_unread_message, press_and_see
 from tests.factories import DemandFactory
 from tests.matching.conftest import category, offer
 
@@ -34,10 +34,13 @@ def test_an_organization_expresses_interest_and_the_purchaser_calls_it(
     journey.check("需求页（社会组织）")
     page.get_by_label("简要说明（选填，500 字以内）").fill("我们在黄浦区开展居家养老服务十年。")
     page.get_by_label("相关的服务项目（选填）").select_option(label="乐龄居家照护服务")
-    page.get_by_role("button", name="有意承接").click()
-    page.wait_for_url(f"**/demands/{demand.pk}/")
-    assert "已表达承接意向" in page.get_by_role("status").inner_text()
-    journey.check("已表达承接意向")
+    press_and_see(
+        journey,
+        "有意承接",
+        lands_on=f"**/demands/{demand.pk}/",
+        says="已表达承接意向",
+        label="已表达承接意向",
+    )
     page.context.clear_cookies()
 
     # The purchaser: the 站内信, the demand with the interest, the organization's 主页 and contacts.

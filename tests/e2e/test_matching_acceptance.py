@@ -14,7 +14,7 @@ from django.core.management import call_command
 from demands.models import Demand
 from matching import subscriptions
 from matching.models import Interest, Subscription
-from tests.e2e.steps import publish_demand_form
+from tests.e2e.steps import press_and_see, publish_demand_form
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -50,10 +50,9 @@ def test_subscribe_publish_deliver_express_and_call(journey, hp_unit, hp_purchas
     page.locator("details.subscribe summary").click()
     page.get_by_label("订阅名称").fill("养老服务新需求")
     journey.check("订阅此搜索")
-    page.get_by_role("button", name="保存订阅").click()
-    page.wait_for_url("**/subscriptions/")
-    assert "已保存订阅“养老服务新需求”" in page.get_by_role("status").inner_text()
-    journey.check("我的订阅")
+    press_and_see(
+        journey, "保存订阅", lands_on="**/subscriptions/", says="已保存订阅“养老服务新需求”", label="我的订阅"
+    )
     subscription = Subscription.objects.get(user=hp_org_user)
     assert subscription.filters == {"category": ["01"]}
     page.get_by_role("link", name=re.compile("修改.*养老服务新需求")).click()

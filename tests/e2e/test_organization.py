@@ -5,7 +5,7 @@ import pytest
 
 from offerings.models import Offering
 from tests.e2e.data import download_template, fill_from_example
-from tests.e2e.steps import upload_for_preview
+from tests.e2e.steps import press_and_see, upload_for_preview
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -31,19 +31,19 @@ def test_organization_uploads_offers_and_withdraws_one(journey, hp_org_user, tmp
 
     upload_for_preview(journey, upload, "offerings", "预览")
     assert "全部 3 行检查通过" in page.locator("main").inner_text()
-    page.get_by_role("button", name="确认保存").click()
-    page.wait_for_url("**/offerings/mine/")
-    assert "新增 3 个" in page.get_by_role("status").inner_text()
-    journey.check("我的服务项目")
+    press_and_see(journey, "确认保存", lands_on="**/offerings/mine/", says="新增 3 个", label="我的服务项目")
     offers = Offering.objects.filter(organization=hp_org_user.organization, title__in=TITLES)
     assert offers.count() == 3 and set(offers.values_list("status", flat=True)) == {"published"}
 
     # 下架 the second one, from the table of my offers.
     withdrawn = offers.get(title=TITLES[1])
-    page.get_by_role("button", name=f"下架 {withdrawn.title}").click()
-    page.wait_for_url(f"**/offerings/{withdrawn.pk}/")
-    assert "服务项目已下架" in page.get_by_role("status").inner_text()
-    journey.check("服务项目（已下架）")
+    press_and_see(
+        journey,
+        f"下架 {withdrawn.title}",
+        lands_on=f"**/offerings/{withdrawn.pk}/",
+        says="服务项目已下架",
+        label="服务项目（已下架）",
+    )
     withdrawn.refresh_from_db()
     assert withdrawn.status == "withdrawn"
     assert offers.filter(status="published").count() == 2

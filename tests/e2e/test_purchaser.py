@@ -8,7 +8,7 @@ import pytest
 
 from demands.models import Demand
 from tests.e2e.data import download_template, fill_from_example
-from tests.e2e.steps import publish_demand_form, upload_for_preview
+from tests.e2e.steps import press_and_see, publish_demand_form, upload_for_preview
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -72,10 +72,7 @@ def test_purchaser_publishes_by_form_and_by_excel(journey, hp_purchaser, tmp_pat
     page.wait_for_url("**/demands/import/")
     upload_for_preview(journey, good_file, "demands", "预览（全部通过）")
     assert "全部 2 行检查通过" in page.locator("main").inner_text()
-    page.get_by_role("button", name="确认发布").click()
-    page.wait_for_url("**/demands/mine/")
-    assert "已发布 2 个需求" in page.get_by_role("status").inner_text()
-    journey.check("我的需求")
+    press_and_see(journey, "确认发布", lands_on="**/demands/mine/", says="已发布 2 个需求", label="我的需求")
     published = Demand.objects.filter(title__in=titles, status="published")
     assert sorted(published.values_list("budget", flat=True))[0] == 150000
     assert published.count() == 2

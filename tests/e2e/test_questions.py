@@ -5,7 +5,7 @@ passes axe-core and the 375 px and 长者模式 checks (checks.py)."""
 import pytest
 
 from matching.models import Question
-from tests.e2e.steps import follow_the_unread_message
+from tests.e2e.steps import follow_the_unread_message, press_and_see
 from tests.factories import DemandFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -20,10 +20,9 @@ def test_an_organization_asks_and_the_purchaser_answers_in_public(
     journey.login(xh_org_user.username)
     journey.goto(f"/demands/{demand.pk}/", label="需求页（社会组织，提问前）")
     page.get_by_label("我要提问", exact=False).fill("服务对象是否包括独居老人？")
-    page.get_by_role("button", name="提交问题").click()
-    page.wait_for_url(f"**/demands/{demand.pk}/#questions")
-    assert "问题已提交" in page.get_by_role("status").inner_text()
-    journey.check("已提问")
+    press_and_see(
+        journey, "提交问题", lands_on=f"**/demands/{demand.pk}/#questions", says="问题已提交", label="已提问"
+    )
     page.context.clear_cookies()
 
     journey.login(hp_purchaser.username)
