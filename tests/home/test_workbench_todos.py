@@ -2,7 +2,6 @@
 answer or close, demands missing their award or evaluation, deadlines within 7 days. Fixed queries."""
 
 import datetime
-import re
 
 import pytest
 from django.utils import timezone
@@ -11,15 +10,21 @@ from directory.models import AppStatus
 from supervision import findings
 from tests.directory.conftest import make_edition, submitted
 from tests.factories import AccountApplicationFactory, DemandFactory
+from tests.html import select, text_of
 from tests.offerings.helpers import OfferingFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def todo(page, label):
-    match = re.search(re.escape(label) + r"</a>：<strong[^>]*>(\d+)</strong>", page)
-    assert match, label
-    return int(match.group(1))
+    """The count the 工作台 shows after the to-do item `label`."""
+    counts = [
+        int(text_of(item.cssselect("strong")[0]))
+        for item in select(page, "li")
+        if item.cssselect("a + strong") and text_of(item.cssselect("a")[0]) == label
+    ]
+    assert len(counts) == 1, label
+    return counts[0]
 
 
 def workbench(client):

@@ -3,9 +3,9 @@ start: its link to a radio group points at the group's first radio, and the radi
 aria-invalid; the script that moves focus there (static/js/portal.js) is on every page, deferred.
 The browser side (focus really moves) is in tests/e2e/test_accessible_forms.py."""
 
-import re
-
 import pytest
+
+from tests.html import select, select_one
 
 pytestmark = pytest.mark.django_db
 
@@ -25,22 +25,19 @@ def test_the_summary_links_a_radio_group_to_its_first_radio(client):
 
 
 def test_the_radios_of_a_group_with_an_error_carry_aria_invalid(client):
-    html = failed_application(client)
-    radios = re.findall(r'<input[^>]*name="kind"[^>]*>', html)
-    assert radios and all('aria-invalid="true"' in r for r in radios)
+    radios = select(failed_application(client), 'input[name="kind"]')
+    assert radios and all(radio.get("aria-invalid") == "true" for radio in radios)
 
 
 def test_radios_without_an_error_carry_no_aria_invalid(client):
-    html = client.get("/accounts/apply/").content.decode()
-    radios = re.findall(r'<input[^>]*name="kind"[^>]*>', html)
-    assert radios and not any("aria-invalid" in r for r in radios)
+    radios = select(client.get("/accounts/apply/"), 'input[name="kind"]')
+    assert radios and not any("aria-invalid" in radio.attrib for radio in radios)
 
 
 def test_the_error_summary_is_focusable_and_the_focus_script_is_loaded_deferred(client):
     html = failed_application(client)
-    assert re.search(r'<div class="error-summary"[^>]*tabindex="-1"[^>]*id="error-summary"', html)
-    assert re.search(r'<script src="/static/js/portal\.js" defer></script>', html)
-    assert re.search(
-        r'<script src="/static/vendor/bootstrap/bootstrap\.bundle\.min\.js" defer></script>', html
-    )
+    summary = select_one(html, "div.error-summary#error-summary")
+    assert summary.get("tabindex") == "-1"
+    for src in ("/static/js/portal.js", "/static/vendor/bootstrap/bootstrap.bundle.min.js"):
+        assert "defer" in select_one(html, f'script[src="{src}"]').attrib, src
     assert "<script>" not in html  # CSP: no inline script

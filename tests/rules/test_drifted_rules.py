@@ -7,7 +7,6 @@
 """
 
 import datetime
-import re
 from decimal import Decimal
 
 import pytest
@@ -16,6 +15,7 @@ from django.utils import timezone
 from accounts.services import organization_list_serious
 from directory.models import Application, AppStatus, Edition, EditionStatus
 from tests.factories import DemandFactory, SocialOrganizationFactory, UserFactory
+from tests.html import select, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +60,11 @@ def test_a_listed_member_loses_its_badge_in_the_demand_listing(client, directory
     DemandFactory(unit=hp_unit, title="助老服务甲", status="awarded", awarded_org=hp_org)
     DemandFactory(unit=hp_unit, title="助老服务乙", status="awarded", awarded_org=xh_org)
     list_serious(xh_org)
-    html = client.get("/demands/").content.decode()
     cards = {
-        title: card for title, card in re.findall(r"(助老服务[甲乙])(.*?)(?=助老服务[甲乙]|$)", html, re.S)
+        title: text_of(card)
+        for card in select(client.get("/demands/"), "li.card")
+        for title in ("助老服务甲", "助老服务乙")
+        if title in text_of(card)
     }
     assert "推荐目录" in cards["助老服务甲"]
     assert "推荐目录" not in cards["助老服务乙"]
@@ -90,5 +92,5 @@ def test_home_page_and_overview_give_the_same_figures(client, directory, hp_unit
     assert home["members"] == members == 1
     # Organizations that may take up work: hp_org only (xh_org and the other one are listed).
     assert home["organizations"] == 1
-    html = client.get("/").content.decode()
-    assert re.findall(r'<div class="figure-value">([^<]*)</div>', html) == ["2", "50.00", "1", "1"]
+    shown = [text_of(value) for value in select(client.get("/"), "div.figure-value")]
+    assert shown == ["2", "50.00", "1", "1"]
