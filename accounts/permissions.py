@@ -12,6 +12,8 @@ Each scoped model names the path from its rows to a District once, in `DISTRICT_
 
 from django.http import Http404
 
+from portal.models import civil_affairs_bureau
+
 from .models import Role
 
 DISTRICT_PATHS = {
@@ -207,14 +209,14 @@ def publisher_for(user):
             "publisher_kind": "city",
             "publisher_district": None,
             "publisher_unit": None,
-            "publisher_name": "上海市民政局",
+            "publisher_name": civil_affairs_bureau(None),
         }
     if is_district_admin(user):
         return {
             "publisher_kind": "district",
             "publisher_district": user.district,
             "publisher_unit": None,
-            "publisher_name": f"{user.district.name}民政局",
+            "publisher_name": civil_affairs_bureau(user.district),
         }
     if is_purchaser(user):
         unit = user.purchaser_unit

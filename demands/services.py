@@ -53,9 +53,9 @@ IMPORT_TABLE = transitions.Table(
     states=tuple(Status),
     noun="需求",
     actions=IMPORT_ACTIONS,
-    labels={action: f"改为“{Status(to).label}”" for action, (_, to) in IMPORT_ACTIONS.items()},
+    labels={action: transitions.moved_to(to) for action, (_, to) in IMPORT_ACTIONS.items()},
     messages={
-        action: "本平台记录的状态是“{status}”，" + f"不能改为“{Status(to).label}”"
+        action: "本平台记录的状态是“{status}”，" + f"不能{transitions.moved_to(to)}"
         "（状态只能向前推进，已取消和已评价的项目不再变更）"
         for action, (_, to) in IMPORT_ACTIONS.items()
     },

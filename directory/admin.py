@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
 from accounts.admin_scoping import CityOnlyAdmin, ScopedAdmin
+from portal import transitions
 from portal.errors import ServiceError
 
 from . import selectors, services
@@ -52,7 +53,7 @@ class EditionAdmin(CityOnlyAdmin):
             except ServiceError as exc:
                 self.message_user(request, f"{edition.year}年度：{exc.message}", messages.ERROR)
             else:
-                self.message_user(request, f"{edition.year}年度：已改为“{EditionStatus(to).label}”。")
+                self.message_user(request, f"{edition.year}年度：已{transitions.moved_to(to)}。")
 
     @admin.action(description="开始征集（征集中）", permissions=["change"])
     def start_collecting(self, request, queryset):

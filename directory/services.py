@@ -27,11 +27,8 @@ EDITION_TABLE = transitions.Table(
     states=tuple(EditionStatus),
     noun="目录",
     actions=EDITION_ACTIONS,
-    labels={action: f"改为“{EditionStatus(to).label}”" for action, (_, to) in EDITION_ACTIONS.items()},
-    messages={
-        action: "“{status}”的目录不能" + f"改为“{EditionStatus(to).label}”。"
-        for action, (_, to) in EDITION_ACTIONS.items()
-    },
+    labels={action: transitions.moved_to(to) for action, (_, to) in EDITION_ACTIONS.items()},
+    says_already=False,
     validate=False,
 )
 # action → (from-states, to-state) of a self-recommendation (R-DIR-2, R-DIR-3). "save" edits a draft

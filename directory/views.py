@@ -15,7 +15,7 @@ from portal.http import xlsx_response
 from portal.models import District
 from portal.uploads import CONTENT_TYPES
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import ApplicationForm, CityReviewForm, DistrictReviewForm, RecommendForm
 from .models import Application, AppStatus, Edition, EditionStatus, PurchaserRecommendation
 
@@ -64,17 +64,6 @@ def edition_detail(request, year):
     return render(request, "directory/edition.html", context)
 
 
-EXPORT_COLUMNS = [
-    Column("name", "社会组织名称", width=34),
-    Column("uscc", "统一社会信用代码", width=22),
-    Column("org_type", "组织类型", width=20),
-    Column("authority", "登记管理机关", width=16),
-    Column("district", "所在区", width=10),
-    Column("evidence", "佐证项目", width=50),
-    Column("categories", "项目类别", width=30),
-]
-
-
 def _members_export_job(request, edition, year, total):
     """An edition's export too large to write within the request: the `members_export` job."""
     return export_jobs.start(
@@ -88,24 +77,7 @@ def edition_export(request, year):
     total = members.count()
     if export_jobs.too_big(total):  # the whole edition as the filtered export writes it, by a job
         return _members_export_job(request, edition, year, total)
-    rows = []
-    for app in members:
-        org = app.organization
-        evidence = list(app.evidence.all())
-        rows.append(
-            {
-                "name": org.name,
-                "uscc": org.uscc,
-                "org_type": org.get_org_type_display(),
-                "authority": org.registration_authority,
-                "district": org.district.name,
-                "evidence": "；".join(o.title for o in evidence),
-                "categories": "；".join(str(o.category) for o in evidence),
-            }
-        )
-    return xlsx_response(
-        write_rows(EXPORT_COLUMNS, rows, sheet_title="推荐目录"), f"{edition.display_title}.xlsx"
-    )
+    return xlsx_response(exports.edition_bytes(members), f"{edition.display_title}.xlsx")
 
 
 BLANK_FORM_ITEMS = [
@@ -373,8 +345,6 @@ def recommend(request, demand_pk):
 
 def edition_filtered_export(request, year):
     """The published directory as filtered on its page (category, district, text), to .xlsx."""
-    from directory import exports
-
     qs, edition = filtered_members(request, year)
     total = qs.count()
     if export_jobs.too_big(total):

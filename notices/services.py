@@ -26,11 +26,13 @@ TABLE = transitions.Table(
     states=tuple(ItemStatus),
     noun="内容",
     actions=ACTIONS,
-    labels={"create": "创建", "save": "保存", "publish": "改为“已发布”", "withdraw": "改为“已撤回”"},
-    messages={
-        "publish": "“{status}”的内容不能改为“已发布”。",
-        "withdraw": "“{status}”的内容不能改为“已撤回”。",
+    labels={
+        "create": "创建",
+        "save": "保存",
+        "publish": transitions.moved_to(ItemStatus.PUBLISHED),
+        "withdraw": transitions.moved_to(ItemStatus.WITHDRAWN),
     },
+    says_already=False,
     validate=False,
 )
 # A message of the 留言区 (R-NOT-3) is moderated once and may be moderated again.

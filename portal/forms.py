@@ -125,9 +125,10 @@ class ImportUploadForm(forms.Form):
     )
 
 
-def text_area(label, *, rows, max_length, help_text="", required=True):
-    """A plain-text field typed in a <textarea> of `rows` lines: reasons, opinions, replies."""
-    return forms.CharField(
+def text_area(label, *, rows, max_length, help_text="", required=True, field_class=forms.CharField):
+    """A plain-text field typed in a <textarea> of `rows` lines: reasons, opinions, replies
+    (`field_class`, a CharField that checks more, e.g. supervision's FindingText)."""
+    return field_class(
         label=label,
         required=required,
         max_length=max_length,

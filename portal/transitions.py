@@ -31,6 +31,8 @@ class Table:
     ``status``), instead of the generic one. ``notes``: from-state → a sentence added to every refusal
     out of that state (已取消的需求不能再作任何变更。). ``error``: the exception class raised.
     ``validate``: run the model's ``full_clean()`` before saving (field rules live there).
+    ``says_already``: a refusal out of the action's own to-state reads 该…已经…; False: it reads like
+    any other (“已发布”的内容不能改为“已发布”。), for tables labelled by `moved_to`.
     """
 
     noun: str
@@ -41,6 +43,7 @@ class Table:
     notes: dict = field(default_factory=dict)
     error: type = ServiceError
     validate: bool = True
+    says_already: bool = True
 
     def __post_init__(self):
         missing = set(self.actions) - set(self.labels)
@@ -85,11 +88,16 @@ class Table:
         shown = obj.get_status_display() if status is not NEW else "新建"
         if action in self.messages:
             message = self.messages[action].format(obj=obj, status=shown)
-        elif status is not NEW and status == self.target(action):
+        elif self.says_already and status is not NEW and status == self.target(action):
             message = f"该{self.noun}已经{self.labels[action]}。"
         else:
             message = f"“{shown}”的{self.noun}不能{self.labels[action]}。"
         return message + self.notes.get(status, "")
+
+
+def moved_to(state):
+    """The label of an action named by the state it reaches: 改为“已发布”."""
+    return f"改为“{state.label}”"
 
 
 def _worded(obj, exc):

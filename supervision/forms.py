@@ -1,16 +1,14 @@
 from django import forms
 
+from portal.forms import text_area
+
 from .confidentiality import personal_data_problem
 from .models import FindingKind, FindingResult
 
 
 class FindingText(forms.CharField):
-    """A finding's free text (its description, the answer, the result): at most 2000 characters in a
-    textarea of `rows`, and no personal data (`personal_data_problem`), checked once the field's own
-    checks pass."""
-
-    def __init__(self, *, rows=5, **kwargs):
-        super().__init__(max_length=2000, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+    """A finding's free text that holds no personal data (`personal_data_problem`), checked once the
+    field's own checks pass."""
 
     def clean(self, value):
         value = super().clean(value)
@@ -20,16 +18,23 @@ class FindingText(forms.CharField):
         return value
 
 
+def finding_text(label, *, help_text, rows=5, required=True):
+    """A finding's description, the answer or the result: at most 2000 characters in a textarea."""
+    return text_area(
+        label, rows=rows, max_length=2000, help_text=help_text, required=required, field_class=FindingText
+    )
+
+
 class OpenFindingForm(forms.Form):
     kind = forms.ChoiceField(label="问题类型", choices=FindingKind.choices, widget=forms.RadioSelect)
-    description = FindingText(
+    description = finding_text(
         label="问题描述",
         help_text="写明哪一处信息有什么问题，便于发布方核实整改。请勿填写身份证号、银行卡号等个人信息。",
     )
 
 
 class AnswerForm(forms.Form):
-    answer = FindingText(
+    answer = finding_text(
         label="答复",
         help_text="说明核实情况；需要修改的，请先在该信息的页面上修改，再在这里说明改了什么。",
     )
@@ -37,7 +42,7 @@ class AnswerForm(forms.Form):
 
 class CloseForm(forms.Form):
     result = forms.ChoiceField(label="核查结论", choices=FindingResult.choices, widget=forms.RadioSelect)
-    result_text = FindingText(
+    result_text = finding_text(
         label="处理结果",
         rows=4,
         required=False,

@@ -250,6 +250,21 @@ def test_the_same_state_again_reads_already_done():
         transitions.apply(demand_services.TABLE, demand, "publish", by=_user())
 
 
+@pytest.mark.parametrize(
+    "make, table, expected",
+    [
+        (_link, notice_services.TABLE, "“已发布”的内容不能改为“已发布”。"),
+        (_edition, directory_services.EDITION_TABLE, "“已发布”的目录不能改为“已发布”。"),
+    ],
+)
+def test_a_table_labelled_by_the_state_reached_refuses_that_state_again_like_any_other(make, table, expected):
+    """``says_already=False`` (labels from ``moved_to``): not 该内容已经改为“已发布”."""
+    record = make("published", build=False)
+    with pytest.raises(transitions.ServiceError) as refused:
+        transitions.apply(table, record, "publish", by=_user())
+    assert refused.value.message == expected
+
+
 def test_an_unknown_action_is_refused_in_chinese():
     demand = _demand("draft", build=False)
     with pytest.raises(transitions.ServiceError, match="没有“delete”这一操作"):
