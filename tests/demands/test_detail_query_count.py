@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 # The demand, 可能合适的社会组织 (the offers and the awards of its category grouped by organization,
 # then the finalists), the record of the organizations shown (one INSERT) and 公开答疑.
 PUBLISHED = 6
-# The demand, whether it has 承接意向 (only then is the block shown once it is closed), 公开答疑.
-CLOSED = 3
+# The demand with whether it has 承接意向 (only then is the block shown once it is closed), 公开答疑.
+CLOSED = 2
 
 
 @pytest.fixture
