@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -38,9 +38,9 @@ def _with_member_marks(demands):
     return mark_members(demands, "awarded_org_id", "awarded_member")
 
 
-def _get_visible(request, pk):
+def _get_visible(request, pk, qs=None):
     demand = get_object_or_404(
-        selectors.demands_visible_to(request.user).select_related(
+        (selectors.demands_visible_to(request.user) if qs is None else qs).select_related(
             "unit__district", "category__parent", "district", "street", "purchase_type", "awarded_org"
         ),
         pk=pk,
@@ -48,8 +48,17 @@ def _get_visible(request, pk):
     return demand
 
 
+def _with_interest_flag(qs):
+    """`has_interests` on each demand: whether any organization said 有意承接 (through the reverse
+    relation, so that demands/ need not import matching)."""
+    interest = Demand._meta.get_field("interests").related_model
+    return qs.annotate(has_interests=Exists(interest.objects.filter(demand=OuterRef("pk"))))
+
+
 def demand_detail(request, pk):
-    demand = _get_visible(request, pk)
+    # Whether it has 承接意向 comes with the demand (the block asks it of a closed demand), so that
+    # the page does not spend a query on it.
+    demand = _get_visible(request, pk, _with_interest_flag(selectors.demands_visible_to(request.user)))
     history = []
     if request.user.is_authenticated:
         history = selectors.demand_history(demand)

@@ -40,6 +40,12 @@ def organization_demand_suggestions(organization):
     return {"show": True, "demands": ranking.suggest_demands(offers), "heading_id": "match-org"}
 
 
+def _has_interests(demand):
+    """`has_interests` when the page read it with the demand (`demands.views._with_interest_flag`)."""
+    flag = getattr(demand, "has_interests", None)
+    return demand.interests.exists() if flag is None else flag
+
+
 @register.inclusion_tag("matching/_interests.html", takes_context=True)
 def interest_block(context, demand):
     """承接意向 on a demand's page: the 第十四条 statement for everyone; the list with contacts for its
@@ -55,7 +61,7 @@ def interest_block(context, demand):
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }
-    if demand.status != DemandStatus.PUBLISHED and not demand.interests.exists():
+    if demand.status != DemandStatus.PUBLISHED and not _has_interests(demand):
         return {"show": False}
     data["show"] = True
     if permissions.can_view_interests(user, demand):

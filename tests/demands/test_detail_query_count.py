@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 # The demand, 可能合适的社会组织 (the offers and the awards of its category grouped by organization,
 # then the finalists), the record of the organizations shown (one INSERT) and 公开答疑.
 PUBLISHED = 6
-# The demand, whether it has 承接意向 (only then is the block shown once it is closed), 公开答疑.
-CLOSED = 3
+# The demand with whether it has 承接意向 (only then is the block shown once it is closed), 公开答疑.
+CLOSED = 2
 
 
 @pytest.fixture
@@ -85,3 +85,23 @@ def test_an_awarded_or_evaluated_demand_costs_the_same_holding_nothing_or_everyt
     PurchaserRecommendationFactory(organization=hp_org, demand=full)
     page = visit(client, full, django_assert_num_queries, CLOSED)
     assert "可能合适的社会组织" not in page
+
+
+def test_a_demand_cancelled_after_publication_costs_the_closed_count(
+    client, market, hp_unit, hp_purchaser, hp_org_user, xh_org_user, django_assert_num_queries
+):
+    full = DemandFactory(unit=hp_unit, category=category("0101"), title="取消了的需求")
+    held(full, hp_purchaser, [hp_org_user, xh_org_user])
+    full.status, full.cancel_reason = "cancelled", "预算调整"
+    full.save()
+    page = visit(client, full, django_assert_num_queries, CLOSED)
+    assert "取消原因：预算调整" in page and "可能合适的社会组织" not in page
+    assert 'id="interest-title"' in page  # it has 承接意向: the block stays, read with the demand
+
+
+def test_a_closed_demand_without_interests_shows_no_interest_block(
+    client, market, hp_unit, hp_org, django_assert_num_queries
+):
+    bare = awarded(hp_org, hp_unit, "0101", title="只有承接方的需求")
+    page = visit(client, bare, django_assert_num_queries, CLOSED)
+    assert 'id="interest-title"' not in page
