@@ -350,9 +350,7 @@ def credit_list(request):
                 "recorded_on": r.recorded_on,
                 "organization": r.organization.name,
                 "uscc": r.organization.uscc,
-                "district": r.organization.registration_district.name
-                if r.organization.registration_district_id
-                else "上海市民政局",
+                "district": r.organization.registration_authority,
                 "finding": r.finding.number,
                 "target": r.finding.target_title,
                 "record": r.record,

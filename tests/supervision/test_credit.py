@@ -147,7 +147,7 @@ def test_search_by_name_or_code(login, city_admin, records, hp_org, xh_org):
 # --- the export for the 年检 ---------------------------------------------------------------------------
 
 
-def test_the_export_has_chinese_headers_and_one_row_per_record(login, city_admin, records, hp_org):
+def test_the_export_has_chinese_headers_and_one_row_per_record(login, city_admin, records, hp_org, city_org):
     response, rows, formulas = export(login(city_admin), year=YEAR)
     assert "%E5%A4%B1%E4%BF%A1%E8%AE%B0%E5%BD%95" in response["Content-Disposition"]  # 失信记录
     assert str(YEAR) in response["Content-Disposition"]
@@ -157,8 +157,10 @@ def test_the_export_has_chinese_headers_and_one_row_per_record(login, city_admin
     row = by_name[hp_org.name]
     record = records["hp"]
     assert row[0].date() == record.recorded_on
-    assert row[2] == hp_org.uscc and row[3] == "黄浦区" and row[4] == record.finding.number
+    assert row[2] == hp_org.uscc and row[3] == "黄浦区民政局" and row[4] == record.finding.number
     assert row[5] == "乐龄长者助餐服务" and "虚假宣传属实，已责令整改。" in row[6] and row[7] == "否"
+    # 登记管理机关 as everywhere else (the directory export, the admin): the bureau, not the district.
+    assert by_name[city_org.name][3] == "上海市民政局"
 
 
 def test_text_that_looks_like_a_formula_stays_text(login, city_admin, monitor, hp_org):
