@@ -16,7 +16,7 @@ from django.utils import feedgenerator, timezone
 from django.utils.html import escape
 
 from demands.models import Status
-from portal.models import Category, District
+from portal.models import Category, District, civil_affairs_bureau
 
 from .api import public_headers
 from .params import BadParam, category_by_code, district_by_value
@@ -24,7 +24,7 @@ from .selectors import public_demands
 
 FEED_SIZE = 50
 FEED_PARAMS = ("category", "district")
-PUBLISHER = "上海市民政局"
+PUBLISHER = civil_affairs_bureau(None)
 BASE_TITLE = "上海市政府购买社会组织服务需求"
 
 

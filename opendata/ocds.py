@@ -18,6 +18,7 @@ from django.utils import timezone
 from ninja import Path, Router
 
 from demands.models import Status
+from portal.models import civil_affairs_bureau
 
 from . import schemas, selectors
 from .serializers import moment
@@ -26,7 +27,7 @@ OCDS_VERSION = "1.1"
 # The ocid prefix: "ocds-" and six characters, to be registered with the Open Contracting Partnership
 # (https://standard.open-contracting.org/1.1/en/schema/identifiers/); a setting, so that it can be.
 OCID_PREFIX = getattr(settings, "OCDS_OCID_PREFIX", "ocds-shmzj1")
-PUBLISHER = {"name": "上海市民政局", "scheme": "CN-USCI"}
+PUBLISHER = {"name": civil_affairs_bureau(None), "scheme": "CN-USCI"}
 CURRENCY = "CNY"
 LICENCE_URL = "/api/#licence"
 TENDER_STATUS = {
