@@ -170,6 +170,14 @@ class SocialOrganization(models.Model):
                 include=["registration_district", "registration_status", "on_serious_list"],
                 name="org_dashboard_cover",
             ),
+            # The 推荐目录 members sorted by name (directory/selectors.py `members`): their names and
+            # eligibility from this index alone, one probe per member, instead of a scan of the wide
+            # table (issue 15: the 2025 page's 20 rows, 20-34 ms at city scale, 2-4 ms with it).
+            models.Index(
+                fields=["id"],
+                include=["name", "registration_status", "on_serious_list"],
+                name="org_name_cover",
+            ),
         ]
 
     def __str__(self):

@@ -57,6 +57,7 @@ def edition_detail(request, year):
             # Members the city removed after publishing stay on the page, marked with the date (issue 18).
             "removed": Application.objects.filter(edition=edition, status=AppStatus.REMOVED)
             .select_related("organization")
+            .only("organization__name", "removed_at", "removal_reason")
             .order_by("removed_at"),
             "can_remove": permissions.is_city_admin(request.user),
         }

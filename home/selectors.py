@@ -12,6 +12,7 @@ from directory.models import Application
 from notices.models import Article, Download, ItemStatus, Link
 from offerings.models import Offering
 from portal import caching
+from portal.listing import rows_of_page
 
 LATEST = 6
 
@@ -37,17 +38,33 @@ def home_context():
     year = timezone.localdate().year
     members = Application.objects.members()
     published = {"status": ItemStatus.PUBLISHED}
+    # Each list reads what the page shows of its rows (`.only()`): a demand's row is 41 columns.
     return {
         "year": year,
         "figures": headline_figures(year),
         "latest_demands": list(
-            Demand.objects.live().select_related("unit").order_by("-published_at")[:LATEST]
+            Demand.objects.live()
+            .select_related("unit")
+            .only("title", "budget", "unit__name")
+            .order_by("-published_at")[:LATEST]
         ),
         "latest_offerings": list(
-            Offering.objects.public().select_related("organization").order_by("-published_at")[:LATEST]
+            Offering.objects.public()
+            .select_related("organization")
+            .only("title", "organization__name")
+            .order_by("-published_at")[:LATEST]
         ),
+        # Ids first (rows_of_page): the newest decisions from the applications and the organizations'
+        # eligibility index, then six rows joined; joined first, PostgreSQL read every organization
+        # (issue 15: 17-25 ms at city scale, 2 ms this way).
         "latest_members": list(
-            members.select_related("organization", "edition").order_by("-decided_at")[:LATEST]
+            rows_of_page(
+                members.select_related("organization", "edition")
+                .only("organization__name", "edition__year")
+                .order_by("-decided_at", "-pk"),
+                0,
+                LATEST,
+            )
         ),
         "policies": list(Article.objects.filter(kind=Article.Kind.POLICY, **published)[:LATEST]),
         "notices": list(Article.objects.filter(kind=Article.Kind.NOTICE, **published)[:LATEST]),

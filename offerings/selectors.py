@@ -6,6 +6,18 @@ from .filters import OfferingFilter
 from .models import Offering
 
 LIST_RELATED = ("organization", "category__parent")
+# What a card of the public listing shows (templates/offerings/list.html, `with_area_labels`): an offer's
+# row is 25 columns, its search tokens and contact details among them, and its organization's 16.
+LIST_FIELDS = (
+    "title",
+    "summary",
+    "previously_purchased",
+    "citywide",
+    "service_district_codes",
+    "organization__name",
+    "category__name",
+    "category__parent__name",
+)
 
 
 def public_offerings():

@@ -22,7 +22,8 @@ from .models import Offering, Status
 def offering_list(request):
     """Public listing of offers (R-MAT-1): search, filters, pagination; newest first."""
     found = selectors.listing(
-        request.GET, selectors.public_offerings().select_related(*selectors.LIST_RELATED)
+        request.GET,
+        selectors.public_offerings().select_related(*selectors.LIST_RELATED).only(*selectors.LIST_FIELDS),
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items()]
     return listing.listing_page(request, "offerings/list.html", found, sorts, rows=_with_labels_and_marks)

@@ -8,8 +8,14 @@ may not import it. The rule stays in one place, `Application.objects.members()` 
 """
 
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, router
 
 _members = None
+# The SQL of the members' organization ids, compiled once per process and database (alias: (SQL,
+# parameters), and "model": the applications' model). Building and compiling the queryset for each listing page cost 1.8 ms of CPU, a
+# tenth of the offers page's (issue 15); the rule's parameters are constants (statuses, the latest
+# published edition as a subquery), so the SQL is the same for every page and reads the rows as they are.
+_compiled = {}
 
 
 def provide(members):
@@ -17,6 +23,7 @@ def provide(members):
     of the latest published edition that are members (a lazy queryset with `organization_id`)."""
     global _members
     _members = members
+    _compiled.clear()
 
 
 def member_applications():
@@ -29,11 +36,30 @@ def member_applications():
 def member_organization_ids(among=None):
     """Organizations in the latest published directory (for the badges in the listings): one query.
     `among`: only these organizations are asked about (a listing's page: 20 instead of ~1,200 rows)."""
-    qs = member_applications()
-    if among is not None:
-        # [0] (no such id) when the page has none: still one query, so the page's count stays fixed.
-        qs = qs.filter(organization_id__in=list(among) or [0])
-    return set(qs.values_list("organization_id", flat=True))
+    if among is None:
+        return set(member_applications().values_list("organization_id", flat=True))
+    # [0] (no such id) when the page has none: still one query, so the page's count stays fixed.
+    ids = list(among) or [0]
+    alias, sql, params = _member_ids_sql()
+    marks = ", ".join(["%s"] * len(ids))
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            f"SELECT organization_id FROM ({sql}) AS members WHERE organization_id IN ({marks})",
+            (*params, *ids),
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _member_ids_sql():
+    """(database, SQL, parameters) of `member_applications()`'s organization ids, unordered (a set),
+    on the database the router reads them from (the replica for a listing page, when there is one)."""
+    if "model" not in _compiled:
+        _compiled["model"] = member_applications().model
+    alias = router.db_for_read(_compiled["model"])
+    if alias not in _compiled:
+        query = member_applications().order_by().values_list("organization_id", flat=True).query
+        _compiled[alias] = query.get_compiler(alias).as_sql()
+    return (alias, *_compiled[alias])
 
 
 def mark_members(rows, organization_field, mark):

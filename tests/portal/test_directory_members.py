@@ -56,3 +56,25 @@ def test_without_the_directory_app_the_question_is_refused(monkeypatch):
     monkeypatch.setattr(directory_members, "_members", None)
     with pytest.raises(ImproperlyConfigured):
         directory_members.member_applications()
+
+
+def test_the_marks_read_the_members_as_they_are_now(organizations):
+    """Issue 15: the marks' SQL is compiled once per process; it still reads the rows of each request."""
+    ids = [org.pk for org in organizations.values()]
+    assert directory_members.member_organization_ids(among=ids) == {organizations["member"].pk}
+    member = organizations["member"]
+    member.on_serious_list = True
+    member.save()
+    organizations["listed"].on_serious_list = False
+    organizations["listed"].save()
+    assert directory_members.member_organization_ids(among=ids) == {organizations["listed"].pk}
+    Application.objects.filter(organization=organizations["listed"]).update(status=AppStatus.REMOVED)
+    assert directory_members.member_organization_ids(among=ids) == set()
+
+
+def test_the_compiled_marks_are_the_rule_itself(organizations):
+    directory_members.member_organization_ids(among=[0])
+    alias, sql, params = directory_members._member_ids_sql()
+    rule = Application.objects.members().order_by().values_list("organization_id", flat=True)
+    assert (sql, params) == rule.query.get_compiler(alias).as_sql()
+    assert directory_members.member_organization_ids(among=[]) == set()
