@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import SocialOrganization
 from demands.models import Demand
 from offerings.models import Offering
-from portal.models import optional_link, protected_link, user_field
+from portal.models import optional_link, protected_link, timestamps, user_field
 
 
 class InterestStatus(models.TextChoices):
@@ -71,8 +71,7 @@ class Subscription(models.Model):
     is_default = models.BooleanField("按本组织服务项目自动创建", default=False)
     since = models.DateTimeField("推送此时间之后发布的信息")
     feed_token = models.CharField("订阅源令牌", max_length=64, unique=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at, updated_at = timestamps()
 
     class Meta:
         verbose_name = "订阅"

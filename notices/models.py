@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit
 from portal import confidentiality
-from portal.models import District, new_record_number, optional_link, protected_link, user_field
+from portal.models import District, new_record_number, optional_link, protected_link, timestamps, user_field
 
 
 class PublisherKind(models.TextChoices):
@@ -33,8 +33,7 @@ class Published(models.Model):
     status = models.CharField("状态", max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
     publish_date = models.DateField("发布日期", null=True, blank=True)
     created_by = protected_link(settings.AUTH_USER_MODEL, "创建人", null=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at, updated_at = timestamps()
 
     class Meta:
         abstract = True

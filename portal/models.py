@@ -149,11 +149,16 @@ def import_upload_path(instance, filename):
 
 
 class SearchableRecord(models.Model):
-    """A demand or an offer: named by its title, and saved with the search words of its
-    `SEARCH_FIELDS` in `search_tokens` (portal/search.py). No fields of its own."""
+    """A demand or an offer: named by its title, saved with the search words of its `SEARCH_FIELDS`
+    in `search_tokens` (portal/search.py), listed newest published first. No fields of its own: the
+    model gives `title`, `status`, `search_tokens` and the `publishing_fields()`. A model's own Meta
+    extends this one (``class Meta(SearchableRecord.Meta)``, ``indexes = [*SearchableRecord.Meta.indexes, …]``)."""
 
     class Meta:
         abstract = True
+        ordering = ["-published_at", "-pk"]
+        # The listings' status filter, newest first (named demand_status_published, offering_…).
+        indexes = [models.Index(fields=["status", "-published_at"], name="%(class)s_status_published")]
 
     def __str__(self):
         return self.title
@@ -166,14 +171,42 @@ class SearchableRecord(models.Model):
         return search.tokens_for(*(getattr(self, f) for f in self.SEARCH_FIELDS))
 
 
+def timestamps():
+    """When a record was created and last saved, as two fields to assign where they stand in the
+    model (its field order stays as it was): ``created_at, updated_at = timestamps()``."""
+    return (
+        models.DateTimeField("创建时间", auto_now_add=True),
+        models.DateTimeField("更新时间", auto_now=True),
+    )
+
+
+# The contact of a record (`contact_fields`): never shown to the public, and checked as a contact by
+# portal.confidentiality (``contact_fields=CONTACT_FIELDS``).
+CONTACT_FIELDS = ("contact_person", "contact_phone", "contact_email")
+
+
+def contact_fields(*, required=True, email=True):
+    """联系人 and 联系电话 (required unless not `required`) and, when `email`, an optional 联系邮箱:
+    ``contact_person, contact_phone, contact_email = contact_fields()``."""
+    fields = (
+        models.CharField("联系人", max_length=40, blank=not required),
+        models.CharField("联系电话", max_length=40, blank=not required),
+    )
+    return (*fields, models.EmailField("联系邮箱", blank=True)) if email else fields
+
+
+def searchable_history(verbose_name):
+    """The history of a `SearchableRecord`: every change but its search words and its save time."""
+    return HistoricalRecords(verbose_name=verbose_name, excluded_fields=["search_tokens", "updated_at"])
+
+
 def publishing_fields():
     """What a demand and an offer both keep of their writing, as four fields to assign in the model
     where they stand (the model's field order, and so its admin page, stays as it was):
     ``created_by, created_at, updated_at, published_at = publishing_fields()``."""
     return (
         user_field("创建人"),
-        models.DateTimeField("创建时间", auto_now_add=True),
-        models.DateTimeField("更新时间", auto_now=True),
+        *timestamps(),
         models.DateTimeField("发布时间", null=True, blank=True, db_index=True),
     )
 
