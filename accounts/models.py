@@ -92,8 +92,7 @@ class PurchaserUnit(models.Model):
     history = HistoricalRecords(verbose_name="购买主体变更记录")
 
     class Meta:
-        verbose_name = "购买主体"
-        verbose_name_plural = "购买主体"
+        verbose_name = verbose_name_plural = "购买主体"
         ordering = ["level", "district__code", "name"]
 
     def __str__(self):
@@ -156,8 +155,7 @@ class SocialOrganization(models.Model):
     objects = SocialOrganizationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "社会组织"
-        verbose_name_plural = "社会组织"
+        verbose_name = verbose_name_plural = "社会组织"
         ordering = ["name"]
         indexes = [
             # The statistics join demands and offers to their organization's eligibility and
@@ -285,8 +283,7 @@ class User(AbstractUser):
     history = HistoricalRecords(verbose_name="用户变更记录", excluded_fields=["password", "last_login"])
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = verbose_name_plural = "用户"
         ordering = ["username"]
 
     def __str__(self):
@@ -406,8 +403,7 @@ class AccountApplication(models.Model):
     objects = AccountApplicationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "账号开通申请"
-        verbose_name_plural = "账号开通申请"
+        verbose_name = verbose_name_plural = "账号开通申请"
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(
@@ -461,8 +457,7 @@ class LoginEvent(models.Model):
     method = models.CharField("方式", max_length=20, blank=True)
 
     class Meta:
-        verbose_name = "登录记录"
-        verbose_name_plural = "登录记录"
+        verbose_name = verbose_name_plural = "登录记录"
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["user", "kind", "-at"], name="login_event_user_kind_at")]
 

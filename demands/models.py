@@ -242,8 +242,7 @@ class Demand(SearchableRecord):
     objects = DemandQuerySet.as_manager()
 
     class Meta(SearchableRecord.Meta):
-        verbose_name = "购买服务需求"
-        verbose_name_plural = "购买服务需求"
+        verbose_name = verbose_name_plural = "购买服务需求"
         indexes = [
             *SearchableRecord.Meta.indexes,
             # The statistics (dashboard/figures/demand_tables.py) group a year's demands four ways:

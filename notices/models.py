@@ -55,8 +55,7 @@ class Article(Published):
     history = HistoricalRecords(verbose_name="文章变更记录")
 
     class Meta:
-        verbose_name = "政策法规和公示公告"
-        verbose_name_plural = "政策法规和公示公告"
+        verbose_name = verbose_name_plural = "政策法规和公示公告"
         ordering = ["-publish_date", "-pk"]
         indexes = [models.Index(fields=["kind", "status", "-publish_date"], name="article_kind_status_date")]
 
@@ -81,8 +80,7 @@ class Attachment(models.Model):
     extension = models.CharField(max_length=8)
 
     class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+        verbose_name = verbose_name_plural = "附件"
         ordering = ["pk"]
 
     def __str__(self):
@@ -106,8 +104,7 @@ class Download(Published):
     history = HistoricalRecords(verbose_name="资料变更记录")
 
     class Meta:
-        verbose_name = "资料下载"
-        verbose_name_plural = "资料下载"
+        verbose_name = verbose_name_plural = "资料下载"
         ordering = ["-publish_date", "-pk"]
 
     def clean(self):
@@ -121,8 +118,7 @@ class Link(Published):
     history = HistoricalRecords(verbose_name="友情链接变更记录")
 
     class Meta:
-        verbose_name = "友情链接"
-        verbose_name_plural = "友情链接"
+        verbose_name = verbose_name_plural = "友情链接"
         ordering = ["sort_order", "pk"]
 
 
@@ -156,8 +152,7 @@ class Message(models.Model):
     history = HistoricalRecords(verbose_name="留言变更记录", excluded_fields=["contact"])
 
     class Meta:
-        verbose_name = "留言"
-        verbose_name_plural = "留言"
+        verbose_name = verbose_name_plural = "留言"
         ordering = ["-created_at"]
 
     def __str__(self):

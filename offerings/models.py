@@ -149,8 +149,7 @@ class Offering(SearchableRecord):
     objects = OfferingQuerySet.as_manager()
 
     class Meta(SearchableRecord.Meta):
-        verbose_name = "社会组织服务项目"
-        verbose_name_plural = "社会组织服务项目"
+        verbose_name = verbose_name_plural = "社会组织服务项目"
         indexes = [
             *SearchableRecord.Meta.indexes,
             # The statistics' counts of published offers by category and registration authority,

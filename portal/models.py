@@ -46,8 +46,7 @@ class District(models.Model):
     name = models.CharField("区名", max_length=20, unique=True)
 
     class Meta:
-        verbose_name = "区"
-        verbose_name_plural = "区"
+        verbose_name = verbose_name_plural = "区"
         ordering = ["code"]
 
     def __str__(self):
@@ -74,8 +73,7 @@ class Street(models.Model):
     history = HistoricalRecords(verbose_name="街镇变更记录")
 
     class Meta:
-        verbose_name = "街镇"
-        verbose_name_plural = "街镇"
+        verbose_name = verbose_name_plural = "街镇"
         ordering = ["district__code", "name"]
         constraints = [
             models.UniqueConstraint(fields=["district", "name"], name="street_unique_per_district")
@@ -94,8 +92,7 @@ class Category(models.Model):
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
-        verbose_name = "项目类别"
-        verbose_name_plural = "项目类别"
+        verbose_name = verbose_name_plural = "项目类别"
         ordering = ["code"]
 
     def __str__(self):
@@ -136,8 +133,7 @@ class PurchaseType(models.Model):
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "购买服务类型"
-        verbose_name_plural = "购买服务类型"
+        verbose_name = verbose_name_plural = "购买服务类型"
         ordering = ["pk"]
 
     def __str__(self):
@@ -226,8 +222,7 @@ class ImportBatch(models.Model):
     report = models.JSONField("预览结果", default=dict)
 
     class Meta:
-        verbose_name = "Excel 导入批次"
-        verbose_name_plural = "Excel 导入批次"
+        verbose_name = verbose_name_plural = "Excel 导入批次"
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -307,8 +302,7 @@ class Job(models.Model):
     objects = JobQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "后台任务"
-        verbose_name_plural = "后台任务"
+        verbose_name = verbose_name_plural = "后台任务"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_recent")]
 
