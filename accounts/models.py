@@ -10,9 +10,11 @@ from portal.models import (
     District,
     Street,
     civil_affairs_bureau,
+    contact_fields,
     new_record_number,
     optional_link,
     protected_link,
+    timestamps,
     user_field,
 )
 
@@ -84,16 +86,13 @@ class PurchaserUnit(models.Model):
     business_line = models.CharField(
         "业务条线", max_length=60, blank=True, help_text="例如：民政、卫生健康、教育"
     )
-    contact_person = models.CharField("联系人", max_length=40, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=40, blank=True)
+    contact_person, contact_phone = contact_fields(required=False, email=False)
     is_active = models.BooleanField("启用", default=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at, updated_at = timestamps()
     history = HistoricalRecords(verbose_name="购买主体变更记录")
 
     class Meta:
-        verbose_name = "购买主体"
-        verbose_name_plural = "购买主体"
+        verbose_name = verbose_name_plural = "购买主体"
         ordering = ["level", "district__code", "name"]
 
     def __str__(self):
@@ -143,24 +142,20 @@ class SocialOrganization(models.Model):
     district = protected_link(District, "所在区", related_name="located_organizations")
     founded_on = models.DateField("成立日期", null=True, blank=True)
     business_scope = models.TextField("业务范围", blank=True)
-    contact_person = models.CharField("联系人", max_length=40, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=40, blank=True)
-    contact_email = models.EmailField("联系邮箱", blank=True)
+    contact_person, contact_phone, contact_email = contact_fields(required=False)
     address = models.CharField("地址", max_length=200, blank=True)
     registration_status = models.CharField(
         "登记状态", max_length=12, choices=RegistrationStatus.choices, default=RegistrationStatus.ACTIVE
     )
     # Kept by accounts.services (list/delist) together with the SeriousDishonestyEntry rows.
     on_serious_list = models.BooleanField("在严重失信名单中", default=False, editable=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at, updated_at = timestamps()
     history = HistoricalRecords(verbose_name="社会组织变更记录")
 
     objects = SocialOrganizationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "社会组织"
-        verbose_name_plural = "社会组织"
+        verbose_name = verbose_name_plural = "社会组织"
         ordering = ["name"]
         indexes = [
             # The statistics join demands and offers to their organization's eligibility and
@@ -296,8 +291,7 @@ class User(AbstractUser):
     history = HistoricalRecords(verbose_name="用户变更记录", excluded_fields=["password", "last_login"])
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = verbose_name_plural = "用户"
         ordering = ["username"]
 
     def __str__(self):
@@ -417,8 +411,7 @@ class AccountApplication(models.Model):
     objects = AccountApplicationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "账号开通申请"
-        verbose_name_plural = "账号开通申请"
+        verbose_name = verbose_name_plural = "账号开通申请"
         ordering = ["-submitted_at"]
         constraints = [
             models.UniqueConstraint(
@@ -472,8 +465,7 @@ class LoginEvent(models.Model):
     method = models.CharField("方式", max_length=20, blank=True)
 
     class Meta:
-        verbose_name = "登录记录"
-        verbose_name_plural = "登录记录"
+        verbose_name = verbose_name_plural = "登录记录"
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["user", "kind", "-at"], name="login_event_user_kind_at")]
 

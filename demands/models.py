@@ -9,18 +9,20 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit, SocialOrganization
 from portal import confidentiality
 from portal.models import (
+    CONTACT_FIELDS,
     District,
     PurchaseType,
     SearchableRecord,
     Street,
+    contact_fields,
     optional_link,
     protected_link,
     publishing_fields,
+    searchable_history,
     subcategory_errors,
     subcategory_link,
     unique_when_filled,
@@ -157,9 +159,7 @@ class Demand(SearchableRecord):
     street = optional_link(Street, "服务街镇", related_name="demands")
     period_start = models.DateField("实施开始日期")
     period_end = models.DateField("实施结束日期")
-    contact_person = models.CharField("联系人", max_length=40)
-    contact_phone = models.CharField("联系电话", max_length=40)
-    contact_email = models.EmailField("联系邮箱", blank=True)
+    contact_person, contact_phone, contact_email = contact_fields()
     qualification = models.TextField("对社会组织的资质和条件要求", max_length=2000)
     other_info = models.TextField("其他信息", max_length=2000, blank=True)
     year = models.PositiveSmallIntegerField(
@@ -206,9 +206,7 @@ class Demand(SearchableRecord):
 
     search_tokens = models.TextField(editable=False, blank=True, default="")
 
-    history = HistoricalRecords(
-        verbose_name="购买需求变更记录", excluded_fields=["search_tokens", "updated_at"]
-    )
+    history = searchable_history("购买需求变更记录")
 
     SEARCH_FIELDS = ("title", "service_targets", "qualification", "other_info")
     # Names a search word may also be found in (issue 13): the purchaser unit, its district and 街镇,
@@ -238,19 +236,15 @@ class Demand(SearchableRecord):
         "budget_approved_on",
         "qualification",
         "other_info",
-        "contact_person",
-        "contact_phone",
-        "contact_email",
+        *CONTACT_FIELDS,
     )
 
     objects = DemandQuerySet.as_manager()
 
-    class Meta:
-        verbose_name = "购买服务需求"
-        verbose_name_plural = "购买服务需求"
-        ordering = ["-published_at", "-pk"]
+    class Meta(SearchableRecord.Meta):
+        verbose_name = verbose_name_plural = "购买服务需求"
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="demand_status_published"),
+            *SearchableRecord.Meta.indexes,
             # The statistics (dashboard/figures/demand_tables.py) group a year's demands four ways:
             # every column they read is in this index, so PostgreSQL answers them without reading
             # the table (SQLite ignores INCLUDE and keeps the three key columns).
@@ -320,7 +314,7 @@ class Demand(SearchableRecord):
             confidentiality.check_fields(
                 self,
                 ("title", "service_targets", "qualification", "other_info"),
-                contact_fields=("contact_person", "contact_phone", "contact_email"),
+                contact_fields=CONTACT_FIELDS,
             )
         )
         if errors:

@@ -35,8 +35,7 @@ class Edition(models.Model):
     history = HistoricalRecords(verbose_name="推荐目录变更记录")
 
     class Meta:
-        verbose_name = "推荐目录（年度）"
-        verbose_name_plural = "推荐目录（年度）"
+        verbose_name = verbose_name_plural = "推荐目录（年度）"
         ordering = ["-year"]
 
     def __str__(self):
@@ -122,8 +121,7 @@ class Application(models.Model):
     objects = ApplicationQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "自荐申请"
-        verbose_name_plural = "自荐申请"
+        verbose_name = verbose_name_plural = "自荐申请"
         ordering = ["-submitted_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["edition", "organization"], name="one_application_per_edition")
@@ -164,8 +162,7 @@ class ReviewStep(models.Model):
     at = models.DateTimeField("时间", default=timezone.now)
 
     class Meta:
-        verbose_name = "审核记录"
-        verbose_name_plural = "审核记录"
+        verbose_name = verbose_name_plural = "审核记录"
         ordering = ["at", "pk"]
 
     def __str__(self):
@@ -186,8 +183,7 @@ class PurchaserRecommendation(models.Model):
     history = HistoricalRecords(verbose_name="购买主体推荐变更记录")
 
     class Meta:
-        verbose_name = "购买主体推荐"
-        verbose_name_plural = "购买主体推荐"
+        verbose_name = verbose_name_plural = "购买主体推荐"
         ordering = ["-at"]
 
     def __str__(self):

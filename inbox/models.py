@@ -31,8 +31,7 @@ class Notification(models.Model):
     emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "站内信"
-        verbose_name_plural = "站内信"
+        verbose_name = verbose_name_plural = "站内信"
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="inbox_recipient_read")]
         constraints = [unique_when_filled(["recipient", "dedupe_key"], name="inbox_unique_dedupe_key")]

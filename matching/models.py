@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import SocialOrganization
 from demands.models import Demand
 from offerings.models import Offering
-from portal.models import optional_link, protected_link, user_field
+from portal.models import optional_link, protected_link, timestamps, user_field
 
 
 class InterestStatus(models.TextChoices):
@@ -33,8 +33,7 @@ class Interest(models.Model):
     history = HistoricalRecords(verbose_name="承接意向变更记录", excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name = "承接意向"
-        verbose_name_plural = "承接意向"
+        verbose_name = verbose_name_plural = "承接意向"
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["demand", "organization"], name="one_interest_per_organization")
@@ -71,12 +70,10 @@ class Subscription(models.Model):
     is_default = models.BooleanField("按本组织服务项目自动创建", default=False)
     since = models.DateTimeField("推送此时间之后发布的信息")
     feed_token = models.CharField("订阅源令牌", max_length=64, unique=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at, updated_at = timestamps()
 
     class Meta:
-        verbose_name = "订阅"
-        verbose_name_plural = "订阅"
+        verbose_name = verbose_name_plural = "订阅"
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["is_active", "user"], name="subscription_active_user")]
 
@@ -97,8 +94,7 @@ class SubscriptionDelivery(models.Model):
     delivered_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "订阅推送记录"
-        verbose_name_plural = "订阅推送记录"
+        verbose_name = verbose_name_plural = "订阅推送记录"
         constraints = [
             models.UniqueConstraint(fields=["user", "kind", "record_id"], name="subscription_delivered_once")
         ]
@@ -116,8 +112,7 @@ class SubscriptionStart(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "初始订阅记录"
-        verbose_name_plural = "初始订阅记录"
+        verbose_name = verbose_name_plural = "初始订阅记录"
 
     def __str__(self):
         return str(self.user_id)
@@ -132,8 +127,7 @@ class SuggestionShown(models.Model):
     first_shown_at = models.DateTimeField("首次推荐时间", auto_now_add=True)
 
     class Meta:
-        verbose_name = "推荐记录"
-        verbose_name_plural = "推荐记录"
+        verbose_name = verbose_name_plural = "推荐记录"
         constraints = [
             models.UniqueConstraint(fields=["demand", "organization"], name="one_suggestion_record_per_pair")
         ]
@@ -168,8 +162,7 @@ class Question(models.Model):
     history = HistoricalRecords(verbose_name="公开答疑变更记录")
 
     class Meta:
-        verbose_name = "公开答疑"
-        verbose_name_plural = "公开答疑"
+        verbose_name = verbose_name_plural = "公开答疑"
         ordering = ["asked_at", "pk"]
         indexes = [models.Index(fields=["demand", "status"], name="question_demand_status")]
 

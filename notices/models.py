@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit
 from portal import confidentiality
-from portal.models import District, new_record_number, optional_link, protected_link, user_field
+from portal.models import District, new_record_number, optional_link, protected_link, timestamps, user_field
 
 
 class PublisherKind(models.TextChoices):
@@ -33,8 +33,7 @@ class Published(models.Model):
     status = models.CharField("状态", max_length=10, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
     publish_date = models.DateField("发布日期", null=True, blank=True)
     created_by = protected_link(settings.AUTH_USER_MODEL, "创建人", null=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at, updated_at = timestamps()
 
     class Meta:
         abstract = True
@@ -56,8 +55,7 @@ class Article(Published):
     history = HistoricalRecords(verbose_name="文章变更记录")
 
     class Meta:
-        verbose_name = "政策法规和公示公告"
-        verbose_name_plural = "政策法规和公示公告"
+        verbose_name = verbose_name_plural = "政策法规和公示公告"
         ordering = ["-publish_date", "-pk"]
         indexes = [models.Index(fields=["kind", "status", "-publish_date"], name="article_kind_status_date")]
 
@@ -82,8 +80,7 @@ class Attachment(models.Model):
     extension = models.CharField(max_length=8)
 
     class Meta:
-        verbose_name = "附件"
-        verbose_name_plural = "附件"
+        verbose_name = verbose_name_plural = "附件"
         ordering = ["pk"]
 
     def __str__(self):
@@ -107,8 +104,7 @@ class Download(Published):
     history = HistoricalRecords(verbose_name="资料变更记录")
 
     class Meta:
-        verbose_name = "资料下载"
-        verbose_name_plural = "资料下载"
+        verbose_name = verbose_name_plural = "资料下载"
         ordering = ["-publish_date", "-pk"]
 
     def clean(self):
@@ -122,8 +118,7 @@ class Link(Published):
     history = HistoricalRecords(verbose_name="友情链接变更记录")
 
     class Meta:
-        verbose_name = "友情链接"
-        verbose_name_plural = "友情链接"
+        verbose_name = verbose_name_plural = "友情链接"
         ordering = ["sort_order", "pk"]
 
 
@@ -157,8 +152,7 @@ class Message(models.Model):
     history = HistoricalRecords(verbose_name="留言变更记录", excluded_fields=["contact"])
 
     class Meta:
-        verbose_name = "留言"
-        verbose_name_plural = "留言"
+        verbose_name = verbose_name_plural = "留言"
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -3,15 +3,17 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
-from simple_history.models import HistoricalRecords
 
 from accounts.models import SocialOrganization, eligible_q
 from portal import confidentiality
 from portal.models import (
+    CONTACT_FIELDS,
     District,
     SearchableRecord,
+    contact_fields,
     protected_link,
     publishing_fields,
+    searchable_history,
     subcategory_errors,
     subcategory_link,
 )
@@ -107,9 +109,7 @@ class Offering(SearchableRecord):
     citywide = models.BooleanField("服务全市", default=False)
     # District codes, comma-separated ("310101,310104"): filterable on both databases, cheap to bulk-write.
     service_district_codes = models.CharField("服务区域（区划代码）", max_length=200, blank=True)
-    contact_person = models.CharField("联系人", max_length=40)
-    contact_phone = models.CharField("联系电话", max_length=40)
-    contact_email = models.EmailField("联系邮箱", blank=True)
+    contact_person, contact_phone, contact_email = contact_fields()
     # R-OFF-2: required when previously purchased.
     previously_purchased = models.BooleanField("曾被政府购买", default=False)
     purchaser_name = models.CharField("购买方名称", max_length=100, blank=True)
@@ -127,9 +127,7 @@ class Offering(SearchableRecord):
     withdrawn_at = models.DateTimeField("下架时间", null=True, blank=True)
     search_tokens = models.TextField(editable=False, blank=True, default="")
 
-    history = HistoricalRecords(
-        verbose_name="服务项目变更记录", excluded_fields=["search_tokens", "updated_at"]
-    )
+    history = searchable_history("服务项目变更记录")
 
     SEARCH_FIELDS = ("title", "summary", "service_targets", "purchaser_name", "implementation_place")
     SEARCH_NAMES = ("organization__name",)  # an organization is found by its name (issue 13)
@@ -139,9 +137,7 @@ class Offering(SearchableRecord):
         "category",
         "summary",
         "service_targets",
-        "contact_person",
-        "contact_phone",
-        "contact_email",
+        *CONTACT_FIELDS,
         "previously_purchased",
         "purchaser_name",
         "purchase_amount",
@@ -152,12 +148,10 @@ class Offering(SearchableRecord):
 
     objects = OfferingQuerySet.as_manager()
 
-    class Meta:
-        verbose_name = "社会组织服务项目"
-        verbose_name_plural = "社会组织服务项目"
-        ordering = ["-published_at", "-pk"]
+    class Meta(SearchableRecord.Meta):
+        verbose_name = verbose_name_plural = "社会组织服务项目"
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="offering_status_published"),
+            *SearchableRecord.Meta.indexes,
             # The statistics' counts of published offers by category and registration authority,
             # from the index alone on PostgreSQL.
             models.Index(
@@ -202,7 +196,7 @@ class Offering(SearchableRecord):
             confidentiality.check_fields(
                 self,
                 ("title", "summary", "service_targets", "purchaser_name", "implementation_place"),
-                contact_fields=("contact_person", "contact_phone", "contact_email"),
+                contact_fields=CONTACT_FIELDS,
             )
         )
         if errors:

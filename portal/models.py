@@ -46,8 +46,7 @@ class District(models.Model):
     name = models.CharField("区名", max_length=20, unique=True)
 
     class Meta:
-        verbose_name = "区"
-        verbose_name_plural = "区"
+        verbose_name = verbose_name_plural = "区"
         ordering = ["code"]
 
     def __str__(self):
@@ -74,8 +73,7 @@ class Street(models.Model):
     history = HistoricalRecords(verbose_name="街镇变更记录")
 
     class Meta:
-        verbose_name = "街镇"
-        verbose_name_plural = "街镇"
+        verbose_name = verbose_name_plural = "街镇"
         ordering = ["district__code", "name"]
         constraints = [
             models.UniqueConstraint(fields=["district", "name"], name="street_unique_per_district")
@@ -94,8 +92,7 @@ class Category(models.Model):
     is_active = models.BooleanField("启用", default=True)
 
     class Meta:
-        verbose_name = "项目类别"
-        verbose_name_plural = "项目类别"
+        verbose_name = verbose_name_plural = "项目类别"
         ordering = ["code"]
 
     def __str__(self):
@@ -136,8 +133,7 @@ class PurchaseType(models.Model):
     note = models.CharField("说明", max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "购买服务类型"
-        verbose_name_plural = "购买服务类型"
+        verbose_name = verbose_name_plural = "购买服务类型"
         ordering = ["pk"]
 
     def __str__(self):
@@ -149,11 +145,16 @@ def import_upload_path(instance, filename):
 
 
 class SearchableRecord(models.Model):
-    """A demand or an offer: named by its title, and saved with the search words of its
-    `SEARCH_FIELDS` in `search_tokens` (portal/search.py). No fields of its own."""
+    """A demand or an offer: named by its title, saved with the search words of its `SEARCH_FIELDS`
+    in `search_tokens` (portal/search.py), listed newest published first. No fields of its own: the
+    model gives `title`, `status`, `search_tokens` and the `publishing_fields()`. A model's own Meta
+    extends this one (``class Meta(SearchableRecord.Meta)``, ``indexes = [*SearchableRecord.Meta.indexes, …]``)."""
 
     class Meta:
         abstract = True
+        ordering = ["-published_at", "-pk"]
+        # The listings' status filter, newest first (named demand_status_published, offering_…).
+        indexes = [models.Index(fields=["status", "-published_at"], name="%(class)s_status_published")]
 
     def __str__(self):
         return self.title
@@ -166,14 +167,42 @@ class SearchableRecord(models.Model):
         return search.tokens_for(*(getattr(self, f) for f in self.SEARCH_FIELDS))
 
 
+def timestamps():
+    """When a record was created and last saved, as two fields to assign where they stand in the
+    model (its field order stays as it was): ``created_at, updated_at = timestamps()``."""
+    return (
+        models.DateTimeField("创建时间", auto_now_add=True),
+        models.DateTimeField("更新时间", auto_now=True),
+    )
+
+
+# The contact of a record (`contact_fields`): never shown to the public, and checked as a contact by
+# portal.confidentiality (``contact_fields=CONTACT_FIELDS``).
+CONTACT_FIELDS = ("contact_person", "contact_phone", "contact_email")
+
+
+def contact_fields(*, required=True, email=True):
+    """联系人 and 联系电话 (required unless not `required`) and, when `email`, an optional 联系邮箱:
+    ``contact_person, contact_phone, contact_email = contact_fields()``."""
+    fields = (
+        models.CharField("联系人", max_length=40, blank=not required),
+        models.CharField("联系电话", max_length=40, blank=not required),
+    )
+    return (*fields, models.EmailField("联系邮箱", blank=True)) if email else fields
+
+
+def searchable_history(verbose_name):
+    """The history of a `SearchableRecord`: every change but its search words and its save time."""
+    return HistoricalRecords(verbose_name=verbose_name, excluded_fields=["search_tokens", "updated_at"])
+
+
 def publishing_fields():
     """What a demand and an offer both keep of their writing, as four fields to assign in the model
     where they stand (the model's field order, and so its admin page, stays as it was):
     ``created_by, created_at, updated_at, published_at = publishing_fields()``."""
     return (
         user_field("创建人"),
-        models.DateTimeField("创建时间", auto_now_add=True),
-        models.DateTimeField("更新时间", auto_now=True),
+        *timestamps(),
         models.DateTimeField("发布时间", null=True, blank=True, db_index=True),
     )
 
@@ -193,8 +222,7 @@ class ImportBatch(models.Model):
     report = models.JSONField("预览结果", default=dict)
 
     class Meta:
-        verbose_name = "Excel 导入批次"
-        verbose_name_plural = "Excel 导入批次"
+        verbose_name = verbose_name_plural = "Excel 导入批次"
         ordering = ["-created_at"]
 
     def __str__(self):
@@ -274,8 +302,7 @@ class Job(models.Model):
     objects = JobQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "后台任务"
-        verbose_name_plural = "后台任务"
+        verbose_name = verbose_name_plural = "后台任务"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["owner", "-created_at"], name="job_owner_recent")]
 

@@ -65,8 +65,7 @@ class Finding(models.Model):
     history = HistoricalRecords(verbose_name="内容监测变更记录")
 
     class Meta:
-        verbose_name = "内容监测问题"
-        verbose_name_plural = "内容监测问题"
+        verbose_name = verbose_name_plural = "内容监测问题"
         ordering = ["-opened_at", "-pk"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="finding_target")]
 
@@ -106,8 +105,7 @@ class CreditRecord(models.Model):
     history = HistoricalRecords(verbose_name="失信记录变更记录")
 
     class Meta:
-        verbose_name = "失信记录"
-        verbose_name_plural = "失信记录"
+        verbose_name = verbose_name_plural = "失信记录"
         ordering = ["-recorded_on", "-pk"]
 
     def __str__(self):
@@ -123,8 +121,7 @@ class ReminderLog(models.Model):
     sent_at = models.DateTimeField("发送时间", auto_now_add=True)
 
     class Meta:
-        verbose_name = "督办提醒记录"
-        verbose_name_plural = "督办提醒记录"
+        verbose_name = verbose_name_plural = "督办提醒记录"
         indexes = [models.Index(fields=["key", "sent_on"], name="reminder_key_day")]
 
     def __str__(self):
