@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from portal import params
-from portal.models import Category, Street
+from portal.models import SUBCATEGORY_NEEDED, Category, Street
 
 
 class AmountField(forms.CharField):
@@ -79,7 +79,7 @@ class CategoryField(LookupChoiceField):
             else None
         )
         if category is None:
-            raise ValidationError("请选择具体的二级项目类别。")
+            raise ValidationError(SUBCATEGORY_NEEDED)
         return category
 
 

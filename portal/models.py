@@ -112,10 +112,13 @@ def subcategory_link(related_name):
     )
 
 
+SUBCATEGORY_NEEDED = "请选择具体的二级项目类别。"
+
+
 def subcategory_errors(record):
     """The same rule for a record that reaches `clean()` without the form (Excel row, data link)."""
     if record.category_id and record.category.parent_id is None:
-        return {"category": "请选择具体的二级项目类别。"}
+        return {"category": SUBCATEGORY_NEEDED}
     return {}
 
 
