@@ -39,7 +39,9 @@ def demands(hp_unit, hp_street, hp_org):
     made = [
         DemandFactory(unit=hp_unit, title="助老 <服务> & “关爱”", street=hp_street, published_at=evening),
         DemandFactory(unit=hp_unit, status=Status.CANCELLED),
-        DemandFactory(unit=hp_unit, status=Status.AWARDED, awarded_org=hp_org, source="财政政府购买服务管理平台"),
+        DemandFactory(
+            unit=hp_unit, status=Status.AWARDED, awarded_org=hp_org, source="财政政府购买服务管理平台"
+        ),
         DemandFactory(unit=hp_unit, status=Status.EVALUATED, awarded_org=hp_org, budget=Decimal("1234567.5")),
     ]
     rows = list(
