@@ -1,5 +1,6 @@
-"""The demand listing's cards (templates/demands/list.html): each demand of a page as a dict of the
-values its card prints, computed once here instead of by template tags and filters per card.
+"""The demand listing's cards (templates/demands/list.html): each demand of a page as a Card
+(portal/cards.py), the values its card prints computed once here instead of by template tags and
+filters per card.
 
 A card read through Django templates costs per variable: a model attribute is tried as a key first
 (an exception), its chain walked, each `{% url %}` reversed, each filter looked up; at 20 cards that was
@@ -9,6 +10,7 @@ function builds the cards of the real page (demands.views.demand_list) and of fl
 
 from django.utils.timezone import template_localtime
 
+from portal.cards import Card
 from portal.templatetags.cached_url import cached_reverse, environment
 from portal.templatetags.portal_tags import ymd, yuan
 
@@ -19,33 +21,34 @@ STATUS_CLASSES = {Status.PUBLISHED: "text-bg-success", Status.CANCELLED: "text-b
 
 
 def demand_cards(demands):
-    """A card (dict) for each of `demands` (a list, with `awarded_member` set by mark_members)."""
+    """A Card for each of `demands` (a list, with `awarded_member` set by mark_members)."""
     env = environment()
 
     def url(name, pk):
         return cached_reverse(name, [pk], env=env)
 
     return [
-        {
-            "url": url("demands:detail", d.pk),
-            "title": d.title,
-            "status_class": STATUS_CLASSES.get(d.status, "text-bg-primary"),
-            "status": d.get_status_display(),
-            "external": not d.from_platform,
-            "source": d.source,
-            "unit_url": url("matching:unit", d.unit_id),
-            "unit": d.unit.name,
-            "category": str(d.category),
-            "district": d.district.name,
-            "street": d.street.name if d.street else "",
-            "org_url": url("matching:organization", d.awarded_org_id) if d.awarded_org_id else "",
-            "org": d.awarded_org.name if d.awarded_org_id else "",
-            "member": d.awarded_member,
-            "budget": yuan(d.budget),
-            "year": d.year,
-            "period_start": ymd(d.period_start),
-            "period_end": ymd(d.period_end),
-            "published": ymd(template_localtime(d.published_at)),
-        }
+        Card(
+            d,
+            url=url("demands:detail", d.pk),
+            title=d.title,
+            status_class=STATUS_CLASSES.get(d.status, "text-bg-primary"),
+            status=d.get_status_display(),
+            external=not d.from_platform,
+            source=d.source,
+            unit_url=url("matching:unit", d.unit_id),
+            unit=d.unit.name,
+            category=str(d.category),
+            district=d.district.name,
+            street=d.street.name if d.street else "",
+            org_url=url("matching:organization", d.awarded_org_id) if d.awarded_org_id else "",
+            org=d.awarded_org.name if d.awarded_org_id else "",
+            member=d.awarded_member,
+            budget=yuan(d.budget),
+            year=str(d.year),  # as text: an int goes through number formatting
+            period_start=ymd(d.period_start),
+            period_end=ymd(d.period_end),
+            published=ymd(template_localtime(d.published_at)),
+        )
         for d in demands
     ]
