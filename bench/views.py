@@ -22,6 +22,7 @@ from django.shortcuts import render
 from django.urls import path
 
 from accounts.models import PurchaserUnit, SocialOrganization
+from demands.cards import demand_cards
 from demands.models import Demand
 from portal.listing import ExactPaginator
 from portal.models import Category, District
@@ -132,6 +133,7 @@ def ok(request):
 
 def listing(request):
     page = ExactPaginator(ROWS, 20).get_page(request.GET.get("page"))
+    page.object_list = demand_cards(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -18,6 +18,7 @@ from portal.forms import ImportUploadForm
 from portal.http import xlsx_response
 
 from . import exports, importing, jobs, selectors, services
+from .cards import demand_cards
 from .forms import AdjustForm, AwardForm, CancelForm, DemandForm, EvaluateForm
 from .models import PLATFORM_SOURCE, Demand, Status
 
@@ -31,11 +32,12 @@ def demand_list(request):
         .prefetch_related(*selectors.LIST_PREFETCH),
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or found.text]
-    return listing.listing_page(request, "demands/list.html", found, sorts, rows=_with_member_marks)
+    return listing.listing_page(request, "demands/list.html", found, sorts, rows=_cards)
 
 
-def _with_member_marks(demands):
-    return mark_members(demands, "awarded_org_id", "awarded_member")
+def _cards(demands):
+    """The page's demands as the listing's cards, each marked whether its 承接方 is in the 推荐目录."""
+    return demand_cards(mark_members(demands, "awarded_org_id", "awarded_member"))
 
 
 def _get_visible(request, pk, qs=None):

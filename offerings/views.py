@@ -15,6 +15,7 @@ from portal.forms import ImportUploadForm
 from portal.http import xlsx_response
 
 from . import exports, importing, jobs, selectors, services
+from .cards import offering_cards
 from .forms import OfferingForm
 from .models import Offering, Status
 
@@ -26,11 +27,12 @@ def offering_list(request):
         selectors.public_offerings().select_related(*selectors.LIST_RELATED).only(*selectors.LIST_FIELDS),
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items()]
-    return listing.listing_page(request, "offerings/list.html", found, sorts, rows=_with_labels_and_marks)
+    return listing.listing_page(request, "offerings/list.html", found, sorts, rows=_cards)
 
 
-def _with_labels_and_marks(offerings):
-    return mark_members(selectors.with_area_labels(offerings), "organization_id", "is_member")
+def _cards(offerings):
+    """The page's offers as the listing's cards, with their service areas and 推荐目录 marks."""
+    return offering_cards(mark_members(selectors.with_area_labels(offerings), "organization_id", "is_member"))
 
 
 def offering_detail(request, pk):

@@ -132,3 +132,23 @@ def fresh_process_json(code, env, drop=()):
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def cards_as_printed(template_name, reference, rows, cards):
+    """A listing's cards (issue 15) rendered twice: by the `reference` markup (the card template that read
+    each of `rows` itself, as `rows`) and by `template_name`'s card loop over `cards`. Returns both."""
+    import re
+
+    from django.conf import settings
+    from django.template import engines
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    django = engines["django"]
+    expected = django.from_string(reference).render({"rows": rows}, request)
+    with open(settings.BASE_DIR / "templates" / template_name, encoding="utf-8") as f:
+        loop = re.search(r"\{% for c in page.object_list %\}.*?\{% endfor %\}", f.read(), re.S).group(0)
+    actual = django.from_string("{% load portal_tags cached_url %}" + loop).render(
+        {"page": {"object_list": cards}}, request
+    )
+    return expected, actual
