@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from accounts.models import UnitLevel
@@ -31,12 +32,41 @@ class ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
             yield ("", self.field.empty_label)
         if self.field.null_label is not None:
             yield (self.field.null_value, self.field.null_label)
-        for obj in list(self.queryset):
+        for obj in self.field.listed() if self.queryset is self.field.queryset else list(self.queryset):
             yield self.choice(obj)
 
 
 class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
+    """The choices read once per form: a value is validated against the rows the form then renders
+    (Django's field reads the chosen row again by its id: one query more on every filtered page)."""
+
     iterator = ListedChoiceIterator
+
+    def listed(self):
+        kept = self.__dict__.get("_listed")
+        if kept is None or kept[0] is not self.queryset:
+            kept = self.__dict__["_listed"] = (self.queryset, list(self.queryset))
+        return kept[1]
+
+    def to_python(self, value):
+        if (
+            value in self.empty_values
+            or self.to_field_name
+            or (self.null_label is not None and value == self.null_value)
+        ):
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        invalid = ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+        try:
+            pk = self.queryset.model._meta.pk.to_python(value)
+        except ValidationError:
+            raise invalid from None
+        for obj in self.listed():
+            if obj.pk == pk:
+                return obj
+        raise invalid
 
 
 class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):

@@ -15,9 +15,10 @@ from .models import AWARD_FIELDS, EVALUATION_FIELDS, Demand, Status
 
 # Joined into the listing's query. The small reference tables are prefetched instead: joining all
 # eight tables cost PostgreSQL about 45 ms of planning per page over the city-scale data (three
-# joins: 2 ms), far more than three `id IN (...)` queries (bench/README.md, city scale).
+# joins: 2 ms), far more than `id IN (...)` queries (bench/README.md, city scale). Only what a card
+# shows: not the 购买服务类型 (its query cost every listing page about 1 ms of CPU, issue 15).
 LIST_RELATED = ("unit", "category__parent", "awarded_org")
-LIST_PREFETCH = ("district", "street", "purchase_type")
+LIST_PREFETCH = ("district", "street")
 
 
 def public_demands():
