@@ -15,9 +15,17 @@ from .models import AWARD_FIELDS, EVALUATION_FIELDS, Demand, Status
 
 # Joined into the listing's query. The small reference tables are prefetched instead: joining all
 # eight tables cost PostgreSQL about 45 ms of planning per page over the city-scale data (three
-# joins: 2 ms), far more than three `id IN (...)` queries (bench/README.md, city scale).
+# joins: 2 ms), far more than `id IN (...)` queries (bench/README.md, city scale). Only what a card
+# shows: not the 购买服务类型 (its query cost every listing page about 1 ms of CPU, issue 15).
 LIST_RELATED = ("unit", "category__parent", "awarded_org")
-LIST_PREFETCH = ("district", "street", "purchase_type")
+LIST_PREFETCH = ("district", "street")
+# The columns a card of the public listing shows (templates/demands/list.html): a page read every
+# column of the 20 demands and of their unit and organization, the search tokens among them.
+LIST_COLUMNS = (
+    *("title", "status", "source", "budget", "year", "period_start", "period_end", "published_at"),
+    *("unit", "category", "district", "street", "awarded_org"),
+    *("unit__name", "category__name", "category__parent__name", "awarded_org__name"),
+)
 
 
 def public_demands():

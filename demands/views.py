@@ -29,7 +29,8 @@ def demand_list(request):
         request.GET,
         selectors.public_demands()
         .select_related(*selectors.LIST_RELATED)
-        .prefetch_related(*selectors.LIST_PREFETCH),
+        .prefetch_related(*selectors.LIST_PREFETCH)
+        .only(*selectors.LIST_COLUMNS),
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or found.text]
     return listing.listing_page(request, "demands/list.html", found, sorts, rows=_cards)

@@ -9,6 +9,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.shortcuts import render
 
 from . import export_jobs, params
@@ -118,7 +119,9 @@ def _first_where_ids(qs, name, condition, order, bottom, top):
     two IN would scan the table), else two IN (SQLite)."""
     walk = qs.order_by(*order).values("pk")
     parts = walk.filter(condition)[:top], walk.exclude(condition)[:top]
-    if connections[qs.db].features.supports_slicing_ordering_in_compound:
+    if connections[qs.db].vendor == "postgresql":
+        candidates = Q(pk__in=_second_if_needed(parts, top))
+    elif connections[qs.db].features.supports_slicing_ordering_in_compound:
         candidates = Q(pk__in=parts[0].union(parts[1], all=True))
     else:
         candidates = Q(pk__in=parts[0]) | Q(pk__in=parts[1])
@@ -127,6 +130,22 @@ def _first_where_ids(qs, name, condition, order, bottom, top):
     return first_where(qs.model._default_manager.filter(candidates), name, condition, order).values("pk")[
         bottom:top
     ]
+
+
+def _second_if_needed(parts, top):
+    """The two parts' ids (PostgreSQL), the second walked only when the first has fewer than `top`
+    rows: a page within the rows where the condition holds needs none of the others, and the others
+    can be sparse in date order. Walked anyway, search 养老's page 5 at 100,000 demands checked 3,883
+    rows' text vectors to find 100 it did not show (116 ms; the title hits: 2,331 rows, 35 ms). One
+    query: a MATERIALIZED CTE of the first part, the second behind a one-time filter on its count."""
+    (first, first_params), (second, second_params) = (
+        part.query.get_compiler(part.db).as_sql() for part in parts
+    )
+    return RawSQL(
+        f"WITH first_part AS MATERIALIZED ({first}) SELECT pk FROM first_part UNION ALL "
+        f"SELECT pk FROM ({second}) AS second_part WHERE (SELECT COUNT(*) FROM first_part) < %s",
+        (*first_params, *second_params, top),
+    )
 
 
 # A relevance page of a result larger than COUNT_CAP is read from its two parts in order
@@ -148,8 +167,21 @@ def rows_of_page(qs, bottom, top, *, many=False):
     if hasattr(qs, "values") and not qs.query.distinct and _ordered_by_pk(qs):
         first = _first_where_order(qs) if many and top <= WALK_ROWS else None
         ids = _first_where_ids(qs, *first, bottom, top) if first else qs.values("pk")[bottom:top]
-        return qs.filter(pk__in=ids)
+        return _unfiltered(qs).filter(pk__in=ids)
     return qs[bottom:top]
+
+
+def _unfiltered(qs):
+    """`qs` without its filters, when they join no other table: the rows of a page are picked by id
+    from a subquery that applied them, and filtered again PostgreSQL planned every condition twice
+    (search 养老: the status, the text match and 1,069 organization ids). A filter through a join is
+    kept (clearing only the condition would leave the join, which can change the rows)."""
+    query = qs.query
+    if any(count for alias, count in query.alias_refcount.items() if alias != query.base_table):
+        return qs
+    rows = qs.all()
+    rows.query.clear_where()
+    return rows
 
 
 class CappedPaginator(Paginator):

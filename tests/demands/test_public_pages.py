@@ -348,9 +348,10 @@ def test_the_listing_shows_no_contact_details_to_visitors(client, hp_unit):
 # rows with their relations; the detail page reads the demand with its relations and, for logged-in
 # users, its history in one query. A logged-in user adds the session and the user.
 # Includes one query for the 推荐目录 badges (the members of the latest published directory).
-# Visitor: count, page, and the prefetched 区, 街镇 and 购买服务类型 (demands/selectors.LIST_PREFETCH)...
+# Visitor: count, page, and the prefetched 区 and 街镇 (demands/selectors.LIST_PREFETCH; the card shows no
+# 购买服务类型, issue 15): 8. A 区 filter is checked against the districts the form lists (no query more).
 # Logged in: +1 for the session, +1 for the user, +1 for the 站内信 unread count in the header.
-LISTING_MAX_QUERIES = {"visitor": 9, "hp_purchaser": 12}
+LISTING_MAX_QUERIES = {"visitor": 8, "hp_purchaser": 11}
 # + the 可能合适的社会组织 block of a published demand (issue 13: at most six queries, matching/ranking.py)
 SUGGESTION_QUERIES = 6
 # + the record of the organizations it showed (one INSERT when it shows any, issue 13 §7) and the
@@ -418,6 +419,33 @@ def test_the_filtered_and_sorted_listing_runs_the_same_queries_for_10_and_50_row
     fifty = count_queries(client, LIST, {**params, "size": "50"})
     assert ten == fifty
     assert fifty <= LISTING_MAX_QUERIES["visitor"]
+
+
+def test_a_district_and_category_filter_costs_no_query_more(client, sixty, hp_street):
+    """Issue 15: the 区 is validated against the districts the form renders, the category's ids come from
+    the categories its choices read."""
+    params = {"district": str(hp_street.district_id), "category": "01"}
+    assert client.get(LIST, params).context["page"].paginator.count > 0
+    assert (
+        count_queries(client, LIST, params) == count_queries(client, LIST) == LISTING_MAX_QUERIES["visitor"]
+    )
+
+
+def test_an_unknown_district_is_ignored_as_any_invalid_filter(client, sixty):
+    """R-GEN-3: the filter is ignored (every public demand, cancelled ones hidden), not an error page."""
+    everything = listed(client, size="50")
+    for value in ("999999", "abc", "1.5"):
+        assert listed(client, district=value, size="50") == everything
+
+
+def test_a_field_filter_finds_its_inactive_sub_categories_too(client, hp_unit):
+    """A demand keeps its category when an administrator retires it: 养老服务（全部） still lists it."""
+    retired = category("0102")
+    retired.is_active = False
+    retired.save()
+    DemandFactory(unit=hp_unit, category=retired, title="已停用子类的需求")
+    DemandFactory(unit=hp_unit, category=category("0201"), title="另一领域的需求")
+    assert listed(client, category="01") == {"已停用子类的需求"}
 
 
 def adjust_times(demand, by, times):
