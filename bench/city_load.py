@@ -8,7 +8,7 @@ What it does, in one process:
 1. collects the static files (DEBUG=0: whitenoise's compressed manifest storage) into var/bench/static;
 2. counts the SQL queries of every page with Django's test client under the same settings (a few
    variants of each page: the count should not change with the data);
-3. starts gunicorn (one worker per core, 4 threads each: gthread workers) with DEBUG=0, a throw-away SECRET_KEY,
+3. starts gunicorn (sync workers, 2 × cores + 1, as docs/deploy.md) with DEBUG=0, a throw-away SECRET_KEY,
    ALLOWED_HOSTS=127.0.0.1, the bench database and PORTAL_BENCH_FLOORS=1 (routes the two floor views
    of bench/views.py), its log in var/bench/gunicorn.log;
 4. checks that every URL of every page answers 200 (no redirect), and stops if one does not;
@@ -65,13 +65,16 @@ def parse_args():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="gunicorn workers (default: cores)"
+        "--workers",
+        type=int,
+        default=2 * (os.cpu_count() or 1) + 1,
+        help="gunicorn workers (default 2 × cores + 1, as docs/deploy.md)",
     )
     parser.add_argument(
         "--worker-threads",
         type=int,
-        default=4,
-        help="threads per gunicorn worker (default 4: gthread workers; 1: sync workers)",
+        default=1,
+        help="threads per gunicorn worker (default 1: sync workers; more: gthread workers)",
     )
     parser.add_argument(
         "--conn-max-age", type=int, default=60, help="DB_CONN_MAX_AGE for the server (default 60)"

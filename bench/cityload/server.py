@@ -49,11 +49,12 @@ def free_port():
 
 def worker_options(threads):
     """gunicorn's worker class for `threads` per worker: sync workers for 1, else gthread workers.
-    Threads rather than more processes on 2 cores (issue 15): with 8 connections all 5 sync workers
-    are runnable, take turns on the 2 cores and each turn starts on caches another process filled.
-    Measured on the shared machine on 2026-12-03 (floor 2, CPU ms/request): 5 sync workers 19-33, 2 sync
-    workers 10-13 at load average 11-14; 5 sync 11.7-12.4, 2 workers x 4 threads 10.8-13.5 at load
-    8-12, the threads serving 1.2-2.6 times the requests per second with a lower p95 on every page."""
+    `make bench` runs what production runs (docs/deploy.md: sync workers, 2 × cores + 1). Measured on an
+    idle machine on 2026-12-03 (load average 0.9 before, wrk 8 connections, same code, one run each):
+    5 sync workers against 2 workers × 4 threads: floor 2 179 against 135 req/s (p95 66 against 99 ms,
+    CPU 10.3 against 13.3 ms/request), 需求列表 50 against 42 req/s (p95 235 against 400 ms), 服务项目列表
+    59 against 51 (p95 185 against 306). Threads had looked better on the loaded shared machine (load
+    average 8-14), where 5 sync processes take turns with everyone else's."""
     if threads <= 1:
         return ["--worker-class", "sync"]
     return ["--worker-class", "gthread", "--threads", str(threads)]
