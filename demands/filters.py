@@ -145,12 +145,26 @@ def _budget_filter(label, lookup_expr):
     )
 
 
-class DemandFilter(django_filters.FilterSet):
+class CategoryFilterSet(django_filters.FilterSet):
+    """The 项目类别 filter of both listings (demands, offers) and of what extends them (the API, the
+    subscriptions): its choices and its ids from one read of the categories (`category_rows`)."""
+
+    category = django_filters.ChoiceFilter(label="项目类别", method="filter_category", empty_label="全部类别")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = once(category_rows)
+        self.filters["category"].extra["choices"] = once(lambda: category_choices(self.categories()))
+
+    def filter_category(self, qs, name, value):
+        return qs.filter(category_q(value, self.categories()))
+
+
+class DemandFilter(CategoryFilterSet):
     # By default the listing shows what is still useful: not the cancelled ones. The open-data API
     # (a subclass) lists them too, so that a consumer keeping a copy learns of a cancellation.
     hide_cancelled_by_default = True
 
-    category = django_filters.ChoiceFilter(label="项目类别", method="filter_category", empty_label="全部类别")
     district = ListedModelChoiceFilter(
         label="服务区域", queryset=District.objects.all(), empty_label="全市各区"
     )
@@ -174,14 +188,9 @@ class DemandFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.categories = once(category_rows)
-        self.filters["category"].extra["choices"] = once(lambda: category_choices(self.categories()))
         if isinstance(self.filters["year"], django_filters.ChoiceFilter):
             # The listing offers the years that have demands; the API (opendata/filters.py) takes any.
             self.filters["year"].extra["choices"] = once(year_choices)
-
-    def filter_category(self, qs, name, value):
-        return qs.filter(category_q(value, self.categories()))
 
     def filter_source(self, qs, name, value):
         # R-INT-1: projects taken in from other platforms (the finance department's 政府购买服务管理平台…)

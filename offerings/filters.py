@@ -1,7 +1,7 @@
 import django_filters
 from django.db.models import Q
 
-from demands.filters import ListedModelChoiceFilter, category_choices, category_q, once
+from demands.filters import CategoryFilterSet, ListedModelChoiceFilter
 from portal.directory_members import member_applications
 from portal.models import District
 
@@ -11,8 +11,7 @@ def serves_district_q(district):
     return Q(citywide=True) | Q(service_district_codes__contains=district.code)
 
 
-class OfferingFilter(django_filters.FilterSet):
-    category = django_filters.ChoiceFilter(label="项目类别", method="filter_category", empty_label="全部类别")
+class OfferingFilter(CategoryFilterSet):
     district = ListedModelChoiceFilter(
         label="服务区域", queryset=District.objects.all(), empty_label="全市各区", method="filter_district"
     )
@@ -26,13 +25,6 @@ class OfferingFilter(django_filters.FilterSet):
     directory_member = django_filters.ChoiceFilter(
         label="推荐目录成员", choices=[("yes", "是")], empty_label="不限", method="filter_member"
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.filters["category"].extra["choices"] = once(category_choices)
-
-    def filter_category(self, qs, name, value):
-        return qs.filter(category_q(value))
 
     def filter_district(self, qs, name, value):
         return qs.filter(serves_district_q(value))
