@@ -42,4 +42,9 @@ def test_on_postgresql_a_word_of_three_characters_is_looked_up_in_the_trigram_in
         # Neither a sequential scan nor an index scan in the default order: the name is looked up in its index.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
+        if model is SocialOrganization:
+            # accounts/0008's covering index (id) INCLUDE (name, ...) can be read whole as a bitmap,
+            # which on five rows costs less than any lookup (on the city-scale data the planner takes
+            # org_name_trgm). Out of the way for this check; the test's transaction rolls the DROP back.
+            cursor.execute("DROP INDEX org_name_cover")
     assert index in names_search(model.objects.order_by(), "社区服务").values("pk").explain()
