@@ -46,6 +46,20 @@ def yuan(value):
     return f"{amount:,.2f} 元"
 
 
+@register.filter
+def figure(value, decimals=0):
+    """A count or figure with thousands separators, as the statistics and the listings write them:
+    24630 → 24,630; with `decimals` (万元: 2) 592400.1 → 592,400.10. Django's `intcomma` and
+    floatformat's "g" follow the zh-hans locale, which groups no digits (the home page said 24630)."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    return f"{number:,.{int(decimals)}f}"
+
+
 @register.filter(expects_localtime=True)
 def ymd(value):
     """`value|date:"Y-m-d"` for a date or datetime (in local time), without the format machinery: a listing
