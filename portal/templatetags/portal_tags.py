@@ -37,13 +37,7 @@ def render_widget(field):
 @register.filter
 def yuan(value):
     """An amount in 元 with thousands separators: 1234567.5 → 1,234,567.50 元."""
-    if value is None or value == "":
-        return "—"
-    try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        return value
-    return f"{amount:,.2f} 元"
+    return _grouped(value, 2, " 元")
 
 
 @register.filter
@@ -51,13 +45,19 @@ def figure(value, decimals=0):
     """A count or figure with thousands separators, as the statistics and the listings write them:
     24630 → 24,630; with `decimals` (万元: 2) 592400.1 → 592,400.10. Django's `intcomma` and
     floatformat's "g" follow the zh-hans locale, which groups no digits (the home page said 24630)."""
+    return _grouped(value, int(decimals))
+
+
+def _grouped(value, decimals, unit=""):
+    """`value` with thousands separators and `decimals` places, then `unit`; "—" when empty, and a value
+    that is not a number as it is."""
     if value is None or value == "":
         return "—"
     try:
         number = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
         return value
-    return f"{number:,.{int(decimals)}f}"
+    return f"{number:,.{decimals}f}{unit}"
 
 
 @register.filter(expects_localtime=True)
