@@ -29,10 +29,11 @@ class ImportPreview:
         self.text = text_of(document)
 
     def count(self, label, required=False):
-        """The figure shown as "<label> N 行" (0 when the page does not show it, unless `required`)."""
-        match = re.search(rf"{label} (\d+) 行", self.text)
+        """The figure shown as "<label> N 行", N with thousands separators as the page writes it ("共 5,000 行";
+        0 when the page does not show it, unless `required`)."""
+        match = re.search(rf"{label} (\d{{1,3}}(?:,\d{{3}})*) 行", self.text)
         assert match or not required, f"no “{label} N 行” on the page"
-        return int(match[1]) if match else 0
+        return int(match[1].replace(",", "")) if match else 0
 
     @property
     def can_confirm(self):
