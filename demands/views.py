@@ -41,16 +41,6 @@ def _cards(demands):
     return demand_cards(mark_members(demands, "awarded_org_id", "awarded_member"))
 
 
-def _get_visible(request, pk, qs=None):
-    demand = get_object_or_404(
-        (selectors.demands_visible_to(request.user) if qs is None else qs).select_related(
-            "unit__district", "category__parent", "district", "street", "purchase_type", "awarded_org"
-        ),
-        pk=pk,
-    )
-    return demand
-
-
 def _with_interest_flag(qs):
     """`has_interests` on each demand: whether any organization said 有意承接 (through the reverse
     relation, so that demands/ need not import matching)."""
@@ -59,9 +49,14 @@ def _with_interest_flag(qs):
 
 
 def demand_detail(request, pk):
-    # Whether it has 承接意向 comes with the demand (the block asks it of a closed demand), so that
-    # the page does not spend a query on it.
-    demand = _get_visible(request, pk, _with_interest_flag(selectors.demands_visible_to(request.user)))
+    # Through the user's scope; whether it has 承接意向 comes with the demand (the block asks it of a
+    # closed demand), so that the page does not spend a query on it.
+    demand = get_object_or_404(
+        _with_interest_flag(selectors.demands_visible_to(request.user)).select_related(
+            "unit__district", "category__parent", "district", "street", "purchase_type", "awarded_org"
+        ),
+        pk=pk,
+    )
     history = []
     if request.user.is_authenticated:
         history = selectors.demand_history(demand)
