@@ -468,6 +468,9 @@ SOCIALACCOUNT_PROVIDERS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "上海市社会组织服务供需对接平台")
 MFA_RECOVERY_CODES_SHOW_ONCE = True
+# One 30-second step either side (RFC 6238 §5.2): a code typed as it changes, or read off a phone whose
+# clock runs a little slow, still counts; each code is still accepted once only.
+MFA_TOTP_TOLERANCE = 1
 MFA_ALLOW_UNVERIFIED_EMAIL = True  # the platform does not verify addresses at sign-up (there is none)
 MFA_ADAPTER = "accounts.adapters.PortalMFAAdapter"
 MFA_FORMS = {
