@@ -1,22 +1,17 @@
 """R-SUP-1 (第四条(二)): completeness of published records, shown on each record and listed for the
 administrators of its scope."""
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from demands.models import Demand
 from offerings.models import Offering
 from supervision import completeness
-from tests.factories import DemandFactory
+from tests.factories import DemandFactory, OfferingFactory
+from tests.helpers import days
+from tests.html import text
 
 pytestmark = pytest.mark.django_db
 URL = "/supervision/incomplete/"
-
-
-def days(n):
-    return timezone.localdate() + datetime.timedelta(days=n)
 
 
 @pytest.fixture
@@ -35,27 +30,17 @@ def records(hp_unit, xh_unit, hp_org):
         period_start=days(-400),
         period_end=days(-61),
     )
-    base = dict(
+    no_amount = OfferingFactory(
         organization=hp_org,
-        category_id=late_award.category_id,
-        service_targets="老人",
-        contact_person="李",
-        contact_phone="021-54001234",
-        status="published",
-        service_district_codes="310101",
-        summary="为社区老人提供助餐送餐服务，配备营养师，每日供应午餐和晚餐。",
-    )
-    no_amount = Offering.objects.create(
         title="缺少购买金额",
         previously_purchased=True,
         purchaser_name="黄浦区民政局",
         implementation_place="黄浦区",
         implementation_start=days(-700),
         implementation_end=days(-400),
-        **base,
     )
-    short = Offering.objects.create(title="简介过短", **{**base, "summary": "助餐服务"})
-    complete = Offering.objects.create(title="信息完整", **base)
+    short = OfferingFactory(organization=hp_org, title="简介过短", summary="助餐服务")
+    complete = OfferingFactory(organization=hp_org, title="信息完整")
     return {
         "late_award": late_award,
         "on_time": on_time,
@@ -85,19 +70,19 @@ def test_the_query_and_the_record_check_agree(records):
 
 
 def test_a_district_administrator_sees_only_its_districts_incomplete_records(login, hp_admin, records):
-    html = login(hp_admin).get(URL).content.decode()
+    html = text(login(hp_admin).get(URL))
     assert "黄浦逾期未补录承接方" in html and "徐汇逾期未评价" not in html and "黄浦按期项目" not in html
     assert "缺少购买金额" in html and "简介过短" in html and "信息完整" not in html
 
 
 def test_the_city_sees_every_district(login, city_admin, records):
-    html = login(city_admin).get(URL).content.decode()
+    html = text(login(city_admin).get(URL))
     assert "黄浦逾期未补录承接方" in html and "徐汇逾期未评价" in html
 
 
 @pytest.mark.parametrize("who", ["hp_purchaser", "hp_org_user", "monitor"])
-def test_other_roles_cannot_open_the_list(request, login, who):
-    assert login(request.getfixturevalue(who)).get(URL).status_code == 403
+def test_other_roles_cannot_open_the_list(as_role, who):
+    assert as_role(who).get(URL).status_code == 403
 
 
 def test_visitors_are_sent_to_login(client):
@@ -107,5 +92,5 @@ def test_visitors_are_sent_to_login(client):
 
 def test_the_record_page_shows_what_is_missing_to_logged_in_users(login, client, hp_purchaser, records):
     url = f"/demands/{records['late_award'].pk}/"
-    assert "信息不完备" not in client.get(url).content.decode()
-    assert "未补录承接社会组织" in login(hp_purchaser).get(url).content.decode()
+    assert "信息不完备" not in text(client.get(url))
+    assert "未补录承接社会组织" in text(login(hp_purchaser).get(url))
