@@ -87,6 +87,22 @@ def weighted_choice(rng, rows, weight):
     return lambda: rng.choices(rows, weights=weights)[0]
 
 
+def seed_records(model, count, seed_value, builder):
+    """`count` demo records of `model`, written in bulk with their history, once: none when the table
+    has any. `builder(rng)`, given the random numbers of `seed_value`, returns the function that
+    builds the i-th record (unsaved); its search tokens are filled in here."""
+    if model.objects.exists():
+        return 0
+    make = builder(random.Random(seed_value))
+    records = []
+    for i in range(count):
+        record = make(i)
+        record.search_tokens = record.build_search_tokens()
+        records.append(record)
+    bulk_create_with_history(records, model, batch_size=500, default_change_reason="演示数据")
+    return len(records)
+
+
 def subcategories():
     """The second-level categories, the ones a project is filed under."""
     return list(Category.objects.filter(parent__isnull=False).select_related("parent"))
@@ -97,9 +113,11 @@ def category_weight(category):
 
 
 def seed(count=300, seed_value=20260430):
-    if Demand.objects.exists():
-        return 0
-    rng = random.Random(seed_value)
+    return seed_records(Demand, count, seed_value, _demands)
+
+
+def _demands(rng):
+    """The builder of the i-th demo demand, from `rng`: the demo logins' units have a good share."""
     units = list(PurchaserUnit.objects.select_related("district", "street"))
     # The demo logins' units get a good share, so each demo purchaser has a list worth looking at.
     demo_units = {
@@ -117,8 +135,8 @@ def seed(count=300, seed_value=20260430):
     weighted_types = [t for t in types for _ in range(6 if t.code == "basic_public" else 1)]
     today = timezone.localdate()
     now = timezone.now()
-    demands = []
-    for i in range(count):
+
+    def make(i):
         unit = pick_unit()
         sub = pick_category()
         place = unit.street.name if unit.street else (unit.district.name if unit.district else "本市")
@@ -192,7 +210,6 @@ def seed(count=300, seed_value=20260430):
             demand.eval_summary = "项目按计划实施，服务对象满意度较高，档案资料完整。"
             demand.evaluated_on = min(end + datetime.timedelta(days=30), today)
             demand.evaluated_at = now
-        demand.search_tokens = demand.build_search_tokens()
-        demands.append(demand)
-    bulk_create_with_history(demands, Demand, batch_size=500, default_change_reason="演示数据")
-    return len(demands)
+        return demand
+
+    return make

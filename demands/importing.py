@@ -15,6 +15,7 @@ from portal.import_widgets import (
     PurchaseTypeWidget,
     StreetWidget,
     category_column,
+    choice_column,
     text_field,
     value_field,
 )
@@ -50,25 +51,14 @@ def columns():
             help="以元为单位，须低于政府采购限额",
         ),
         category_column("养老服务/居家养老服务", help="从下拉列表选择二级类别"),
-        Column(
+        choice_column(
             "purchase_type",
             "购买服务类型",
-            kind="choice",
-            required=True,
-            choices=purchase_types,
-            example="基本公共服务",
-            width=18,
+            purchase_types,
+            "基本公共服务",
             help="辅助性事项和补贴、资助类项目不在平台发布",
         ),
-        Column(
-            "orientation",
-            "面向社会组织方式",
-            kind="choice",
-            required=True,
-            choices=tuple(str(label) for _, label in Orientation.choices),
-            example="优先面向社会组织",
-            width=18,
-        ),
+        choice_column("orientation", "面向社会组织方式", Orientation, "优先面向社会组织"),
         Column(
             "service_targets",
             "服务对象",
@@ -77,15 +67,7 @@ def columns():
             example="辖区内80周岁以上独居老人",
             width=24,
         ),
-        Column(
-            "district",
-            "服务区域（区）",
-            kind="choice",
-            required=True,
-            choices=districts,
-            example="黄浦区",
-            width=12,
-        ),
+        choice_column("district", "服务区域（区）", districts, "黄浦区", width=12),
         Column(
             "street",
             "服务街镇",
@@ -99,15 +81,8 @@ def columns():
             "period_end", "实施结束日期", kind="date", required=True, example=f"{year + 1}-06-30", width=14
         ),
         Column("year", "年度", kind="int", required=True, example=year, width=8),
-        Column(
-            "plan_type",
-            "项目性质",
-            kind="choice",
-            required=True,
-            choices=tuple(str(label) for _, label in PlanType.choices),
-            example="年度计划项目",
-            width=14,
-            help="年度新增项目须填写预算批复日期",
+        choice_column(
+            "plan_type", "项目性质", PlanType, "年度计划项目", width=14, help="年度新增项目须填写预算批复日期"
         ),
         Column("budget_approved_on", "预算批复日期", kind="date", example="", width=14),
         Column(
@@ -194,9 +169,4 @@ class DemandResource(ImportResource):
 
 
 def spec():
-    return ImportSpec(
-        kind="demand",
-        columns=columns(),
-        resource_factory=DemandResource,
-        title_key="title",
-    )
+    return ImportSpec(kind="demand", columns=columns(), resource_factory=DemandResource)

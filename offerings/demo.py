@@ -1,14 +1,12 @@
 """Demo offers for seed_demo: a few hundred, from the demo organizations, across categories."""
 
 import datetime
-import random
 from decimal import Decimal
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from accounts.models import SocialOrganization
-from demands.demo import TITLES, category_weight, subcategories, weighted_choice
+from demands.demo import TITLES, category_weight, seed_records, subcategories, weighted_choice
 from portal.models import District
 
 from .models import Offering, Status
@@ -33,9 +31,11 @@ PURCHASERS = ["街道办事处", "区民政局", "区残疾人联合会", "区�
 
 
 def seed(count=300, seed_value=20260513):
-    if Offering.objects.exists():
-        return 0
-    rng = random.Random(seed_value)
+    return seed_records(Offering, count, seed_value, _offers)
+
+
+def _offers(rng):
+    """The builder of the i-th demo offer, from `rng`: the demo logins' organizations have a good share."""
     orgs = list(SocialOrganization.objects.eligible().select_related("district"))
     demo_orgs = {"上海市黄浦区乐龄家园社区服务中心", "上海市徐汇区启明助残服务社", "上海市益心公益基金会"}
     pick_org = weighted_choice(rng, orgs, lambda o: 10 if o.name in demo_orgs else 1)
@@ -43,8 +43,8 @@ def seed(count=300, seed_value=20260513):
     codes = list(District.objects.values_list("code", flat=True))
     now = timezone.now()
     today = timezone.localdate()
-    offers = []
-    for i in range(count):
+
+    def make(i):
         org = pick_org()
         sub = pick_category()
         title = rng.choice(TITLES.get(sub.code, [f"{sub.name}项目"])).replace("项目", "") + "服务方案"
@@ -82,7 +82,6 @@ def seed(count=300, seed_value=20260513):
             o.implementation_place = f"上海市{org.district.name}"
             o.implementation_start = start
             o.implementation_end = start + datetime.timedelta(days=364)
-        o.search_tokens = o.build_search_tokens()
-        offers.append(o)
-    bulk_create_with_history(offers, Offering, batch_size=500, default_change_reason="演示数据")
-    return len(offers)
+        return o
+
+    return make

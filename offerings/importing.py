@@ -198,7 +198,6 @@ def spec():
         kind="offering",
         columns=columns(),
         resource_factory=OfferingResource,
-        title_key="title",
         extra_headers={"service_district_codes": "服务区域", "organization_name": "社会组织名称"},
     )
 

@@ -33,22 +33,20 @@ def _by_name_and_code(records):
 def category_column(example, **extra):
     """The template's 项目类别 column: a drop-down of the active 二级 categories, as “一级/二级”.
     Built per call, so the list follows the reference data as administrators edit it."""
-    from .excel import Column
-
     categories = tuple(
         category_label(c)
         for c in Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent")
     )
-    return Column(
-        "category",
-        "项目类别",
-        kind="choice",
-        required=True,
-        choices=categories,
-        example=example,
-        width=26,
-        **extra,
-    )
+    return choice_column("category", "项目类别", categories, example, width=26, **extra)
+
+
+def choice_column(key, header, choices, example, **extra):
+    """A required column filled from the template's drop-down list: `choices` are its values, or a
+    Django choices class (TextChoices) whose labels they are."""
+    from .excel import Column
+
+    labels = tuple(str(label) for label in getattr(choices, "labels", choices))
+    return Column(key, header, kind="choice", required=True, choices=labels, example=example, **extra)
 
 
 class ReferenceData:

@@ -37,7 +37,7 @@ class ImportSpec:
     kind: str
     columns: list[Column]
     resource_factory: Callable  # (user) -> ImportResource
-    title_key: str  # the column that names a row in the report
+    title_key: str = "title"  # the column that names a row in the report
     extra_headers: dict = field(default_factory=dict)  # model field -> header for fields not in columns
 
     def header_for(self, key):

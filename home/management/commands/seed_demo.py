@@ -58,8 +58,38 @@ STREETS = {
 }
 
 
-def make_uscc(head8, body9):
-    """A code with a correct GB 32100-2015 check character."""
+# The demo logins' purchaser units, in the order they are made:
+# (name, level, first 17 characters of the code, district, 街镇, business line).
+# fmt: off
+UNITS = [
+    ("上海市民政局", UnitLevel.CITY, "11310000002424851", None, None, "民政"),
+    ("上海市卫生健康委员会", UnitLevel.CITY, "11310000MB2F03312", None, None, "卫生健康"),
+    ("黄浦区民政局", UnitLevel.DISTRICT, "11310101002483616", "黄浦区", None, "民政"),
+    ("黄浦区南京东路街道办事处", UnitLevel.STREET, "1131010100248260X", "黄浦区", "南京东路街道", "民政"),
+    ("徐汇区民政局", UnitLevel.DISTRICT, "11310104002569874", "徐汇区", None, "民政"),
+    ("徐汇区徐家汇街道办事处", UnitLevel.STREET, "1131010400256701X", "徐汇区", "徐家汇街道", "民政"),
+]
+# The demo logins' organizations (and one for the 严重失信名单): (name, type, first 17 characters of
+# the code, district, district of the registering 民政局 (None: the city's), business scope).
+ORGS = [
+    ("上海市黄浦区乐龄家园社区服务中心", OrgType.SERVICE_AGENCY, "52310101MJ4963201", "黄浦区", "黄浦区", "为社区老年人提供居家养老、助餐和精神关爱服务。"),
+    ("上海市徐汇区启明助残服务社", OrgType.SERVICE_AGENCY, "52310104MJ5012873", "徐汇区", "徐汇区", "开展残疾人康复训练、就业帮扶和助残社会工作。"),
+    ("上海市益心公益基金会", OrgType.FOUNDATION, "53310000MJ4907125", "黄浦区", None, "资助和开展扶贫济困、儿童关爱等公益项目。"),
+    ("上海市徐汇区康宁社区服务中心", OrgType.SERVICE_AGENCY, "52310104MJ5233614", "徐汇区", "徐汇区", "社区便民服务。"),
+]
+# fmt: on
+# What every demo unit and organization gives as contact details (and founding date).
+UNIT_CONTACT = dict(contact_person="王老师", contact_phone="021-63210000")
+ORG_DETAILS = dict(
+    founded_on=datetime.date(2012, 6, 18),
+    contact_person="李女士",
+    contact_phone="021-54001234",
+    contact_email="contact@example.org.cn",
+)
+
+
+def make_uscc(head8, body9=""):
+    """A code with a correct GB 32100-2015 check character (from its first 17 characters)."""
     first17 = head8 + body9
     return first17 + uscc_check_char(first17)
 
@@ -90,89 +120,27 @@ class Command(BaseCommand):
             existing = PurchaserUnit.objects.filter(name=name).first()
             if existing is not None:
                 return existing
-            obj, _ = PurchaserUnit.objects.get_or_create(
-                uscc=code,
-                defaults=dict(
-                    name=name,
-                    level=level,
-                    district=district,
-                    street=street_obj,
-                    business_line=line,
-                    contact_person="王老师",
-                    contact_phone="021-63210000",
-                ),
-            )
-            return obj
+            fields = dict(name=name, level=level, district=district, street=street_obj, business_line=line)
+            return PurchaserUnit.objects.get_or_create(uscc=code, defaults={**fields, **UNIT_CONTACT})[0]
 
-        city_mz = unit("上海市民政局", UnitLevel.CITY, make_uscc("11310000", "002424851"))
-        unit("上海市卫生健康委员会", UnitLevel.CITY, make_uscc("11310000", "MB2F03312"), line="卫生健康")
-        hp_mz = unit("黄浦区民政局", UnitLevel.DISTRICT, make_uscc("11310101", "002483616"), hp)
-        hp_njdl = unit(
-            "黄浦区南京东路街道办事处",
-            UnitLevel.STREET,
-            make_uscc("11310101", "00248260X"),
-            hp,
-            street["南京东路街道"],
-        )
-        xh_mz = unit("徐汇区民政局", UnitLevel.DISTRICT, make_uscc("11310104", "002569874"), xh)
-        xh_xjh = unit(
-            "徐汇区徐家汇街道办事处",
-            UnitLevel.STREET,
-            make_uscc("11310104", "00256701X"),
-            xh,
-            street["徐家汇街道"],
-        )
+        units = {
+            name: unit(name, level, make_uscc(code), districts.get(district), street.get(street_name), line)
+            for name, level, code, district, street_name, line in UNITS
+        }
 
         def org(name, org_type, code, district, registered_in, scope):
-            obj, _ = SocialOrganization.objects.get_or_create(
-                uscc=code,
-                defaults=dict(
-                    name=name,
-                    org_type=org_type,
-                    district=district,
-                    registration_district=registered_in,
-                    founded_on=datetime.date(2012, 6, 18),
-                    business_scope=scope,
-                    contact_person="李女士",
-                    contact_phone="021-54001234",
-                    contact_email="contact@example.org.cn",
-                    address=f"上海市{district.name}示范路100号",
-                ),
+            fields = dict(
+                name=name, org_type=org_type, district=district, registration_district=registered_in
             )
-            return obj
+            fields.update(business_scope=scope, address=f"上海市{district.name}示范路100号", **ORG_DETAILS)
+            return SocialOrganization.objects.get_or_create(uscc=code, defaults=fields)[0]
 
-        hp_org = org(
-            "上海市黄浦区乐龄家园社区服务中心",
-            OrgType.SERVICE_AGENCY,
-            make_uscc("52310101", "MJ4963201"),
-            hp,
-            hp,
-            "为社区老年人提供居家养老、助餐和精神关爱服务。",
-        )
-        xh_org = org(
-            "上海市徐汇区启明助残服务社",
-            OrgType.SERVICE_AGENCY,
-            make_uscc("52310104", "MJ5012873"),
-            xh,
-            xh,
-            "开展残疾人康复训练、就业帮扶和助残社会工作。",
-        )
-        city_org = org(
-            "上海市益心公益基金会",
-            OrgType.FOUNDATION,
-            make_uscc("53310000", "MJ4907125"),
-            hp,
-            None,
-            "资助和开展扶贫济困、儿童关爱等公益项目。",
-        )
-        listed_org = org(
-            "上海市徐汇区康宁社区服务中心",
-            OrgType.SERVICE_AGENCY,
-            make_uscc("52310104", "MJ5233614"),
-            xh,
-            xh,
-            "社区便民服务。",
-        )
+        orgs = {
+            name: org(
+                name, org_type, make_uscc(code), districts[district], districts.get(registered_in), scope
+            )
+            for name, org_type, code, district, registered_in, scope in ORGS
+        }
 
         def user(username, role, full_name, **links):
             obj = User.objects.filter(username=username).first()
@@ -188,20 +156,21 @@ class Command(BaseCommand):
         user("monitor", Role.MONITOR, "周敏")
         user("huangpu_admin", Role.DISTRICT_ADMIN, "刘晓燕", district=hp)
         xh_admin = user("xuhui_admin", Role.DISTRICT_ADMIN, "张伟", district=xh)
-        user("city_buyer", Role.PURCHASER, "孙立", purchaser_unit=city_mz)
-        user("huangpu_buyer", Role.PURCHASER, "吴静", purchaser_unit=hp_njdl)
-        user("huangpu_mz_buyer", Role.PURCHASER, "郑华", purchaser_unit=hp_mz)
-        user("xuhui_buyer", Role.PURCHASER, "王芳", purchaser_unit=xh_xjh)
-        user("xuhui_mz_buyer", Role.PURCHASER, "赵磊", purchaser_unit=xh_mz)
-        user("huangpu_org", Role.ORGANIZATION, "李娜", organization=hp_org)
-        user("xuhui_org", Role.ORGANIZATION, "杨洋", organization=xh_org)
-        user("city_org", Role.ORGANIZATION, "黄海", organization=city_org)
+        user("city_buyer", Role.PURCHASER, "孙立", purchaser_unit=units["上海市民政局"])
+        user("huangpu_buyer", Role.PURCHASER, "吴静", purchaser_unit=units["黄浦区南京东路街道办事处"])
+        user("huangpu_mz_buyer", Role.PURCHASER, "郑华", purchaser_unit=units["黄浦区民政局"])
+        user("xuhui_buyer", Role.PURCHASER, "王芳", purchaser_unit=units["徐汇区徐家汇街道办事处"])
+        user("xuhui_mz_buyer", Role.PURCHASER, "赵磊", purchaser_unit=units["徐汇区民政局"])
+        user("huangpu_org", Role.ORGANIZATION, "李娜", organization=orgs["上海市黄浦区乐龄家园社区服务中心"])
+        user("xuhui_org", Role.ORGANIZATION, "杨洋", organization=orgs["上海市徐汇区启明助残服务社"])
+        user("city_org", Role.ORGANIZATION, "黄海", organization=orgs["上海市益心公益基金会"])
         from accounts import demo as accounts_demo
 
         accounts_demo.seed(
             User.objects.filter(username__in=DEMO_USERNAMES).values_list("username", flat=True)
         )
 
+        listed_org = orgs["上海市徐汇区康宁社区服务中心"]
         if not listed_org.on_serious_list and not listed_org.dishonesty_entries.exists():
             services.organization_list_serious(
                 organization=listed_org,
@@ -252,71 +221,46 @@ class Command(BaseCommand):
                 )
 
         from demands import demo as demand_demo
-
-        created = demand_demo.seed()
-        if created:
-            self.stdout.write(f"已生成 {created} 个演示需求。")
-        from offerings import demo as offering_demo
-
-        created = offering_demo.seed()
-        if created:
-            self.stdout.write(f"已生成 {created} 个演示服务项目。")
         from directory import demo as directory_demo
-
-        created = directory_demo.seed()
-        if created:
-            self.stdout.write(f"已生成上一年度推荐目录（{created} 家社会组织）和本年度征集。")
         from directory.views import blank_form_bytes
+        from matching import subscriptions
         from notices import demo as notices_demo
-
-        blank_form = ("《购买主体推荐意见表》（空白）", "购买主体推荐意见表.xlsx", blank_form_bytes())
-        if notices_demo.seed(templates=[blank_form]):
-            self.stdout.write("已生成政策法规、公示公告、资料下载、友情链接和留言。")
+        from offerings import demo as offering_demo
         from supervision import demo as supervision_demo
 
-        if supervision_demo.seed():
-            self.stdout.write("已生成内容监测问题、失信记录和督办提醒（站内信）。")
-        from matching import subscriptions
+        def notices():
+            blank_form = ("《购买主体推荐意见表》（空白）", "购买主体推荐意见表.xlsx", blank_form_bytes())
+            return notices_demo.seed(templates=[blank_form])
 
-        created = subscriptions.ensure_defaults()  # 订阅: each organization account's initial subscription
-        if created:
-            self.stdout.write(f"已为 {created} 个社会组织账号创建按服务项目的初始订阅。")
-
-        applications = [
-            dict(
-                kind=AccountApplication.Kind.PURCHASER,
-                unit_name="黄浦区外滩街道办事处",
-                unit_level=UnitLevel.STREET,
-                uscc=make_uscc("11310101", "002482571"),
-                district=hp,
-                street=street["外滩街道"],
-                business_line="民政",
-                contact_person="钱丽",
-                contact_phone="021-63300001",
-                username="waitan_jd",
-            ),
-            dict(
-                kind=AccountApplication.Kind.ORGANIZATION,
-                unit_name="上海市徐汇区枫林心理健康服务中心",
-                org_type=OrgType.SERVICE_AGENCY,
-                uscc=make_uscc("52310104", "MJ5098172"),
-                district=xh,
-                contact_person="冯凯",
-                contact_phone="13800001111",
-                contact_email="fenglin@example.org.cn",
-                username="fenglin_xl",
-            ),
-            dict(
-                kind=AccountApplication.Kind.PURCHASER,
-                unit_name="上海市教育委员会",
-                unit_level=UnitLevel.CITY,
-                uscc=make_uscc("11310000", "002418762"),
-                business_line="教育",
-                contact_person="蒋涛",
-                contact_phone="021-23116000",
-                username="city_jw",
-            ),
+        # Each app's demo records, in this order; each step says what it made ({} its count).
+        steps = [
+            (demand_demo.seed, "已生成 {} 个演示需求。"),
+            (offering_demo.seed, "已生成 {} 个演示服务项目。"),
+            (directory_demo.seed, "已生成上一年度推荐目录（{} 家社会组织）和本年度征集。"),
+            (notices, "已生成政策法规、公示公告、资料下载、友情链接和留言。"),
+            (supervision_demo.seed, "已生成内容监测问题、失信记录和督办提醒（站内信）。"),
+            # 订阅: each organization account's initial subscription
+            (subscriptions.ensure_defaults, "已为 {} 个社会组织账号创建按服务项目的初始订阅。"),
         ]
+        for step, message in steps:
+            created = step()
+            if created:
+                self.stdout.write(message.format(created))
+
+        kind = AccountApplication.Kind
+        # fmt: off
+        applications = [
+            dict(kind=kind.PURCHASER, unit_name="黄浦区外滩街道办事处", unit_level=UnitLevel.STREET,
+                 uscc=make_uscc("11310101002482571"), district=hp, street=street["外滩街道"], business_line="民政",
+                 contact_person="钱丽", contact_phone="021-63300001", username="waitan_jd"),
+            dict(kind=kind.ORGANIZATION, unit_name="上海市徐汇区枫林心理健康服务中心", org_type=OrgType.SERVICE_AGENCY,
+                 uscc=make_uscc("52310104MJ5098172"), district=xh,
+                 contact_person="冯凯", contact_phone="13800001111", contact_email="fenglin@example.org.cn", username="fenglin_xl"),
+            dict(kind=kind.PURCHASER, unit_name="上海市教育委员会", unit_level=UnitLevel.CITY,
+                 uscc=make_uscc("11310000002418762"), business_line="教育",
+                 contact_person="蒋涛", contact_phone="021-23116000", username="city_jw"),
+        ]
+        # fmt: on
         for data in applications:
             if not AccountApplication.objects.filter(uscc=data["uscc"]).exists():
                 services.application_submit(application=AccountApplication(**data))
