@@ -14,6 +14,7 @@ from portal.models import (
     new_record_number,
     optional_link,
     protected_link,
+    step_fields,
     timestamps,
     user_field,
 )
@@ -396,13 +397,13 @@ class AccountApplication(models.Model):
     note = models.TextField("补充说明", blank=True)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
-    reviewed_by = user_field("审核人")
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by, reviewed_at = step_fields("审核人", "审核时间")
     review_reason = models.TextField("审核意见", blank=True)
     created_user = user_field("开通的账号")
     # The reviewer's "我已核实" when the code was already registered under another name (issue 19 §4).
-    uscc_confirmed_by = user_field("核实已登记代码的审核人", editable=False)
-    uscc_confirmed_at = models.DateTimeField("核实已登记代码的时间", null=True, blank=True, editable=False)
+    uscc_confirmed_by, uscc_confirmed_at = step_fields(
+        "核实已登记代码的审核人", "核实已登记代码的时间", editable=False
+    )
     uscc_confirmed_name = models.CharField(
         "核实时该代码已登记的名称", max_length=100, blank=True, editable=False
     )
