@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from portal.models import (
     District,
     Street,
-    civil_affairs_bureau,
+    bureau_of,
     contact_fields,
     new_record_number,
     optional_link,
@@ -186,9 +186,7 @@ class SocialOrganization(models.Model):
             except ValidationError as exc:
                 raise ValidationError({"uscc": exc.messages}) from exc
 
-    @property
-    def registration_authority(self):
-        return civil_affairs_bureau(self.registration_district)
+    registration_authority = bureau_of("registration_district")
 
     @property
     def is_eligible(self):
@@ -425,9 +423,7 @@ class AccountApplication(models.Model):
     def __str__(self):
         return f"{self.number} {self.unit_name}"
 
-    @property
-    def review_authority(self):
-        return civil_affairs_bureau(self.review_district)
+    review_authority = bureau_of("review_district")
 
     @property
     def uscc_holder(self):

@@ -10,14 +10,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import PurchaserUnit, SocialOrganization, eligible_q
 from demands.models import Demand
 from offerings.models import Offering
-from portal.models import (
-    District,
-    author_fields,
-    civil_affairs_bureau,
-    optional_link,
-    protected_link,
-    user_field,
-)
+from portal.models import District, author_fields, bureau_of, optional_link, protected_link, user_field
 
 
 class EditionStatus(models.TextChoices):
@@ -137,9 +130,7 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.organization}（{self.edition.year}年度）"
 
-    @property
-    def review_authority(self):
-        return civil_affairs_bureau(self.review_district)
+    review_authority = bureau_of("review_district")
 
     @property
     def is_member(self):

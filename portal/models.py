@@ -70,6 +70,12 @@ def civil_affairs_bureau(district):
     return f"{district.name}民政局" if district is not None else "上海市民政局"
 
 
+def bureau_of(district_field):
+    """A read-only property naming the 民政局 of the district in `district_field` (the city's when it is
+    empty): ``review_authority = bureau_of("review_district")``."""
+    return property(lambda record: civil_affairs_bureau(getattr(record, district_field)))
+
+
 class Street(models.Model):
     """A 街道, 镇 or 乡 of one district (managed in the admin site)."""
 
