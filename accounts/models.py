@@ -9,11 +9,12 @@ from simple_history.models import HistoricalRecords
 from portal.models import (
     District,
     Street,
-    civil_affairs_bureau,
+    bureau_of,
     contact_fields,
     new_record_number,
     optional_link,
     protected_link,
+    step_fields,
     timestamps,
     user_field,
 )
@@ -185,9 +186,7 @@ class SocialOrganization(models.Model):
             except ValidationError as exc:
                 raise ValidationError({"uscc": exc.messages}) from exc
 
-    @property
-    def registration_authority(self):
-        return civil_affairs_bureau(self.registration_district)
+    registration_authority = bureau_of("registration_district")
 
     @property
     def is_eligible(self):
@@ -396,13 +395,13 @@ class AccountApplication(models.Model):
     note = models.TextField("补充说明", blank=True)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.PENDING)
     submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
-    reviewed_by = user_field("审核人")
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by, reviewed_at = step_fields("审核人", "审核时间")
     review_reason = models.TextField("审核意见", blank=True)
     created_user = user_field("开通的账号")
     # The reviewer's "我已核实" when the code was already registered under another name (issue 19 §4).
-    uscc_confirmed_by = user_field("核实已登记代码的审核人", editable=False)
-    uscc_confirmed_at = models.DateTimeField("核实已登记代码的时间", null=True, blank=True, editable=False)
+    uscc_confirmed_by, uscc_confirmed_at = step_fields(
+        "核实已登记代码的审核人", "核实已登记代码的时间", editable=False
+    )
     uscc_confirmed_name = models.CharField(
         "核实时该代码已登记的名称", max_length=100, blank=True, editable=False
     )
@@ -424,9 +423,7 @@ class AccountApplication(models.Model):
     def __str__(self):
         return f"{self.number} {self.unit_name}"
 
-    @property
-    def review_authority(self):
-        return civil_affairs_bureau(self.review_district)
+    review_authority = bureau_of("review_district")
 
     @property
     def uscc_holder(self):

@@ -73,6 +73,17 @@ class FollowUp:
     def is_overdue(self, demand, today=None):
         return demand.status == self.status and getattr(demand, self.day_field) < self.cutoff(today)
 
+    def accessors(self):
+        """The object side on `Demand`, three attributes to assign in the model: the due day (a
+        property), whether the demand is late on `today` (a method, the twin of `overdue_q`) and
+        whether it is late now (a property):
+        ``award_due, is_award_overdue, award_overdue = AWARD_FOLLOW_UP.accessors()``."""
+
+        def is_late(demand, today=None):
+            return self.is_overdue(demand, today)
+
+        return property(self.due), is_late, property(is_late)
+
 
 # The award: published, implementation started more than DEMAND_AWARD_GRACE_DAYS ago, no award yet.
 AWARD_FOLLOW_UP = FollowUp(Status.PUBLISHED, "period_start", "DEMAND_AWARD_GRACE_DAYS")
@@ -388,29 +399,10 @@ class Demand(SearchableRecord):
         deadline = self.publish_deadline
         return self.status == Status.DRAFT and deadline is not None and timezone.localdate() > deadline
 
-    @property
-    def award_due(self):
-        return AWARD_FOLLOW_UP.due(self)
-
-    def is_award_overdue(self, today=None):
-        """Twin: `Demand.objects.award_overdue(today)`."""
-        return AWARD_FOLLOW_UP.is_overdue(self, today)
-
-    @property
-    def award_overdue(self):
-        return self.is_award_overdue()
-
-    @property
-    def evaluation_due(self):
-        return EVALUATION_FOLLOW_UP.due(self)
-
-    def is_evaluation_overdue(self, today=None):
-        """Twin: `Demand.objects.evaluation_overdue(today)`."""
-        return EVALUATION_FOLLOW_UP.is_overdue(self, today)
-
-    @property
-    def evaluation_overdue(self):
-        return self.is_evaluation_overdue()
+    # `is_award_overdue(today)` is the twin of `Demand.objects.award_overdue(today)`, and
+    # `is_evaluation_overdue(today)` of `Demand.objects.evaluation_overdue(today)`.
+    award_due, is_award_overdue, award_overdue = AWARD_FOLLOW_UP.accessors()
+    evaluation_due, is_evaluation_overdue, evaluation_overdue = EVALUATION_FOLLOW_UP.accessors()
 
     def missing_information(self, today=None):
         """What the demand still lacks, in Chinese; empty when complete (R-SUP-1). Twin:

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import PurchaserUnit, SocialOrganization, eligible_q
 from demands.models import Demand
 from offerings.models import Offering
-from portal.models import District, civil_affairs_bureau, optional_link, protected_link, user_field
+from portal.models import District, author_fields, bureau_of, optional_link, protected_link, user_field
 
 
 class EditionStatus(models.TextChoices):
@@ -130,9 +130,7 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.organization}（{self.edition.year}年度）"
 
-    @property
-    def review_authority(self):
-        return civil_affairs_bureau(self.review_district)
+    review_authority = bureau_of("review_district")
 
     @property
     def is_member(self):
@@ -178,8 +176,7 @@ class PurchaserRecommendation(models.Model):
     organization = protected_link(SocialOrganization, "社会组织", related_name="purchaser_recommendations")
     unit = protected_link(PurchaserUnit, "购买主体")
     reason = models.TextField("推荐理由", max_length=1000)
-    by = user_field("推荐人", required=True)
-    at = models.DateTimeField("推荐时间", auto_now_add=True)
+    by, at = author_fields("推荐人", "推荐时间")
     history = HistoricalRecords(verbose_name="购买主体推荐变更记录")
 
     class Meta:

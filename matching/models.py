@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from accounts.models import SocialOrganization
 from demands.models import Demand
 from offerings.models import Offering
-from portal.models import optional_link, protected_link, timestamps, user_field
+from portal.models import author_fields, optional_link, protected_link, timestamps, user_field
 
 
 class InterestStatus(models.TextChoices):
@@ -27,8 +27,7 @@ class Interest(models.Model):
     status = models.CharField(
         "状态", max_length=12, choices=InterestStatus.choices, default=InterestStatus.ACTIVE
     )
-    created_by = user_field("提交人", required=True)
-    created_at = models.DateTimeField("首次表达时间", auto_now_add=True)
+    created_by, created_at = author_fields("提交人", "首次表达时间")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = HistoricalRecords(verbose_name="承接意向变更记录", excluded_fields=["updated_at"])
 

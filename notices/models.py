@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit
 from portal import confidentiality
-from portal.models import District, new_record_number, optional_link, protected_link, timestamps, user_field
+from portal.models import District, new_record_number, optional_link, protected_link, step_fields, timestamps
 
 
 class PublisherKind(models.TextChoices):
@@ -146,8 +146,7 @@ class Message(models.Model):
     district = optional_link(District, "所属区")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     reply = models.TextField("回复", max_length=2000, blank=True)
-    replied_by = user_field("处理人")
-    replied_at = models.DateTimeField("处理时间", null=True, blank=True)
+    replied_by, replied_at = step_fields("处理人", "处理时间")
     created_at = models.DateTimeField("留言时间", auto_now_add=True)
     history = HistoricalRecords(verbose_name="留言变更记录", excluded_fields=["contact"])
 

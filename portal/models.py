@@ -35,6 +35,18 @@ def user_field(verbose_name, *, required=False, **options):
     return link(settings.AUTH_USER_MODEL, verbose_name, **options)
 
 
+def author_fields(by, at):
+    """Who made a record (a required user) and when (set once, on creation), as two fields to assign
+    where they stand in the model: ``created_by, created_at = author_fields("记录人", "记录时间")``."""
+    return user_field(by, required=True), models.DateTimeField(at, auto_now_add=True)
+
+
+def step_fields(by, at, **options):
+    """Who took a later step on a record (审核, 答复, 办结) and when, both empty until then, as two
+    fields to assign where they stand: ``closed_by, closed_at = step_fields("办结人", "办结时间")``."""
+    return user_field(by, **options), models.DateTimeField(at, null=True, blank=True, **options)
+
+
 def new_record_number(prefix, length):
     """A number a record is quoted by (申请编号, 留言编号): `prefix` and `length` random letters and
     digits, without the I, O, S, V and Z that are misread (the alphabet of 统一社会信用代码)."""
@@ -56,6 +68,12 @@ class District(models.Model):
 def civil_affairs_bureau(district):
     """The 民政局 of `district`: a 区民政局, or the city's when None."""
     return f"{district.name}民政局" if district is not None else "上海市民政局"
+
+
+def bureau_of(district_field):
+    """A read-only property naming the 民政局 of the district in `district_field` (the city's when it is
+    empty): ``review_authority = bureau_of("review_district")``."""
+    return property(lambda record: civil_affairs_bureau(getattr(record, district_field)))
 
 
 class Street(models.Model):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from accounts.models import PurchaserUnit, SocialOrganization
-from portal.models import District, optional_link, protected_link, user_field
+from portal.models import District, author_fields, optional_link, protected_link, step_fields
 from portal.workdays import add_working_days
 
 
@@ -53,15 +53,12 @@ class Finding(models.Model):
     status = models.CharField(
         "状态", max_length=10, choices=FindingStatus.choices, default=FindingStatus.OPEN
     )
-    opened_by = user_field("监测人", required=True)
-    opened_at = models.DateTimeField("发现时间", auto_now_add=True)
+    opened_by, opened_at = author_fields("监测人", "发现时间")
     answer = models.TextField("发布方答复", max_length=2000, blank=True)
-    answered_by = user_field("答复人")
-    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    answered_by, answered_at = step_fields("答复人", "答复时间")
     result = models.CharField("核查结论", max_length=10, choices=FindingResult.choices, blank=True)
     result_text = models.TextField("处理结果", max_length=2000, blank=True)
-    closed_by = user_field("办结人")
-    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_by, closed_at = step_fields("办结人", "办结时间")
     history = HistoricalRecords(verbose_name="内容监测变更记录")
 
     class Meta:
@@ -100,8 +97,7 @@ class CreditRecord(models.Model):
         Finding, on_delete=models.PROTECT, related_name="credit_record", verbose_name="监测问题"
     )
     record = models.TextField("失信情况", max_length=2000)
-    created_by = user_field("记录人", required=True)
-    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+    created_by, created_at = author_fields("记录人", "记录时间")
     history = HistoricalRecords(verbose_name="失信记录变更记录")
 
     class Meta:
