@@ -20,27 +20,29 @@ INDEXES = (
     ("org_name_bigrams", "accounts_socialorganization"),
     ("unit_name_bigrams", "accounts_purchaserunit"),
 )
+CREATE = [
+    FUNCTION,
+    *(
+        f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin (portal_bigrams("name"))'
+        for name, table in INDEXES
+    ),
+]
+DROP = [
+    *(f'DROP INDEX IF EXISTS "{name}"' for name, _ in INDEXES),
+    "DROP FUNCTION IF EXISTS portal_bigrams(text)",
+]
 
 
-def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(FUNCTION)
-    for name, table in INDEXES:
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin (portal_bigrams("name"))'
-        )
+def on_postgresql(statements):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
 
-
-def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _ in INDEXES:
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
-    schema_editor.execute("DROP FUNCTION IF EXISTS portal_bigrams(text)")
+    return run
 
 
 class Migration(migrations.Migration):
     dependencies = [("accounts", "0008_member_name_covering_index")]
 
-    operations = [migrations.RunPython(create, drop)]
+    operations = [migrations.RunPython(on_postgresql(CREATE), on_postgresql(DROP))]

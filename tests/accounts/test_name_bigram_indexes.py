@@ -72,18 +72,3 @@ def test_portal_bigrams_are_the_pairs_of_neighbouring_characters(text, pieces):
     with connection.cursor() as cursor:
         cursor.execute("SELECT portal_bigrams(%s)", [text])
         assert cursor.fetchone()[0] == pieces
-
-
-@pytest.mark.skipif(not IS_POSTGRES, reason="the bigram indexes exist on PostgreSQL only")
-@pytest.mark.parametrize(
-    ("model", "index"), [(SocialOrganization, "org_name_bigrams"), (PurchaserUnit, "unit_name_bigrams")]
-)
-def test_on_postgresql_a_word_of_two_characters_is_looked_up_in_the_bigram_index(named, model, index):
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        if model is SocialOrganization:
-            # As in test_name_trigram_indexes: the covering index (id) INCLUDE (name, ...) read whole as a
-            # bitmap costs less on a few rows; the test's transaction rolls the DROP back.
-            cursor.execute("DROP INDEX org_name_cover")
-    assert index in names_search(model.objects.order_by(), "养老").values("pk").explain()
