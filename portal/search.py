@@ -15,7 +15,7 @@ import re
 import unicodedata
 
 from django.db import connection
-from django.db.models import BooleanField, Expression, IntegerField, Q, Value
+from django.db.models import Aggregate, BooleanField, Expression, IntegerField, Q, TextField, Value
 
 FILLER = "ǂ"  # never typed by users, never produced by a query
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -72,45 +72,86 @@ def contains(field, word):
     return Q(**{f"{field}__{lookup}": word})
 
 
+# Tables whose `name` has a GIN index of its 2-character pieces (accounts/migrations/0009, PostgreSQL):
+# a word of two Chinese characters has no trigram, so the trigram index (0007) cannot answer it and
+# `name LIKE '%养老%'` read all 20,000 organizations (7.7 ms of the 养老 search page's 23 ms of SQL at
+# 100,000 demands; 1.8 ms through this index, issue 15).
+BIGRAM_INDEXED_NAMES = frozenset({"accounts_socialorganization", "accounts_purchaserunit"})
+BIGRAMS_FUNCTION = "portal_bigrams"
+
+
+def name_contains(model, word, field="name"):
+    """`contains(field, word)` for a name of `model`, with the lookup in the bigram index where one
+    answers it: on PostgreSQL, a word of exactly two Chinese characters in an indexed name. The LIKE
+    stays beside it, so the rows are exactly those of the substring match."""
+    condition = contains(field, word)
+    if (
+        field == "name"
+        and len(word) == 2
+        and _CJK_ONLY.fullmatch(word)
+        and model._meta.db_table in BIGRAM_INDEXED_NAMES
+        and connection.vendor == "postgresql"
+    ):
+        condition &= Q(BigramsContain(model._meta.get_field(field).column, word))
+    return condition
+
+
 def _name_conditions(qs, word, names):
     """For each foreign key of `names` ("unit__name", "unit__district__name", …): the rows whose
     related record's name contains `word`. The related tables are small, so their matching ids are
     read first, in one UNION query per word, and the rows are then filtered by `fk IN (ids)`: with
     the ids spelled out PostgreSQL knows how few rows they select, plans a bitmap OR with the text
-    index and does not walk the whole table in date order looking for them (bench/matching.py)."""
+    index and does not walk the whole table in date order looking for them (bench/matching.py).
+    Each related table answers one row, its ids joined by the database into one string (`JoinedIds`),
+    which goes back into the queries as it came: search 养老 names 1,069 organizations, read as 1,069
+    rows and written back as an array three times they cost the page about 3 ms of CPU (issue 15)."""
     by_fk = {}
     for path in names:
         fk, _, lookup = path.partition("__")
         by_fk.setdefault(fk, []).append(lookup)
     parts = []
     for n, (fk, lookups) in enumerate(by_fk.items()):
+        model = qs.model._meta.get_field(fk).related_model
         matches = Q()
         for lookup in lookups:
-            matches |= contains(lookup, word)
-        model = qs.model._meta.get_field(fk).related_model
+            matches |= name_contains(model, word, lookup)
         parts.append(
-            model._default_manager.filter(matches).order_by().values_list(Value(n, IntegerField()), "pk")
+            model._default_manager.filter(matches)
+            .order_by()
+            .values(part=Value(n, IntegerField()))
+            .annotate(ids=JoinedIds("pk"))
+            .values_list("part", "ids")
         )
-    ids = {}
-    for n, pk in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
-        ids.setdefault(n, []).append(pk)
+    joined = dict(parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
     condition = Q()
     for n, fk in enumerate(by_fk):
-        if n in ids:
-            condition |= _in_ids(qs.model, fk, ids[n])
+        if joined.get(n):
+            condition |= _in_ids(qs.model, fk, joined[n])
     return condition
 
 
-def _in_ids(model, fk, ids):
-    """`fk IN (ids)`; on PostgreSQL `fk = ANY(%s)` with the ids as one array parameter. Same rows and
-    the same estimate (PostgreSQL plans an IN list as `= ANY(ARRAY[…])`), but one placeholder instead
-    of one per id: search 养老 names 1,069 organizations, and a page's queries carried them five times,
-    each id a parameter Django compiled and psycopg split out of the SQL again on every request
-    (about 40 ms of CPU per search page at 100,000 demands, issue 15)."""
-    if connection.vendor != "postgresql":
-        return Q(**{f"{fk}_id__in": ids})
+class JoinedIds(Aggregate):
+    """The values of a column (ids) as one string, "58,75,92" (NULL for no rows): STRING_AGG on
+    PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def _in_ids(model, fk, joined):
+    """`fk IN (ids)` for the ids joined by `JoinedIds`; on PostgreSQL `fk = ANY(%s)` with the string as
+    one array parameter ('{58,75,92}'). Same rows and the same estimate (PostgreSQL plans an IN list as
+    `= ANY(ARRAY[…])`), but one placeholder instead of one per id, and no id read or written by
+    Python: each id a parameter, Django compiled and psycopg split them out of the SQL again on every
+    request (about 40 ms of CPU per search page at 100,000 demands, issue 15)."""
     field = model._meta.get_field(fk)
-    return Q(AnyOf(field.column, field.target_field.db_type(connection), ids))
+    if connection.vendor != "postgresql":
+        return Q(**{f"{fk}_id__in": [field.target_field.to_python(pk) for pk in joined.split(",")]})
+    return Q(AnyOf(field.column, field.target_field.db_type(connection), "{" + joined + "}"))
 
 
 class VectorMatch(Expression):
@@ -131,16 +172,35 @@ class VectorMatch(Expression):
         return f"{alias}.{column} @@ to_tsquery('simple'::regconfig, %s)", [self.phrase]
 
 
+class BigramsContain(Expression):
+    """`portal_bigrams(<table>.<column>) @> ARRAY[<the word's bigrams>]` on the table of the query being
+    compiled (alias-aware, as VectorMatch): the expression of the names' bigram indexes (PostgreSQL only)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, column, word):
+        super().__init__()
+        self.column, self.bigrams = column, [word[i : i + 2] for i in range(len(word) - 1)]
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        column = connection.ops.quote_name(self.column)
+        return f"{BIGRAMS_FUNCTION}({alias}.{column}) @> %s::text[]", [self.bigrams]
+
+
 class AnyOf(Expression):
     """`<table>.<column> = ANY(%s::<type>[])` on the table of the query being compiled (alias-aware, as
-    VectorMatch), `values` passed as one array parameter (PostgreSQL only)."""
+    VectorMatch), `values` passed as one array parameter (PostgreSQL only): a list, or the array's
+    text ('{58,75,92}')."""
 
     output_field = BooleanField()
     conditional = True
 
     def __init__(self, column, db_type, values):
         super().__init__()
-        self.column, self.db_type, self.values = column, db_type, list(values)
+        self.column, self.db_type = column, db_type
+        self.values = values if isinstance(values, str) else list(values)
 
     def as_sql(self, compiler, connection):
         alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
@@ -174,7 +234,7 @@ def names_search(qs, query, field="name"):
     """Rows whose `field` (a name) contains every word of `query`: organizations and purchaser
     units found by name on /search/ (a plain substring match on both databases; the tables are small)."""
     for word in (query or "").split():
-        qs = qs.filter(contains(field, word))
+        qs = qs.filter(name_contains(qs.model, word, field))
     return qs
 
 

@@ -1,6 +1,6 @@
-"""The trigram indexes on organization and unit names (accounts/migrations/0007, issue 15): on PostgreSQL a
-name looked up with `icontains` can be answered by them, with the same rows as a substring match; SQLite
-has no such index and finds the same rows."""
+"""The trigram indexes on organization and unit names (accounts/migrations/0007, issue 15; 0009's bigram
+indexes beside them): on PostgreSQL a name looked up with `icontains` can be answered by them, with the
+same rows as a substring match; SQLite has no such index and finds the same rows."""
 
 import pytest
 from django.db import connection
@@ -33,11 +33,18 @@ def test_a_name_search_finds_every_name_containing_the_word(named, model, word):
     assert found == expected
 
 
-@pytest.mark.skipif(not IS_POSTGRES, reason="the trigram indexes exist on PostgreSQL only")
+@pytest.mark.skipif(not IS_POSTGRES, reason="the name indexes exist on PostgreSQL only")
 @pytest.mark.parametrize(
-    ("model", "index"), [(SocialOrganization, "org_name_trgm"), (PurchaserUnit, "unit_name_trgm")]
+    ("model", "word", "index"),
+    [
+        (SocialOrganization, "社区服务", "org_name_trgm"),
+        (PurchaserUnit, "社区服务", "unit_name_trgm"),
+        # Two characters have no trigram: the bigram indexes of accounts/0009 answer them.
+        (SocialOrganization, "养老", "org_name_bigrams"),
+        (PurchaserUnit, "养老", "unit_name_bigrams"),
+    ],
 )
-def test_on_postgresql_a_word_of_three_characters_is_looked_up_in_the_trigram_index(named, model, index):
+def test_on_postgresql_a_name_word_is_looked_up_in_its_index(named, model, word, index):
     with connection.cursor() as cursor:
         # Neither a sequential scan nor an index scan in the default order: the name is looked up in its index.
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -47,4 +54,4 @@ def test_on_postgresql_a_word_of_three_characters_is_looked_up_in_the_trigram_in
             # which on five rows costs less than any lookup (on the city-scale data the planner takes
             # org_name_trgm). Out of the way for this check; the test's transaction rolls the DROP back.
             cursor.execute("DROP INDEX org_name_cover")
-    assert index in names_search(model.objects.order_by(), "社区服务").values("pk").explain()
+    assert index in names_search(model.objects.order_by(), word).values("pk").explain()
