@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from portal.antispam import HumanCheckForm
-from portal.forms import follow_district, grouped_street_choices, text_area
+from portal.forms import follow_district, grouped_street_choices, reason_form
 from portal.models import District, Street
 
 from .models import AccountApplication, OrgType, UnitLevel, User, clean_unit_location
@@ -210,7 +210,6 @@ class ApproveForm(forms.Form):
         return username
 
 
-class RejectForm(forms.Form):
-    reason = text_area(
-        "不予通过的原因", rows=3, max_length=1000, help_text="申请人查询申请时可以看到这段文字。"
-    )
+RejectForm = reason_form(
+    "不予通过的原因", rows=3, max_length=1000, help_text="申请人查询申请时可以看到这段文字。"
+)

@@ -10,6 +10,9 @@ Each scoped model names the path from its rows to a District once, in `DISTRICT_
 404 (or the admin site's own refusal), never the data (R-ACC-5).
 """
 
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from portal.models import civil_affairs_bureau
@@ -66,6 +69,24 @@ def is_organization_user(user):
 
 def is_monitor(user):
     return _role(user) == Role.MONITOR
+
+
+def role_required(check, *, refusal=PermissionDenied):
+    """A view decorator: the view runs only when ``check(request.user)``; otherwise ``refusal`` is
+    raised: PermissionDenied (403) where a user may know the page exists, Http404 where it must
+    not be told (R-ACC-5). Put it below ``login_required`` and ``require_http_methods``: an
+    anonymous visitor is sent to log in first and a wrong method still answers 405."""
+
+    def decorator(view):
+        @wraps(view)
+        def checked(request, *args, **kwargs):
+            if not check(request.user):
+                raise refusal
+            return view(request, *args, **kwargs)
+
+        return checked
+
+    return decorator
 
 
 # --- scoping ---------------------------------------------------------------------------
@@ -228,6 +249,11 @@ def publisher_for(user):
             "publisher_name": f"{unit.name}{line}",
         }
     return None
+
+
+def can_publish_notices(user):
+    """May open the pages that manage notices at all (as whom: `publisher_for`)."""
+    return publisher_for(user) is not None
 
 
 def notice_items_editable_by(user, qs):

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -81,14 +80,9 @@ def apply_status(request):
     )
 
 
-def _require_admin(request):
-    if not permissions.is_admin(request.user):
-        raise PermissionDenied
-
-
 @login_required
+@permissions.role_required(permissions.is_admin)
 def application_list(request):
-    _require_admin(request)
     status = request.GET.get("status", AccountApplication.Status.PENDING)
     if status not in AccountApplication.Status.values and status != "all":
         status = AccountApplication.Status.PENDING
@@ -111,8 +105,8 @@ def application_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.is_admin)
 def application_detail(request, pk):
-    _require_admin(request)
     app = permissions.get_in_scope_or_404(
         request.user,
         AccountApplication.objects.select_related("district", "street", "review_district", "reviewed_by"),

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from accounts import permissions
@@ -60,9 +59,8 @@ class ExternalImportForm(forms.Form):
 
 
 @login_required
+@permissions.role_required(permissions.is_city_admin)
 def external_import(request):
-    if not permissions.is_city_admin(request.user):
-        raise PermissionDenied
     form = ExternalImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

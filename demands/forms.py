@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from accounts.models import SocialOrganization
-from portal.forms import AmountField, CategoryField, StreetField, text_area
+from portal.forms import AmountField, CategoryField, StreetField, reason_form, text_area
 from portal.models import PurchaseType
 
 from .models import EVALUATION_FIELDS, Demand, Grade, Status, grade_rule_text
@@ -58,13 +58,12 @@ class AdjustForm(DemandForm):
         fields = ["reason"] + DemandForm.Meta.fields
 
 
-class CancelForm(forms.Form):
-    reason = text_area(
-        "取消原因",
-        rows=3,
-        max_length=500,
-        help_text="必填，会公开显示在需求页面上，例如：因实施条件变化，本年度不再实施。",
-    )
+CancelForm = reason_form(
+    "取消原因",
+    rows=3,
+    max_length=500,
+    help_text="必填，会公开显示在需求页面上，例如：因实施条件变化，本年度不再实施。",
+)
 
 
 class AwardForm(forms.Form):

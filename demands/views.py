@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -118,15 +117,10 @@ def _own_demand(request, pk):
     )
 
 
-def _require_purchaser(request):
-    if not permissions.is_purchaser(request.user):
-        raise PermissionDenied
-
-
 @login_required
+@permissions.role_required(permissions.is_purchaser)
 def my_demands(request):
     """我的需求: the purchaser unit's demands with status, deadline flags and actions."""
-    _require_purchaser(request)
     status = request.GET.get("status", "")
     qs = (
         selectors.demands_of_unit(request.user.purchaser_unit)
@@ -149,8 +143,8 @@ def my_demands(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.is_purchaser)
 def demand_create(request):
-    _require_purchaser(request)
     unit = request.user.purchaser_unit
     initial = {
         "district": unit.district_id,
@@ -303,8 +297,8 @@ def demand_evaluate(request, pk):
 
 
 @login_required
+@permissions.role_required(permissions.is_purchaser)
 def import_template(request):
-    _require_purchaser(request)
     content = build_template(
         importing.columns(),
         instructions=[
@@ -319,16 +313,16 @@ def import_template(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.is_purchaser)
 def import_upload(request):
-    _require_purchaser(request)
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     return jobs.IMPORT.upload_page(request, form=form, template="demands/import_upload.html")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.is_purchaser)
 def import_preview(request, batch_id):
-    _require_purchaser(request)
     return jobs.IMPORT.preview_page(request, batch_id, template="demands/import_preview.html")
 
 

@@ -1,7 +1,7 @@
 from django import forms
 
 from offerings.models import Offering, Status
-from portal.forms import text_area
+from portal.forms import reason_form, text_area
 
 
 class ApplicationForm(forms.Form):
@@ -58,19 +58,15 @@ class CityReviewForm(forms.Form):
     opinion = text_area("审核意见", rows=3, max_length=1000, help_text="必填，社会组织可以看到。")
 
 
-class RecommendForm(forms.Form):
-    reason = text_area(
-        "推荐理由",
-        rows=4,
-        max_length=1000,
-        help_text="该社会组织在本项目中的表现，审核推荐目录时供民政部门参考。",
-    )
-
-
-class RemoveMemberForm(forms.Form):
-    reason = text_area(
-        "移出原因",
-        rows=3,
-        max_length=1000,
-        help_text="必填，记入变更记录并告知该社会组织；目录页公开显示移出日期。",
-    )
+RecommendForm = reason_form(
+    "推荐理由",
+    rows=4,
+    max_length=1000,
+    help_text="该社会组织在本项目中的表现，审核推荐目录时供民政部门参考。",
+)
+RemoveMemberForm = reason_form(
+    "移出原因",
+    rows=3,
+    max_length=1000,
+    help_text="必填，记入变更记录并告知该社会组织；目录页公开显示移出日期。",
+)

@@ -17,9 +17,8 @@ from .models import Application, AppStatus, EditionStatus
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.is_city_admin, refusal=Http404)
 def remove_member(request, pk):
-    if not permissions.is_city_admin(request.user):
-        raise Http404
     application = get_object_or_404(
         Application.objects.select_related("organization", "edition"),
         pk=pk,

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -109,15 +108,10 @@ def blank_form(request):
 # --- the organization's self-recommendation (R-DIR-2) ----------------------------------------
 
 
-def _require_org(request):
-    if not permissions.is_organization_user(request.user):
-        raise PermissionDenied
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.is_organization_user)
 def apply(request):
-    _require_org(request)
     edition = selectors.current_collecting_edition()
     organization = request.user.organization
     application = (
@@ -158,8 +152,8 @@ def apply(request):
 
 
 @login_required
+@permissions.role_required(permissions.is_organization_user)
 def my_applications(request):
-    _require_org(request)
     applications = (
         Application.objects.filter(organization=request.user.organization)
         .select_related("edition", "review_district")
@@ -187,11 +181,6 @@ def application_form_file(request, pk):
 # --- review (R-DIR-3) ------------------------------------------------------------------------
 
 
-def _require_admin(request):
-    if not permissions.is_admin(request.user):
-        raise PermissionDenied
-
-
 def _reviewable(user):
     qs = Application.objects.exclude(status=AppStatus.DRAFT)
     if permissions.is_city_admin(user):
@@ -209,8 +198,8 @@ TABS = [
 
 
 @login_required
+@permissions.role_required(permissions.is_admin)
 def review_list(request):
-    _require_admin(request)
     user = request.user
     city = permissions.is_city_admin(user)
     pending = AppStatus.CITY if city else AppStatus.DISTRICT
@@ -255,8 +244,8 @@ def review_list(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.is_admin)
 def review_detail(request, pk):
-    _require_admin(request)
     application = get_object_or_404(
         _reviewable(request.user).select_related("organization__district", "edition", "review_district"),
         pk=pk,
@@ -316,9 +305,8 @@ def review_detail(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.is_purchaser, refusal=Http404)
 def recommend(request, demand_pk):
-    if not permissions.is_purchaser(request.user):
-        raise Http404
     demand = get_object_or_404(
         Demand.objects.select_related("awarded_org"), pk=demand_pk, unit_id=request.user.purchaser_unit_id
     )

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -155,14 +154,9 @@ def message_status(request):
 MODELS = {"article": (Article, ArticleForm), "download": (Download, DownloadForm), "link": (Link, LinkForm)}
 
 
-def _require_publisher(request):
-    if permissions.publisher_for(request.user) is None:
-        raise PermissionDenied
-
-
 @login_required
+@permissions.role_required(permissions.can_publish_notices)
 def manage(request):
-    _require_publisher(request)
     user = request.user
     return render(
         request,
@@ -190,8 +184,8 @@ def manage(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.can_publish_notices)
 def item_edit(request, model, pk=None):
-    _require_publisher(request)
     if model not in MODELS:
         raise Http404
     model_class, form_class = MODELS[model]
@@ -231,8 +225,8 @@ def item_edit(request, model, pk=None):
 
 @login_required
 @require_http_methods(["POST"])
+@permissions.role_required(permissions.can_publish_notices)
 def item_action(request, model, pk, action):
-    _require_publisher(request)
     if model not in MODELS:
         raise Http404
     model_class, _ = MODELS[model]
@@ -251,9 +245,8 @@ def item_action(request, model, pk, action):
 
 
 @login_required
+@permissions.role_required(permissions.can_moderate_messages)
 def moderation(request):
-    if not permissions.can_moderate_messages(request.user):
-        raise PermissionDenied
     status = request.GET.get("status", Message.Status.PENDING)
     if status not in Message.Status.values:
         status = Message.Status.PENDING
@@ -270,9 +263,8 @@ def moderation(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.can_moderate_messages)
 def moderate(request, pk):
-    if not permissions.can_moderate_messages(request.user):
-        raise PermissionDenied
     message = get_object_or_404(
         permissions.messages_moderated_by(request.user, Message.objects.select_related("district")), pk=pk
     )

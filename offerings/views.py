@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,11 +63,6 @@ def offering_detail(request, pk):
     )
 
 
-def _require_org_user(request):
-    if not permissions.is_organization_user(request.user):
-        raise PermissionDenied
-
-
 def _own(request, pk):
     if not permissions.is_organization_user(request.user):
         raise Http404
@@ -80,9 +74,9 @@ def _own(request, pk):
 
 
 @login_required
+@permissions.role_required(permissions.is_organization_user)
 def my_offerings(request):
     """我的服务项目: the organization's offers with status and actions."""
-    _require_org_user(request)
     status = request.GET.get("status", "")
     qs = selectors.offerings_of(request.user.organization).select_related(*selectors.LIST_RELATED)
     if status in Status.values:
@@ -107,8 +101,8 @@ def my_offerings(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.is_organization_user)
 def offering_create(request):
-    _require_org_user(request)
     org = request.user.organization
     form = OfferingForm(
         request.POST or None,
@@ -179,16 +173,16 @@ def offering_withdraw(request, pk):
 
 
 @login_required
+@permissions.role_required(permissions.is_organization_user)
 def import_template(request):
-    _require_org_user(request)
     content = build_template(importing.columns(), instructions=importing.INSTRUCTIONS)
     return xlsx_response(content, "社会组织服务项目批量上传模板.xlsx")
 
 
 @login_required
+@permissions.role_required(permissions.is_organization_user)
 def export_mine(request):
     """The organization's offers in the upload format, with their 编号, to edit and upload again."""
-    _require_org_user(request)
     rows = importing.export_rows(request.user.organization)
     return xlsx_response(
         write_rows(importing.columns(), rows), f"{request.user.organization.name}服务项目.xlsx"
@@ -202,8 +196,8 @@ def _refusal(organization):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.is_organization_user)
 def import_upload(request):
-    _require_org_user(request)
     form = ImportUploadForm(request.POST, request.FILES) if request.method == "POST" else ImportUploadForm()
     return jobs.IMPORT.upload_page(
         request,
@@ -215,8 +209,8 @@ def import_upload(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@permissions.role_required(permissions.is_organization_user)
 def import_preview(request, batch_id):
-    _require_org_user(request)
     return jobs.IMPORT.preview_page(
         request,
         batch_id,

@@ -135,3 +135,10 @@ def text_area(label, *, rows, max_length, help_text="", required=True, field_cla
         widget=forms.Textarea(attrs={"rows": rows}),
         help_text=help_text,
     )
+
+
+def reason_form(label, *, rows, max_length, help_text):
+    """A form that asks for one thing, the required reason of an action (取消原因, 移出原因): its
+    field is `reason`, a plain text of at most `max_length` characters."""
+    field = text_area(label, rows=rows, max_length=max_length, help_text=help_text)
+    return type("ReasonForm", (forms.Form,), {"reason": field, "__module__": __name__})

@@ -23,11 +23,6 @@ from .models import CreditRecord, Finding, FindingKind, FindingStatus, TargetTyp
 LIMIT = 200
 
 
-def _require_admin(user):
-    if not permissions.is_admin(user):
-        raise PermissionDenied
-
-
 def _year(request):
     this_year = timezone.localdate().year
     return params.year(request.GET, default=this_year, minimum=2015, maximum=this_year + 1, lenient=True)
@@ -46,9 +41,9 @@ def _first_error(exc):
 
 
 @login_required
+@permissions.role_required(permissions.is_admin)
 def incomplete(request):
     """Incomplete published records in the administrator's scope (R-SUP-1)."""
-    _require_admin(request.user)
     demands = completeness.incomplete_demands(permissions.scope_to(request.user, Demand.objects.all()))
     offerings = completeness.incomplete_offerings(permissions.scope_to(request.user, Offering.objects.all()))
     demand_rows = list(demands.select_related("unit").order_by("period_start", "pk")[:LIMIT])
@@ -72,9 +67,9 @@ def incomplete(request):
 
 @login_required
 @require_POST
+@permissions.role_required(permissions.is_admin)
 def remind(request, kind, pk):
     """发送提醒: a reminder to the publisher of one incomplete record in scope."""
-    _require_admin(request.user)
     try:
         count = reminders.remind_by_hand(by=request.user, kind=kind, pk=pk)
     except ValidationError as exc:
@@ -86,9 +81,9 @@ def remind(request, kind, pk):
 
 @login_required
 @require_POST
+@permissions.role_required(permissions.is_admin)
 def remind_all(request):
     """全部提醒: every incomplete record in scope at once (issue 18), each at most once a day."""
-    _require_admin(request.user)
     reminded, accounts, skipped = reminders.remind_all_by_hand(by=request.user)
     text = f"已提醒 {reminded} 条信息的发布方，共 {accounts} 个账号（有邮箱的同时发送邮件）。"
     if skipped:
@@ -101,9 +96,9 @@ def remind_all(request):
 
 
 @login_required
+@permissions.role_required(permissions.is_admin)
 def deadline_table(request):
     """R-SUP-2: the deadline table of one year, per district (city) or per purchaser unit (district)."""
-    _require_admin(request.user)
     year = _year(request)
     by = "district" if permissions.is_city_admin(request.user) else "unit"
     scoped = permissions.scope_to(request.user, Demand.objects.all())
@@ -137,9 +132,9 @@ def deadline_table(request):
 
 
 @login_required
+@permissions.role_required(permissions.is_admin)
 def assessment_table(request):
     """R-SUP-6: the 督办和考核 table of one year."""
-    _require_admin(request.user)
     year = _year(request)
     by, rows = assessment.table(request.user, year)
     sort = request.GET.get("sort", "")
@@ -232,10 +227,9 @@ def finding_list(request):
 
 
 @login_required
+@permissions.role_required(permissions.can_open_findings)
 def finding_new(request):
     """The monitor opens a finding on one published record: ?type=demand&id=12."""
-    if not permissions.can_open_findings(request.user):
-        raise PermissionDenied
     target_type = request.GET.get("type", "")
     target_id = request.GET.get("id", "")
     try:
@@ -333,8 +327,8 @@ CREDIT_COLUMNS = [
 
 
 @login_required
+@permissions.role_required(permissions.is_admin)
 def credit_list(request):
-    _require_admin(request.user)
     year = _year(request)
     qs = (
         permissions.scope_to(request.user, CreditRecord.objects.all())
@@ -367,9 +361,9 @@ def credit_list(request):
 
 
 @login_required
+@permissions.role_required(permissions.is_admin)
 def credit_organization(request, pk):
     """One organization's 失信记录 of every year, for the administrator over it."""
-    _require_admin(request.user)
     organization = permissions.get_in_scope_or_404(
         request.user, SocialOrganization.objects.select_related("registration_district"), pk=pk
     )
