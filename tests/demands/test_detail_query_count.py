@@ -105,3 +105,52 @@ def test_a_closed_demand_without_interests_shows_no_interest_block(
     bare = awarded(hp_org, hp_unit, "0101", title="只有承接方的需求")
     page = visit(client, bare, django_assert_num_queries, CLOSED)
     assert 'id="interest-title"' not in page
+
+
+# Each role that sees more than a visitor, on a published demand and on a closed one: (published, closed
+# without 承接意向, closed with 承接意向). Logged in, every page reads the session, the user and the 站内信
+# count, and the demand's history (4 more than a visitor). The demand's purchaser unit and the
+# administrators over it read the 承接意向 with contacts (one query, also on a closed demand that has
+# them); an organization reads its own organization, its own 承接意向 and (while it may still express
+# one) its public offers. The published demand is one of the unit's own, and one imported from another
+# platform costs the same.
+ROLE_COUNTS = {
+    "visitor": (PUBLISHED, CLOSED, CLOSED),
+    "xh_purchaser": (PUBLISHED + 4, CLOSED + 4, CLOSED + 4),
+    "monitor": (PUBLISHED + 4, CLOSED + 4, CLOSED + 4),
+    "hp_purchaser": (PUBLISHED + 5, CLOSED + 4, CLOSED + 5),
+    "hp_admin": (PUBLISHED + 5, CLOSED + 4, CLOSED + 5),
+    "city_admin": (PUBLISHED + 5, CLOSED + 4, CLOSED + 5),
+    "hp_org_user": (PUBLISHED + 7, CLOSED + 5, CLOSED + 6),
+    "xh_org_user": (PUBLISHED + 7, CLOSED + 5, CLOSED + 6),
+}
+
+
+@pytest.mark.parametrize("role", list(ROLE_COUNTS))
+def test_each_role_costs_the_same_on_every_demand_of_a_status_whatever_it_holds(
+    role, as_role, market, hp_unit, hp_org, hp_purchaser, hp_org_user, xh_org_user, django_assert_num_queries
+):
+    published, closed_bare, closed_held = ROLE_COUNTS[role]
+    empty = DemandFactory(unit=hp_unit, category=category("0101"), title="什么都没有的需求")
+    full = DemandFactory(unit=hp_unit, category=category("0101"), title="什么都有的需求")
+    held(full, hp_purchaser, [hp_org_user, xh_org_user])
+    imported = DemandFactory(
+        unit=hp_unit, category=category("0101"), source="民政局项目库", external_id="MZ-2026-001"
+    )
+    bare = awarded(hp_org, hp_unit, "0101", title="只有承接方的需求")
+    closed = DemandFactory(unit=hp_unit, category=category("0101"), title="评价过的需求")
+    held(closed, hp_purchaser, [hp_org_user, xh_org_user])
+    closed.status, closed.awarded_org, closed.eval_grade = "evaluated", hp_org, "excellent"
+    closed.save()
+    PurchaserRecommendationFactory(organization=hp_org, demand=closed)
+
+    client = as_role(role)
+    for demand in (empty, full, imported):
+        visit(client, demand, django_assert_num_queries, published)
+    page = visit(client, imported, django_assert_num_queries, published)
+    assert "来源：民政局项目库" in page and "可能合适的社会组织" in page
+    visit(client, bare, django_assert_num_queries, closed_bare)
+    page = visit(client, closed, django_assert_num_queries, closed_held)
+    assert 'id="interest-title"' in page and "可能合适的社会组织" not in page
+    if role in ("hp_purchaser", "hp_admin", "city_admin"):
+        assert "我们有同类项目经验。" in page  # the 承接意向 with their notes, read in that one query
