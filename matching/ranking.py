@@ -12,8 +12,10 @@ demand's category and the search widens to its field): the published offers grou
 eligible organizations themselves with their latest directory membership and their purchaser
 recommendations (bench/matching.py)."""
 
+import heapq
 from dataclasses import dataclass, field
 
+from django.db import connections
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -95,17 +97,20 @@ class Signals:
 GRADE_ORDER = [Grade.EXCELLENT, Grade.GOOD, Grade.PASS, Grade.FAIL]
 
 
-def _best_grade(row):
-    for grade in GRADE_ORDER:
-        if row[grade.value]:
-            return grade.value
-    return ""
-
-
 # The most directory membership and recommendations can add: only organizations within this of
 # the limit-th best on offers and awards can still reach the list (at most REFINE of them).
 MAX_BONUS = WEIGHTS["member"] + WEIGHTS["recommendation"] * CAP
 REFINE = 60
+
+
+def _rows(qs):
+    """The rows of a `values_list` of counts read straight from the cursor: integers on both
+    databases, so Django's converter per value (six per row, over the thousands of organizations of
+    a city-scale category) only cost time."""
+    sql, params = qs.query.get_compiler(using=qs.db).as_sql()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _candidates(demand):
@@ -132,14 +137,19 @@ def _candidates(demand):
             )
         )
 
-    rows = list(offers(category_id=category.pk))
+    # A category of the city-scale data has thousands of organizations with awards: this loop and the
+    # ranking's sort were most of the demand page's Python (tuples from the cursor, not dicts).
+    rows = _rows(offers(category_id=category.pk).values_list("organization_id", "same", "field", "covers"))
     if len(rows) < SUGGESTION_LIMIT:
         # Few organizations of this very category: widen to its field (the top-level category).
-        rows = list(offers(category__parent_id=category.parent_id))
-    for row in rows:
-        signals[row["organization_id"]] = Signals(
-            same_category=row["same"], same_field=row["field"], covers_area=row["covers"] > 0
+        rows = _rows(
+            offers(category__parent_id=category.parent_id).values_list(
+                "organization_id", "same", "field", "covers"
+            )
         )
+    for org_id, same, in_field, covers in rows:
+        signals[org_id] = Signals(same_category=same, same_field=in_field, covers_area=covers > 0)
+    grades = [g.value for g in GRADE_ORDER]
     awards = (
         Demand.objects.filter(
             category_id=category.pk, status__in=(DemandStatus.AWARDED, DemandStatus.EVALUATED)
@@ -148,14 +158,21 @@ def _candidates(demand):
         .values("awarded_org_id")
         .annotate(
             n=Count("awarded_org_id"),
-            **{g.value: Count("awarded_org_id", filter=Q(eval_grade=g.value)) for g in GRADE_ORDER},
+            **{g: Count("awarded_org_id", filter=Q(eval_grade=g)) for g in grades},
         )
+        .values_list("awarded_org_id", "n", *grades)
     )
-    for row in awards:
-        if row["awarded_org_id"] is None:
+    for org_id, n, *by_grade in _rows(awards):
+        if org_id is None:
             continue
-        s = signals.setdefault(row["awarded_org_id"], Signals())
-        s.awards, s.best_grade = row["n"], _best_grade(row)
+        s = signals.get(org_id)
+        if s is None:
+            s = signals[org_id] = Signals()
+        s.awards = n
+        for grade, count in zip(grades, by_grade, strict=True):
+            if count:
+                s.best_grade = grade
+                break
     return signals
 
 
@@ -185,10 +202,12 @@ def suggest_organizations(demand, limit=SUGGESTION_LIMIT):
     signals = _candidates(demand)
     if not signals:
         return []
-    base = sorted(signals.items(), key=lambda item: (-item[1].score(), item[0]))
+    # The best REFINE in the order of a full sort (heapq.nsmallest is `sorted(...)[:n]`), each
+    # organization scored once: a category has thousands of candidates and only these are looked at.
+    base = heapq.nsmallest(max(REFINE, limit * 2), ((-s.score(), pk, s) for pk, s in signals.items()))
     # Listed organizations drop out below, so look a little further than `limit`.
-    bar = base[min(len(base), limit * 2) - 1][1].score() - MAX_BONUS
-    finalists = dict(item for item in base[:REFINE] if item[1].score() >= bar)
+    bar = -base[min(len(base), limit * 2) - 1][0] - MAX_BONUS
+    finalists = {pk: s for score, pk, s in base[:REFINE] if -score >= bar}
     orgs = _finalist_organizations(finalists)
     for pk, org in orgs.items():
         finalists[pk].member_year = org.member_year

@@ -61,9 +61,9 @@ def interest_block(context, demand):
         "request": context["request"],
         "csrf_token": context.get("csrf_token"),
     }
-    if demand.status != DemandStatus.PUBLISHED and not _has_interests(demand):
-        return {"show": False}
-    data["show"] = True
+    # Who sees more reads it whether or not a closed demand has any 承接意向 (then the block is hidden),
+    # so that the page costs the same on every demand of a status whatever it holds (issue 15).
+    shown = demand.status == DemandStatus.PUBLISHED
     if permissions.can_view_interests(user, demand):
         data["interests"] = list(
             Interest.objects.filter(demand=demand)
@@ -71,6 +71,7 @@ def interest_block(context, demand):
             .order_by("created_at")
         )
         data["can_mark"] = permissions.is_purchaser(user) and demand.status == DemandStatus.PUBLISHED
+        shown = shown or bool(data["interests"])
     elif permissions.is_organization_user(user):
         data["mine"] = Interest.objects.filter(demand=demand, organization_id=user.organization_id).first()
         data["can_express"] = permissions.can_express_interest(user, demand)
@@ -79,4 +80,7 @@ def interest_block(context, demand):
             data["offers"] = list(
                 Offering.objects.public().filter(organization_id=user.organization_id).only("pk", "title")
             )
+    if not (shown or _has_interests(demand)):
+        return {"show": False}
+    data["show"] = True
     return data

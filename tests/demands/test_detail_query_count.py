@@ -2,7 +2,10 @@
 3 to 10 over 200 random demands): a visitor's page of a published demand, and of an awarded or
 evaluated one, each pinned with a demand that holds nothing and one that holds everything
 (承接意向, 公开答疑 answered and pending, organizations already shown, an award, an evaluation and a
-purchaser recommendation)."""
+purchaser recommendation). Each role that sees more is pinned too. A closed demand costs fewer than a
+published one because 可能合适的社会组织 (three queries and the record of what it showed) is only
+shown while a demand is published: equal counts across statuses would mean running those queries
+for nothing."""
 
 import pytest
 
@@ -105,3 +108,52 @@ def test_a_closed_demand_without_interests_shows_no_interest_block(
     bare = awarded(hp_org, hp_unit, "0101", title="只有承接方的需求")
     page = visit(client, bare, django_assert_num_queries, CLOSED)
     assert 'id="interest-title"' not in page
+
+
+# Each role that sees more than a visitor, on a published demand and on a closed one, whatever the
+# demand holds. Logged in, every page reads the session, the user and the 站内信 count, and the
+# demand's history (4 more than a visitor). The demand's purchaser unit and the administrators over it
+# read the 承接意向 with contacts, also on a closed demand that has none (then the block stays hidden):
+# one query. An organization reads its own organization and its own 承接意向, and its public offers
+# while it may still express one (2 and 3). One imported from another platform costs the same.
+ROLE_COUNTS = {
+    "visitor": (PUBLISHED, CLOSED),
+    "xh_purchaser": (PUBLISHED + 4, CLOSED + 4),
+    "monitor": (PUBLISHED + 4, CLOSED + 4),
+    "hp_purchaser": (PUBLISHED + 5, CLOSED + 5),
+    "hp_admin": (PUBLISHED + 5, CLOSED + 5),
+    "city_admin": (PUBLISHED + 5, CLOSED + 5),
+    "hp_org_user": (PUBLISHED + 7, CLOSED + 6),
+    "xh_org_user": (PUBLISHED + 7, CLOSED + 6),
+}
+
+
+@pytest.mark.parametrize("role", list(ROLE_COUNTS))
+def test_each_role_costs_the_same_on_every_demand_of_a_status_whatever_it_holds(
+    role, as_role, market, hp_unit, hp_org, hp_purchaser, hp_org_user, xh_org_user, django_assert_num_queries
+):
+    published, closed_count = ROLE_COUNTS[role]
+    empty = DemandFactory(unit=hp_unit, category=category("0101"), title="什么都没有的需求")
+    full = DemandFactory(unit=hp_unit, category=category("0101"), title="什么都有的需求")
+    held(full, hp_purchaser, [hp_org_user, xh_org_user])
+    imported = DemandFactory(
+        unit=hp_unit, category=category("0101"), source="民政局项目库", external_id="MZ-2026-001"
+    )
+    bare = awarded(hp_org, hp_unit, "0101", title="只有承接方的需求")
+    closed = DemandFactory(unit=hp_unit, category=category("0101"), title="评价过的需求")
+    held(closed, hp_purchaser, [hp_org_user, xh_org_user])
+    closed.status, closed.awarded_org, closed.eval_grade = "evaluated", hp_org, "excellent"
+    closed.save()
+    PurchaserRecommendationFactory(organization=hp_org, demand=closed)
+
+    client = as_role(role)
+    for demand in (empty, full, imported):
+        visit(client, demand, django_assert_num_queries, published)
+    page = visit(client, imported, django_assert_num_queries, published)
+    assert "来源：民政局项目库" in page and "可能合适的社会组织" in page
+    page = visit(client, bare, django_assert_num_queries, closed_count)
+    assert 'id="interest-title"' not in page  # none expressed: hidden, for those who read the list too
+    page = visit(client, closed, django_assert_num_queries, closed_count)
+    assert 'id="interest-title"' in page and "可能合适的社会组织" not in page
+    if role in ("hp_purchaser", "hp_admin", "city_admin"):
+        assert "我们有同类项目经验。" in page  # the 承接意向 with their notes, read in that one query
