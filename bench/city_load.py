@@ -163,7 +163,7 @@ def growth(args, results, counts, total):
     urls = scales.parse_scales(args.scales, args.database_url) or {
         "1M": os.environ.get("BENCH_1M_DATABASE_URL") or DEFAULT_1M_URL
     }
-    scale_pages = [p for p in PAGES if p.aim_p95 or p.name == "demand_detail"]
+    scale_pages = [p for p in PAGES if p.aim_p95 or p.name.startswith("demand_detail")]
     this_run = {
         "url": args.database_url,
         "demands": total,

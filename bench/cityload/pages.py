@@ -44,12 +44,19 @@ def demand_filters():
     return [f"/demands/?district={ids[d]}&category={c}" for d, c in combos]
 
 
-def demand_details():
-    """200 published demands, drawn at random (seeded) over the five years."""
-    from demands.selectors import public_demands
+def demand_details(statuses):
+    """A function returning 100 public demands in `statuses`, drawn at random (seeded) over the five
+    years. Open demands (征集中) and decided ones are two pages: an open demand's page shows the
+    可能合适的社会组织 block (three reads and a record of what it showed), a decided one does not, so
+    each has its own fixed query count."""
 
-    ids = list(public_demands().exclude(status="cancelled").values_list("pk", flat=True))
-    return [f"/demands/{pk}/" for pk in random.Random(9).sample(ids, min(200, len(ids)))]
+    def paths():
+        from demands.selectors import public_demands
+
+        ids = list(public_demands().filter(status__in=statuses).values_list("pk", flat=True))
+        return [f"/demands/{pk}/" for pk in random.Random(9).sample(ids, min(100, len(ids)))]
+
+    return paths
 
 
 def latest_directory():
@@ -64,7 +71,8 @@ PAGES = [
     Page("demand_filter", "需求列表：区+类别", demand_filters, aim_p95=True),
     Page("search_yanglao", "搜索“养老”", [f"/demands/?q={q('养老')}"], aim_p95=True),
     Page("search_shequ", "搜索“社区服务”", [f"/demands/?q={q('社区服务')}"], aim_p95=True),
-    Page("demand_detail", "需求详情（随机）", demand_details),
+    Page("demand_detail", "需求详情：征集中（随机）", demand_details(["published"])),
+    Page("demand_detail_closed", "需求详情：已确定承接方（随机）", demand_details(["awarded", "evaluated"])),
     Page("offer_list", "服务项目列表", ["/offerings/"], aim_p95=True),
     Page("directory", "推荐目录（最新一期）", latest_directory, aim_p95=True),
     Page("data", "数据概览 /data/", ["/data/"], optional=True),
