@@ -74,6 +74,14 @@ def this_year():
     return timezone.localdate().year
 
 
+def published_at_unless(*never_published):
+    """`published_at` that follows `status`: a record in one of the `never_published` statuses (a
+    draft) has none; every other status was reached by publishing (withdrawn, cancelled, awarded …
+    records WERE published), so it gets the time of creation. A `published_at` passed wins: pass
+    `published_at=None` for a record cancelled before it was ever published."""
+    return factory.LazyAttribute(lambda o: None if o.status in never_published else timezone.now())
+
+
 # --- reference data (loaded by the migrations) -------------------------------------------------------
 
 
@@ -184,7 +192,8 @@ class AccountApplicationFactory(factory.django.DjangoModelFactory):
 
 
 class DemandFactory(factory.django.DjangoModelFactory):
-    """A published demand of a 黄浦区 unit unless told otherwise."""
+    """A published demand of a 黄浦区 unit unless told otherwise; `status="draft"` makes one never
+    published (no published_at)."""
 
     class Meta:
         model = "demands.Demand"
@@ -206,11 +215,12 @@ class DemandFactory(factory.django.DjangoModelFactory):
     orientation = "priority"
     unit = factory.SubFactory(PurchaserUnitFactory)
     status = "published"
-    published_at = factory.LazyFunction(timezone.now)
+    published_at = published_at_unless("draft")
 
 
 class OfferingFactory(factory.django.DjangoModelFactory):
-    """A published 黄浦区 offer unless told otherwise (written straight to the database, no history)."""
+    """A published 黄浦区 offer unless told otherwise (written straight to the database, no history);
+    a draft has no published_at (a withdrawn offer was published, so it has one)."""
 
     class Meta:
         model = Offering
@@ -226,7 +236,7 @@ class OfferingFactory(factory.django.DjangoModelFactory):
     contact_phone = "021-54001234"
     contact_email = "li@example.org"
     status = OfferingStatus.PUBLISHED
-    published_at = factory.LazyFunction(timezone.now)
+    published_at = published_at_unless(OfferingStatus.DRAFT)
 
 
 class SeriousDishonestyEntryFactory(factory.django.DjangoModelFactory):
@@ -264,8 +274,8 @@ class EditionFactory(factory.django.DjangoModelFactory):
     deadline = factory.LazyAttribute(lambda o: datetime.date(o.year, 3, 31))
     requirements = "在民政部门登记、未列入严重失信名单的社会组织。"
     status = EditionStatus.PUBLISHED
-    published_at = factory.LazyAttribute(
-        lambda o: timezone.now() if o.status == EditionStatus.PUBLISHED else None
+    published_at = published_at_unless(
+        EditionStatus.PREPARING, EditionStatus.COLLECTING, EditionStatus.REVIEWING
     )
 
 

@@ -154,9 +154,7 @@ def world(hp_unit, xh_unit, city_unit, hp_org, xh_org, city_org, huangpu, xuhui,
     o = {
         "hp_food": OfferingFactory(organization=hp_org, title="乐龄长者助餐服务", category=cat("0103")),
         "hp_disabled": OfferingFactory(organization=hp_org, title="乐龄助残康复服务", category=cat("0201")),
-        "hp_draft": OfferingFactory(
-            organization=hp_org, title="乐龄草稿项目", status="draft", published_at=None
-        ),
+        "hp_draft": OfferingFactory(organization=hp_org, title="乐龄草稿项目", status="draft"),
         "xh_disabled": OfferingFactory(
             organization=xh_org, title="启明助残服务", category=cat("0201"), service_district_codes=XUHUI_CODE
         ),

@@ -76,7 +76,7 @@ def latest_history(demand):
 
 
 def draft_of(unit, **kwargs):
-    return DemandFactory(unit=unit, status=Status.DRAFT, published_at=None, street=unit.street, **kwargs)
+    return DemandFactory(unit=unit, status=Status.DRAFT, street=unit.street, **kwargs)
 
 
 def awarded_of(unit, org, **kwargs):

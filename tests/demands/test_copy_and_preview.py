@@ -76,7 +76,7 @@ def test_copying_answers_post_only(login, hp_purchaser):
 
 
 def test_the_detail_page_offers_copy_and_preview_to_the_owner_only(login, client, hp_purchaser, xh_purchaser):
-    draft = DemandFactory(unit=hp_purchaser.purchaser_unit, status=Status.DRAFT, published_at=None)
+    draft = DemandFactory(unit=hp_purchaser.purchaser_unit, status=Status.DRAFT)
     page = login(hp_purchaser).get(f"/demands/{draft.pk}/").content.decode()
     assert "复制为新草稿" in page and "预览公开页面" in page
     published = DemandFactory(unit=hp_purchaser.purchaser_unit)
@@ -88,7 +88,6 @@ def test_a_draft_previews_as_the_public_will_see_it(login, hp_purchaser, django_
     draft = DemandFactory(
         unit=hp_purchaser.purchaser_unit,
         status=Status.DRAFT,
-        published_at=None,
         contact_phone="021-63219999",
     )
     client = login(hp_purchaser)
@@ -110,11 +109,11 @@ def test_a_draft_previews_as_the_public_will_see_it(login, hp_purchaser, django_
 
 @pytest.mark.parametrize("who", ["xh_purchaser", "hp_org_user", "hp_admin", "monitor"])
 def test_only_the_unit_previews_its_draft(request, login, hp_unit, who):
-    draft = DemandFactory(unit=hp_unit, status=Status.DRAFT, published_at=None)
+    draft = DemandFactory(unit=hp_unit, status=Status.DRAFT)
     assert login(request.getfixturevalue(who)).get(f"/demands/{draft.pk}/preview/").status_code == 404
 
 
 def test_a_visitor_is_sent_to_login_for_a_preview(client, hp_unit):
-    draft = DemandFactory(unit=hp_unit, status=Status.DRAFT, published_at=None)
+    draft = DemandFactory(unit=hp_unit, status=Status.DRAFT)
     response = client.get(f"/demands/{draft.pk}/preview/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -48,7 +48,7 @@ def late_labels(demand):
 
 
 def draft(unit, **kwargs):
-    return DemandFactory(unit=unit, status=Status.DRAFT, published_at=None, **kwargs)
+    return DemandFactory(unit=unit, status=Status.DRAFT, **kwargs)
 
 
 def period_ending(end):

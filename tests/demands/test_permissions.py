@@ -39,13 +39,9 @@ ACTIONS = ["edit", "publish", "cancel", "award", "evaluate"]
 @pytest.fixture
 def demands(hp_unit, xh_unit):
     return {
-        "hp_draft": DemandFactory(
-            unit=hp_unit, title="黄浦区草稿：老年助餐点运营", status=Status.DRAFT, published_at=None
-        ),
+        "hp_draft": DemandFactory(unit=hp_unit, title="黄浦区草稿：老年助餐点运营", status=Status.DRAFT),
         "hp_published": DemandFactory(unit=hp_unit, title="黄浦区已发布：认知症照护服务"),
-        "xh_draft": DemandFactory(
-            unit=xh_unit, title="徐汇区草稿：助残康复服务", status=Status.DRAFT, published_at=None
-        ),
+        "xh_draft": DemandFactory(unit=xh_unit, title="徐汇区草稿：助残康复服务", status=Status.DRAFT),
         "xh_published": DemandFactory(unit=xh_unit, title="徐汇区已发布：青少年成长服务"),
     }
 

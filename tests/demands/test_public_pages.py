@@ -81,7 +81,6 @@ def catalogue(hp_unit, xh_unit, city_unit, hp_org):
             title="黄浦草稿项目",
             category=category("0101"),
             status=Status.DRAFT,
-            published_at=None,
         ),
         "xh_cancelled": DemandFactory(
             unit=xh_unit,

@@ -41,9 +41,7 @@ def test_a_purchaser_sees_overdue_awards_evaluations_and_drafts_due(login, hp_pu
     DemandFactory(
         unit=unit, status="awarded", awarded_org=hp_org, period_start=days(-500), period_end=days(-200)
     )
-    DemandFactory(
-        unit=unit, status="draft", published_at=None, plan_type="added", budget_approved_on=days(-15)
-    )
+    DemandFactory(unit=unit, status="draft", plan_type="added", budget_approved_on=days(-15))
     DemandFactory(unit=unit)  # nothing due
     page = workbench(login(hp_purchaser))
     assert todo(page, "逾期未补录承接方的需求") == 1
@@ -115,6 +113,6 @@ def test_the_workbench_keeps_a_fixed_number_of_queries(
         workbench(client)
     for _ in range(5):
         DemandFactory(unit=unit, period_start=days(-100))
-        DemandFactory(unit=unit, status="draft", published_at=None)
+        DemandFactory(unit=unit, status="draft")
     with django_assert_max_num_queries(len(few.captured_queries)):
         workbench(client)

@@ -65,7 +65,7 @@ def world(hp_unit, xh_unit, city_unit, hp_org, xh_org, city_org, xh_street):
         )
     DemandFactory(unit=city_unit, district=district("黄浦区"), title="全市养老顾问点建设（黄浦试点）")
     DemandFactory(unit=city_unit, district=district("徐汇区"), street=xh_street, title="养老顾问点运营")
-    DemandFactory(unit=hp_unit, title="草稿中的养老项目", status="draft", published_at=None)
+    DemandFactory(unit=hp_unit, title="草稿中的养老项目", status="draft")
     awarded(hp_org, xh_unit, title="徐家汇街道长者助餐项目", grade="excellent")
     awarded(xh_org, hp_unit, title="南京东路街道助残项目")
     for i in range(5):

@@ -121,7 +121,7 @@ def test_an_unknown_organization_or_unit_answers_404(client):
 
 
 def test_drafts_and_withdrawn_offers_stay_off_the_profile(client, hp_org):
-    offer(hp_org, title="草稿中的项目", status="draft", published_at=None)
+    offer(hp_org, title="草稿中的项目", status="draft")
     offer(hp_org, title="已下架的项目", status="withdrawn")
     html = page(client, org_url(hp_org))
     assert "草稿中的项目" not in html and "已下架的项目" not in html
@@ -133,7 +133,7 @@ def test_the_unit_page_lists_current_and_past_demands_awards_evaluations_and_not
     hp_unit.contact_person, hp_unit.contact_phone = "钱丽", "021-63300001"
     hp_unit.save()
     DemandFactory(unit=hp_unit, title="正在征集的助残项目")
-    DemandFactory(unit=hp_unit, title="尚未发布的草稿", status="draft", published_at=None)
+    DemandFactory(unit=hp_unit, title="尚未发布的草稿", status="draft")
     awarded(hp_org, hp_unit, grade="good", title="已评价的为老项目")
     Article.objects.create(
         kind="notice",

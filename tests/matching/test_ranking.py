@@ -142,7 +142,7 @@ def test_at_most_ten_are_suggested(demand):
 
 def test_drafts_and_withdrawn_offers_are_no_signal(demand):
     shy = org("只有草稿的机构")
-    offer(shy, "0101", status="draft", published_at=None)
+    offer(shy, "0101", status="draft")
     offer(shy, "0101", status="withdrawn")
     assert names(demand) == []
 
@@ -191,7 +191,7 @@ def test_matching_demands_are_open_ones_in_the_offers_categories_and_areas_soone
     )
     DemandFactory(unit=xh_unit, category=category("0101"))  # 徐汇区: outside the offer's area
     DemandFactory(unit=hp_unit, category=category("0201"))  # another category
-    DemandFactory(unit=hp_unit, category=category("0101"), status="draft", published_at=None)
+    DemandFactory(unit=hp_unit, category=category("0101"), status="draft")
     awarded(hp_org, hp_unit, "0101")
     DemandFactory(unit=hp_unit, category=category("0101"), status="cancelled", cancelled_at=timezone.now())
     DemandFactory(unit=hp_unit, category=category("0101"), period_start=today - datetime.timedelta(days=1))

@@ -47,9 +47,7 @@ def test_new_matching_demands_arrive_as_one_message_and_one_email(run, org_sub, 
     a = DemandFactory(unit=hp_unit, title="长者助餐点运营", category=category("0103"))
     b = DemandFactory(unit=hp_unit, title="居家养老上门服务", category=category("0101"))
     DemandFactory(unit=hp_unit, title="残疾人康复", category=category("0201"))  # another field
-    DemandFactory(
-        unit=hp_unit, title="养老草稿", category=category("0101"), status="draft", published_at=None
-    )
+    DemandFactory(unit=hp_unit, title="养老草稿", category=category("0101"), status="draft")
     DemandFactory(unit=hp_unit, title="养老取消", category=category("0101"), status="cancelled")
     assert run() == (1, 2)
     (note,) = notes(hp_org_user)

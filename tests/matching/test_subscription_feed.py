@@ -33,9 +33,7 @@ def demands_sub(hp_org_user):
 
 def test_the_demand_feed_is_valid_atom_with_only_public_matching_demands(client, demands_sub, hp_unit):
     DemandFactory(unit=hp_unit, title="居家养老服务", category=category("0101"))
-    DemandFactory(
-        unit=hp_unit, title="养老草稿", category=category("0101"), status="draft", published_at=None
-    )
+    DemandFactory(unit=hp_unit, title="养老草稿", category=category("0101"), status="draft")
     DemandFactory(unit=hp_unit, title="残疾人养老", category=category("0201"))
     response = feed(client, demands_sub)
     assert response["Content-Type"] == "application/atom+xml; charset=utf-8"

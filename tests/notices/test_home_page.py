@@ -67,10 +67,10 @@ def test_the_three_boards_show_the_latest_demands_offers_and_directory_members(
     """R-NOT-2: 我要购买服务, 我要提供服务 and 推荐目录 each show their newest entries (six at most)."""
     for i in range(8):
         DemandFactory(unit=hp_unit, title=f"社区养老需求{i}号", published_at=ago(10 - i))
-    DemandFactory(unit=hp_unit, title="尚未发布的草稿需求", status="draft", published_at=None)
+    DemandFactory(unit=hp_unit, title="尚未发布的草稿需求", status="draft")
     for i in range(8):
         OfferingFactory(organization=hp_org, title=f"长者助餐服务{i}号", published_at=ago(10 - i))
-    OfferingFactory(organization=hp_org, title="草稿服务项目", status="draft", published_at=None)
+    OfferingFactory(organization=hp_org, title="草稿服务项目", status="draft")
     current = edition(THIS_YEAR)
     member(current, hp_org)
     member(current, xh_org)
@@ -136,7 +136,7 @@ def test_the_headline_figures_are_right_for_a_small_data_set(client, hp_unit, xh
     DemandFactory(unit=xh_unit, budget=Decimal("120000"))
     DemandFactory(unit=hp_unit, budget=Decimal("56000"), status="awarded")
     # Not counted: a draft, and last year's demand.
-    DemandFactory(unit=hp_unit, budget=Decimal("900000"), status="draft", published_at=None)
+    DemandFactory(unit=hp_unit, budget=Decimal("900000"), status="draft")
     DemandFactory(
         unit=hp_unit,
         budget=Decimal("700000"),
@@ -187,7 +187,7 @@ def test_the_search_page_lists_matching_demands_and_offers_together(client, hp_u
     """R-NOT-2: /search/ finds demands and offers with the words, and nothing else."""
     DemandFactory(unit=hp_unit, title="社区长者助餐点运营项目")
     DemandFactory(unit=hp_unit, title="青少年课后托管项目")
-    DemandFactory(unit=hp_unit, title="长者助餐草稿", status="draft", published_at=None)
+    DemandFactory(unit=hp_unit, title="长者助餐草稿", status="draft")
     OfferingFactory(organization=hp_org, title="乐龄长者助餐服务")
     OfferingFactory(organization=hp_org, title="启明助残康复服务")
 

@@ -58,7 +58,7 @@ def test_a_listed_organization_cannot_publish_a_draft_with_the_button(
     login, hp_org_user, hp_org, list_serious
 ):
     """R-SUB-3: the 发布 button refuses too, says why, and the draft stays a draft."""
-    draft = OfferingFactory(organization=hp_org, status=Status.DRAFT, published_at=None)
+    draft = OfferingFactory(organization=hp_org, status=Status.DRAFT)
     list_serious(hp_org)
     before = snapshot(draft)
 

@@ -46,7 +46,7 @@ def exported_offers(hp_org):
             implementation_start=datetime.date(2024, 1, 1),
             implementation_end=datetime.date(2024, 12, 31),
         ),
-        OfferingFactory(organization=hp_org, title="老年大学", status=Status.DRAFT, published_at=None),
+        OfferingFactory(organization=hp_org, title="老年大学", status=Status.DRAFT),
     ]
 
 

@@ -31,7 +31,7 @@ def test_a_withdrawn_offer_says_so_with_its_date(client, hp_org_user):
 
 def test_a_draft_offer_is_still_a_404(client, as_role, hp_org):
     """Never public: 404 to other users; a visitor is asked to log in (portal/middleware.py), never shown it."""
-    draft = OfferingFactory(organization=hp_org, status=Status.DRAFT, published_at=None)
+    draft = OfferingFactory(organization=hp_org, status=Status.DRAFT)
     assert asks_to_log_in(client.get(f"/offerings/{draft.pk}/"), f"/offerings/{draft.pk}/")
     assert as_role("xh_org_user").get(f"/offerings/{draft.pk}/").status_code == 404
 
@@ -66,7 +66,7 @@ def test_a_cancelled_demand_says_so_with_its_date(client, hp_purchaser):
 
 
 def test_a_draft_cancelled_before_publishing_is_a_404(client, as_role, hp_purchaser):
-    draft = DemandFactory(unit=hp_purchaser.purchaser_unit, status="draft", published_at=None)
+    draft = DemandFactory(unit=hp_purchaser.purchaser_unit, status="draft")
     demand_services.demand_cancel(demand=draft, by=hp_purchaser, reason="不再实施")
     assert asks_to_log_in(client.get(f"/demands/{draft.pk}/"), f"/demands/{draft.pk}/")
     assert as_role("xh_purchaser").get(f"/demands/{draft.pk}/").status_code == 404

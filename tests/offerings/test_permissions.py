@@ -41,9 +41,7 @@ OWNERS = {"hp_org_user", "hp_colleague"}
 def offers(hp_org, xh_org):
     """One offer of each status for the 黄浦区 organization, and a published one for 徐汇区."""
     return {
-        "hp_draft": OfferingFactory(
-            organization=hp_org, title="黄浦草稿：长者助餐", status=Status.DRAFT, published_at=None
-        ),
+        "hp_draft": OfferingFactory(organization=hp_org, title="黄浦草稿：长者助餐", status=Status.DRAFT),
         "hp_published": OfferingFactory(organization=hp_org, title="黄浦已发布：认知症照护"),
         "hp_withdrawn": OfferingFactory(
             organization=hp_org, title="黄浦已下架：老年大学", status=Status.WITHDRAWN
@@ -88,7 +86,7 @@ def test_a_draft_of_a_city_registered_organization_is_hidden_from_district_admin
     """R-ACC-5: an organization registered by the city (no registration district) is the city's alone,
     even though it is located in 黄浦区."""
     org = SocialOrganizationFactory(name="上海市益心公益基金会", registration_district=None, district=huangpu)
-    draft = OfferingFactory(organization=org, status=Status.DRAFT, published_at=None)
+    draft = OfferingFactory(organization=org, status=Status.DRAFT)
 
     assert as_role("hp_admin").get(f"/offerings/{draft.pk}/").status_code == 404
     assert as_role("city_admin").get(f"/offerings/{draft.pk}/").status_code == 200
@@ -251,9 +249,7 @@ def test_a_district_admin_lists_the_offers_of_organizations_registered_in_its_di
 
 def test_the_district_is_the_registration_district_not_the_service_area(as_role, offers, xh_org):
     """R-ACC-5: a 徐汇区 organization serving 黄浦区 is still 徐汇区's to see."""
-    serving_huangpu = OfferingFactory(
-        organization=xh_org, title="徐汇组织服务黄浦", status=Status.DRAFT, published_at=None
-    )
+    serving_huangpu = OfferingFactory(organization=xh_org, title="徐汇组织服务黄浦", status=Status.DRAFT)
 
     assert serving_huangpu.title not in text(as_role("hp_admin").get(ADMIN_LIST))
     assert serving_huangpu.title in text(as_role("xh_admin").get(ADMIN_LIST))

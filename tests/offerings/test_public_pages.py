@@ -106,7 +106,6 @@ def catalogue(hp_org, xh_org, list_serious):
             title="草稿：养老顾问",
             summary="养老顾问",
             status=Status.DRAFT,
-            published_at=None,
         ),
         "hp_withdrawn": OfferingFactory(
             organization=hp_org, title="已下架：养老食堂", summary="养老食堂", status=Status.WITHDRAWN

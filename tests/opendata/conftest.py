@@ -204,7 +204,7 @@ def world(hp_unit, xh_unit, city_unit, hp_org, xh_org, city_org, hp_admin, huang
             cancel_reason="重复录入",
             published_at=None,
         ),
-        d_draft=demand(hp_unit, "尚未发布的养老草稿", "0101", status="draft", published_at=None),
+        d_draft=demand(hp_unit, "尚未发布的养老草稿", "0101", status="draft"),
         d_external=demand(
             xh_unit,
             "徐汇社区养老服务（财政平台）",
@@ -254,7 +254,7 @@ def world(hp_unit, xh_unit, city_unit, hp_org, xh_org, city_org, hp_admin, huang
             service_district_codes="310101,310104",
             published_at=ago(7),
         ),
-        o_draft=offer(hp_org, "乐龄草稿项目", "0103", status=OfferStatus.DRAFT, published_at=None),
+        o_draft=offer(hp_org, "乐龄草稿项目", "0103", status=OfferStatus.DRAFT),
         o_withdrawn=offer(
             hp_org, "乐龄已下架项目", "0103", status=OfferStatus.WITHDRAWN, published_at=ago(30)
         ),

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_a_visitor_following_a_reminder_about_a_draft_gets_the_login_page_then_the_draft(
     client, hp_unit, hp_purchaser
 ):
-    draft = DemandFactory(unit=hp_unit, status=Status.DRAFT, published_at=None, title="社区助餐草稿")
+    draft = DemandFactory(unit=hp_unit, status=Status.DRAFT, title="社区助餐草稿")
     link = reverse("demands:detail", args=[draft.pk])  # what the reminder's 站内信 and e-mail carry
 
     response = client.get(link)
@@ -33,20 +33,20 @@ def test_a_visitor_following_a_reminder_about_a_draft_gets_the_login_page_then_t
 
 
 def test_a_visitor_opening_a_draft_offer_gets_the_login_page(client, hp_org):
-    draft = OfferingFactory(organization=hp_org, status=OfferingStatus.DRAFT, published_at=None)
+    draft = OfferingFactory(organization=hp_org, status=OfferingStatus.DRAFT)
     link = reverse("offerings:detail", args=[draft.pk])
     assert asks_to_log_in(client.get(link), link)
 
 
 def test_the_query_string_survives_the_detour(client, hp_unit):
-    draft = DemandFactory(unit=hp_unit, status=Status.DRAFT, published_at=None)
+    draft = DemandFactory(unit=hp_unit, status=Status.DRAFT)
     link = reverse("demands:detail", args=[draft.pk]) + "?from=mail"
     assert asks_to_log_in(client.get(link), link)
 
 
 def test_a_logged_in_user_out_of_scope_still_gets_404(client, hp_unit, xh_purchaser):
     """R-ACC-5: being logged in, the 404 tells nothing more."""
-    draft = DemandFactory(unit=hp_unit, status=Status.DRAFT, published_at=None)
+    draft = DemandFactory(unit=hp_unit, status=Status.DRAFT)
     client.force_login(xh_purchaser)
     assert client.get(reverse("demands:detail", args=[draft.pk])).status_code == 404
 
@@ -57,6 +57,6 @@ def test_a_record_that_does_not_exist_stays_a_404_for_visitors(client, path):
 
 
 def test_a_post_to_a_hidden_page_is_not_redirected(client, hp_unit):
-    draft = DemandFactory(unit=hp_unit, status=Status.DRAFT, published_at=None)
+    draft = DemandFactory(unit=hp_unit, status=Status.DRAFT)
     response = client.post(reverse("demands:detail", args=[draft.pk]))
     assert response.status_code in (404, 405)

@@ -81,7 +81,7 @@ def test_home_page_and_overview_give_the_same_figures(client, directory, hp_unit
     DemandFactory(unit=hp_unit, budget=Decimal("380000"))
     DemandFactory(unit=hp_unit, budget=Decimal("120000"), status="awarded")
     DemandFactory(unit=hp_unit, budget=Decimal("50000"), status="cancelled")  # published, then cancelled
-    DemandFactory(unit=hp_unit, budget=Decimal("900000"), status="draft", published_at=None)
+    DemandFactory(unit=hp_unit, budget=Decimal("900000"), status="draft")
     SocialOrganizationFactory(name="列入名单的组织", on_serious_list=True)
     list_serious(xh_org)
 

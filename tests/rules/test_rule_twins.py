@@ -16,7 +16,6 @@ what the measures say.
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from accounts import permissions
 from accounts.models import Role, SocialOrganization
@@ -77,10 +76,9 @@ def test_eligible_organizations_are_the_active_ones_not_on_the_serious_list():
 
 def demand_cases(unit=None):
     extra = {"unit": unit} if unit else {}
-    never = {"published_at": None}
     return [
-        DemandFactory(title="草稿", status="draft", **never, **extra),
-        DemandFactory(title="发布前取消", status="cancelled", **never, **extra),
+        DemandFactory(title="草稿", status="draft", **extra),
+        DemandFactory(title="发布前取消", status="cancelled", published_at=None, **extra),
         DemandFactory(title="发布后取消", status="cancelled", **extra),
         DemandFactory(title="已发布", **extra),
         DemandFactory(title="已承接", status="awarded", **extra),
@@ -120,7 +118,6 @@ def test_overdue_awards_and_evaluations_agree_day_by_day(settings, grace):
                     status=status,
                     period_start=start,
                     period_end=start,
-                    published_at=None if status == "draft" else timezone.now(),
                 )
             )
     award = agree(Demand.objects.award_overdue(TODAY), cases, lambda d: d.is_award_overdue(TODAY))
@@ -216,9 +213,7 @@ def agree_per_role(viewers, model, queryset_rule, objects, object_rule):
 def test_who_may_open_a_demand(viewers, hp_unit, xh_unit):
     demands = demand_cases(hp_unit) + demand_cases(xh_unit)
     # An imported draft of the unit: visible to its unit although it is edited on its source platform.
-    demands.append(
-        DemandFactory(unit=hp_unit, title="外部草稿", status="draft", published_at=None, source="外部平台")
-    )
+    demands.append(DemandFactory(unit=hp_unit, title="外部草稿", status="draft", source="外部平台"))
     public = {d.pk for d in demands if d.is_public}
     hp_all = {d.pk for d in demands if d.unit_id == hp_unit.pk}
     expected = {

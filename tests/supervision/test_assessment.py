@@ -66,7 +66,7 @@ def known(monitor, hp_unit, hp_other_unit, xh_unit, city_unit, hp_org, xh_org):
     DemandFactory(unit=hp_other_unit, title="黄浦区民政局项目", year=YEAR, period_start=days(20))
     DemandFactory(unit=xh_unit, title="徐汇项目", year=YEAR, period_start=days(20))
     DemandFactory(unit=city_unit, title="市级项目", year=YEAR, period_start=days(20))
-    DemandFactory(unit=hp_unit, title="黄浦草稿", year=YEAR, status="draft", published_at=None)
+    DemandFactory(unit=hp_unit, title="黄浦草稿", year=YEAR, status="draft")
     OfferingFactory(organization=hp_org, title="简介过短", summary="助餐")
     OfferingFactory(organization=xh_org, title="徐汇完整项目")
     open_and_close(monitor, "offering", OfferingFactory(organization=hp_org, title="乐龄虚假宣传"))

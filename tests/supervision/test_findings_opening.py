@@ -119,9 +119,9 @@ def test_a_description_and_a_kind_are_required(login, monitor, hp_offer):
 
 
 def test_unpublished_records_cannot_be_flagged(login, monitor, hp_org, hp_unit, hp_purchaser):
-    draft_offer = OfferingFactory(organization=hp_org, status="draft", published_at=None)
+    draft_offer = OfferingFactory(organization=hp_org, status="draft")
     withdrawn_offer = OfferingFactory(organization=hp_org, status="withdrawn")
-    draft_demand = DemandFactory(unit=hp_unit, status="draft", published_at=None)
+    draft_demand = DemandFactory(unit=hp_unit, status="draft")
     never_published = DemandFactory(unit=hp_unit, status="cancelled", published_at=None)
     draft_article = notice_services.item_save(
         item=Article(kind=Article.Kind.NOTICE, title="未发布的公告", body="<p>正文</p>"), by=hp_purchaser

@@ -205,7 +205,7 @@ def test_a_changed_gap_is_a_new_reminder(publishers, short_offer, hp_org_user):
 
 
 def test_unpublished_and_inactive_are_not_reminded(publishers, hp_org, hp_org_user, hp_unit, hp_purchaser):
-    OfferingFactory(organization=hp_org, title="草稿", summary="短", status="draft", published_at=None)
+    OfferingFactory(organization=hp_org, title="草稿", summary="短", status="draft")
     OfferingFactory(organization=hp_org, title="已下架", summary="短", status="withdrawn")
     DemandFactory(unit=hp_unit, title="已取消", status="cancelled", period_start=days(-60))
     assert reminders.send_due() == (0, 0, 0)
@@ -233,7 +233,6 @@ def draft_plan(hp_unit, next_year):
         unit=hp_unit,
         title="年度计划草稿",
         status="draft",
-        published_at=None,
         year=next_year,
         plan_type="annual",
         period_start=datetime.date(next_year, 7, 1),
@@ -265,7 +264,6 @@ def test_an_added_project_is_reminded_before_its_20_days_run_out(hp_unit, hp_pur
         unit=hp_unit,
         title="年度新增草稿",
         status="draft",
-        published_at=None,
         plan_type="added",
         year=approved.year,
         budget_approved_on=approved,
