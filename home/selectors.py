@@ -64,8 +64,12 @@ def home_context():
             .order_by("-decided_at", "-pk")
         ),
         # The notices modules print a title and link to the item (a link: to its address), nothing else.
-        "policies": list(Article.objects.filter(kind=Article.Kind.POLICY, **published).only("title")[:LATEST]),
+        "policies": list(
+            Article.objects.filter(kind=Article.Kind.POLICY, **published).only("title")[:LATEST]
+        ),
         "notices": list(Article.objects.filter(kind=Article.Kind.NOTICE, **published).only("title")[:LATEST]),
         "downloads": list(Download.objects.filter(**published).only("title")[:LATEST]),
-        "links": list(Link.objects.filter(**published).only("title", "url").order_by("sort_order", "pk")[:10]),
+        "links": list(
+            Link.objects.filter(**published).only("title", "url").order_by("sort_order", "pk")[:10]
+        ),
     }
