@@ -8,9 +8,10 @@ from portal.cards import Card
 from portal.templatetags.cached_url import cached_reverse, environment
 
 
-def member_cards(applications, *, can_remove=False):
-    """A Card for each of `applications` (a list, from `selectors.members()`); `can_remove`: with the
-    link that removes the member (the city administrator's)."""
+def member_cards(applications, evidence, *, can_remove=False):
+    """A Card for each of `applications` (a list, from `selectors.members()`), `evidence` their evidence
+    offers by application id (`selectors.evidence_of`); `can_remove`: with the link that removes the
+    member (the city administrator's)."""
     env = environment()
 
     def url(name, pk):
@@ -31,7 +32,10 @@ def member_cards(applications, *, can_remove=False):
                 evidence=format_html_join(
                     "；",
                     '<a href="{}">{}</a>（{}）',
-                    ((url("offerings:detail", o.pk), o.title, str(o.category)) for o in app.evidence.all()),
+                    (
+                        (url("offerings:detail", o.pk), o.title, str(o.category))
+                        for o in evidence.get(app.pk, ())
+                    ),
                 ),
                 remove_url=url("directory:remove_member", app.pk) if can_remove else "",
             )

@@ -45,11 +45,13 @@ def edition_detail(request, year):
     text = listing.search_text(request)
     category = request.GET.get("category", "")[:8]
     district = params.optional_id(request.GET, "district", label="区")
-    qs = selectors.filter_members(selectors.members(edition), category=category, district=district, text=text)
+    qs = selectors.members(edition, evidence=False)
+    qs = selectors.filter_members(qs, category=category, district=district, text=text)
     context = listing.paginate(request, qs, [], "")
     can_remove = permissions.is_city_admin(request.user)
     page = context["page"]
-    page.object_list = member_cards(list(page.object_list), can_remove=can_remove)
+    rows = list(page.object_list)
+    page.object_list = member_cards(rows, selectors.evidence_of(rows), can_remove=can_remove)
     context.update(
         {
             "edition": edition,

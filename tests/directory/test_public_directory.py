@@ -73,7 +73,10 @@ def test_each_member_card_prints_the_organization_and_its_evidence_and_only_the_
     hp_offers[0].title = "乐龄<长者>助餐服务"
     hp_offers[0].save()
     application = published.applications.get(organization=hp_org)
-    remove, finding = f"/directory/members/{application.pk}/remove/", f"?type=application&amp;id={application.pk}"
+    remove, finding = (
+        f"/directory/members/{application.pk}/remove/",
+        f"?type=application&amp;id={application.pk}",
+    )
 
     def card(page):
         (found,) = [c for c in select(page, "section.card") if hp_org.name in text_of(c)]
