@@ -15,6 +15,7 @@ from portal.models import District
 from portal.uploads import CONTENT_TYPES
 
 from . import exports, selectors, services
+from .cards import member_cards
 from .forms import ApplicationForm, CityReviewForm, DistrictReviewForm, RecommendForm
 from .models import Application, AppStatus, Edition, EditionStatus, PurchaserRecommendation
 
@@ -43,8 +44,13 @@ def edition_detail(request, year):
     text = listing.search_text(request)
     category = request.GET.get("category", "")[:8]
     district = params.optional_id(request.GET, "district", label="区")
-    qs = selectors.filter_members(selectors.members(edition), category=category, district=district, text=text)
+    qs = selectors.members(edition, evidence=False)
+    qs = selectors.filter_members(qs, category=category, district=district, text=text)
     context = listing.paginate(request, qs, [], "")
+    can_remove = permissions.is_city_admin(request.user)
+    page = context["page"]
+    rows = list(page.object_list)
+    page.object_list = member_cards(rows, selectors.evidence_of(rows), can_remove=can_remove)
     context.update(
         {
             "edition": edition,
@@ -58,7 +64,9 @@ def edition_detail(request, year):
             .select_related("organization")
             .only("organization__name", "removed_at", "removal_reason")
             .order_by("removed_at"),
-            "can_remove": permissions.is_city_admin(request.user),
+            "can_remove": can_remove,
+            # The 内容监测 button of each card (components/finding_button.html), asked about once.
+            "can_open_findings": permissions.can_open_findings(request.user),
         }
     )
     return render(request, "directory/edition.html", context)

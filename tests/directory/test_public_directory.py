@@ -18,7 +18,7 @@ from django.test import Client
 from directory.models import EditionStatus
 from tests.directory.conftest import advance, city_decide, district_pass, edition_url, make_edition, submitted
 from tests.factories import DemandFactory, OfferingFactory
-from tests.html import text
+from tests.html import inner_html, select, select_one, text, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,41 @@ def test_the_directory_shows_only_approved_organizations_with_their_evidence(
         assert offer.title in page
     assert xh_offers[1].title not in page  # not chosen as evidence
     assert city_org.name not in page and city_offers[0].title not in page
+
+
+def test_each_member_card_prints_the_organization_and_its_evidence_and_only_the_readers_own_buttons(
+    client, login, published, hp_org, hp_offers, city_admin, monitor
+):
+    """The card of a member (directory/cards.py): its organization's page, type, registration authority
+    and district, and each evidence offer linked with its category, in order, escaped; 移出目录 for the
+    city administrator only, 发起内容监测 for the monitor only."""
+    hp_offers[0].title = "乐龄<长者>助餐服务"
+    hp_offers[0].save()
+    application = published.applications.get(organization=hp_org)
+    remove, finding = (
+        f"/directory/members/{application.pk}/remove/",
+        f"?type=application&amp;id={application.pk}",
+    )
+
+    def card(page):
+        (found,) = [c for c in select(page, "section.card") if hp_org.name in text_of(c)]
+        return found
+
+    page = client.get(edition_url(published))
+    visitor = card(page)
+    assert select_one(visitor, "h2 a").get("href") == f"/organizations/{hp_org.pk}/"
+    assert text_of(select(visitor, "p")[0]) == (  # white space folded
+        f"{hp_org.get_org_type_display()} | {hp_org.registration_authority}登记 | 所在区：{hp_org.district.name}"
+    )
+    evidence = select(visitor, "p")[1]
+    assert [a.get("href") for a in select(evidence, "a")] == [f"/offerings/{o.pk}/" for o in hp_offers]
+    assert text_of(evidence) == "佐证项目：" + "；".join(f"{o.title}（{o.category}）" for o in hp_offers)
+    assert "乐龄&lt;长者&gt;助餐服务" in inner_html(evidence)
+    assert remove not in text(page) and finding not in text(page)
+
+    assert remove in inner_html(card(login(city_admin).get(edition_url(published))))
+    as_monitor = inner_html(card(login(monitor).get(edition_url(published))))
+    assert finding in as_monitor and remove not in as_monitor
 
 
 @pytest.mark.parametrize(
