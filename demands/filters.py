@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from accounts.models import UnitLevel
 from portal import refdata
+from portal.form_renderer import KeptSelect
 from portal.models import Category, District
 from portal.refdata import category_rows
 
@@ -163,7 +164,12 @@ class CategoryFilterSet(django_filters.FilterSet):
     """The 项目类别 filter of both listings (demands, offers) and of what extends them (the API, the
     subscriptions): its choices and its ids from one read of the categories (`category_rows`)."""
 
-    category = django_filters.ChoiceFilter(label="项目类别", method="filter_category", empty_label="全部类别")
+    category = django_filters.ChoiceFilter(
+        label="项目类别",
+        method="filter_category",
+        empty_label="全部类别",
+        widget=KeptSelect(version=refdata.tag),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

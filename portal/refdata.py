@@ -15,6 +15,7 @@ writes, nobody else does); after a rollback that memo is dropped. The tables are
 primary: a replica that lags would be remembered under the new version.
 """
 
+import itertools
 import threading
 import uuid
 
@@ -25,7 +26,15 @@ from portal.replica import in_transaction
 
 VERSION_KEY = "portal:refdata:version"
 
-_memo = {"version": None}  # this process's reference data: {"version": token, name: value, …}
+_tags = itertools.count(1)
+
+
+def _new_memo(version, tag=True):
+    """An empty memo for `version`, with a tag of its own (None: one not to build on, see `tag`)."""
+    return {"version": version, "tag": next(_tags) if tag else None}
+
+
+_memo = _new_memo(None)  # this process's reference data: {"version": …, "tag": …, name: value, …}
 _local = threading.local()  # per thread: in_request, checked (this request compared the token), own
 
 
@@ -53,7 +62,7 @@ def _current():
     if getattr(_local, "in_request", False):
         _local.checked = True
     if _memo["version"] != token:
-        _memo = {"version": token}
+        _memo = _new_memo(token)
     return _memo
 
 
@@ -66,10 +75,17 @@ def _kept(name, load):
         return value
 
 
+def tag():
+    """A tag of the memo this thread reads now, new with each reload: for what is computed once from
+    reference data (the filter form's category options). None while this thread's own writes are
+    pending (its memo is not shared)."""
+    return _current()["tag"]
+
+
 def forget():
     """Drop this process's memo (the next lookup reads the tables again)."""
     global _memo
-    _memo = {"version": None}
+    _memo = _new_memo(None)
     _local.own = None
     _local.checked = False
 
@@ -151,7 +167,7 @@ def attach(rows, *fields):
 def _written(**kwargs):
     forget()
     if in_transaction():
-        _local.own = {"version": None}
+        _local.own = _new_memo(None, tag=False)
     transaction.on_commit(bump)
 
 
