@@ -11,8 +11,10 @@ token is compared at every lookup. A lost token (cache cleared, evicted, Redis d
 cache used) reads as a new version: a reload, never stale data.
 
 Inside the transaction that wrote reference rows, the writing thread reads its own memo (it sees its
-writes, nobody else does); after a rollback that memo is dropped. The tables are always read from the
-primary: a replica that lags would be remembered under the new version.
+writes, nobody else does); after a rollback that memo is dropped. The tables are read from the
+primary (a replica that lags would be remembered under the new version), except in a request routed
+to the replica (portal/replica.py): there they are read from the replica once per request, as before,
+and neither the cache nor the primary is asked.
 """
 
 import itertools
@@ -20,7 +22,7 @@ import threading
 import uuid
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, router, transaction
 
 from portal.replica import in_transaction
 
@@ -48,9 +50,20 @@ def version():
     return token
 
 
+def _replica_routed():
+    """Whether this request reads from the replica (portal/replica.py): then reference data is read
+    there once per request, as before, and neither the primary nor the cache is asked (a replica-routed
+    listing answers while the primary is away, and a lagging replica must not fill the shared memo)."""
+    return router.db_for_read(_models()[1]) != DEFAULT_DB_ALIAS
+
+
 def _current():
     """The memo valid now for this thread."""
     global _memo
+    if _replica_routed():
+        if getattr(_local, "routed", None) is None:
+            _local.routed = _new_memo(None, tag=False)
+        return _local.routed
     own = getattr(_local, "own", None)
     if own is not None:
         if in_transaction():
@@ -96,6 +109,11 @@ def bump():
     forget()
 
 
+def _db():
+    """Where the tables are read: the primary, or this request's replica (`_replica_routed`)."""
+    return router.db_for_read(_models()[1])
+
+
 # --- the lookups ----------------------------------------------------------------------------------
 
 
@@ -110,7 +128,7 @@ def category_rows():
 
     def load():
         category = _models()[0]
-        rows = category.objects.using("default").order_by("code")
+        rows = category.objects.using(_db()).order_by("code")
         return tuple(rows.values_list("pk", "code", "name", "parent_id", "is_active"))
 
     return _kept("category_rows", load)
@@ -118,7 +136,7 @@ def category_rows():
 
 def districts():
     """Every district by code, as model instances (shared: read them, do not change them)."""
-    return _kept("districts", lambda: tuple(_models()[1].objects.using("default").order_by("code")))
+    return _kept("districts", lambda: tuple(_models()[1].objects.using(_db()).order_by("code")))
 
 
 def district_names():
@@ -136,7 +154,7 @@ def streets_by_pk():
     def load():
         by_pk = districts_by_pk()
         streets = {}
-        for street in _models()[3].objects.using("default").order_by("pk"):
+        for street in _models()[3].objects.using(_db()).order_by("pk"):
             street.district = by_pk.get(street.district_id, street.district)
             streets[street.pk] = street
         return streets
@@ -172,11 +190,11 @@ def _written(**kwargs):
 
 
 def _request_started(**kwargs):
-    _local.in_request, _local.checked = True, False
+    _local.in_request, _local.checked, _local.routed = True, False, None
 
 
 def _request_finished(**kwargs):
-    _local.in_request, _local.checked = False, False
+    _local.in_request, _local.checked, _local.routed = False, False, None
 
 
 def _migrated(**kwargs):
