@@ -4,7 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from accounts.models import UnitLevel
+from portal import refdata
+from portal.form_renderer import KeptSelect
 from portal.models import Category, District
+from portal.refdata import category_rows
 
 from .models import PLATFORM_SOURCE, Status
 
@@ -36,16 +39,27 @@ class ListedChoiceIterator(django_filters.fields.ModelChoiceIterator):
             yield self.choice(obj)
 
 
+def whole_table(qs):
+    """Whether `qs` is every row of its table in the default order (not narrowed, sorted, cut or annotated)."""
+    query = qs.query
+    return not (query.where.children or query.order_by or query.is_sliced or query.annotations or query.extra)
+
+
 class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
     """The choices read once per form: a value is validated against the rows the form then renders
     (Django's field reads the chosen row again by its id: one query more on every filtered page)."""
 
     iterator = ListedChoiceIterator
 
+    def __init__(self, *args, rows=None, **kwargs):
+        self.rows = rows  # a callable giving the rows of the whole table in its order (portal/refdata.py)
+        super().__init__(*args, **kwargs)
+
     def listed(self):
         kept = self.__dict__.get("_listed")
         if kept is None or kept[0] is not self.queryset:
-            kept = self.__dict__["_listed"] = (self.queryset, list(self.queryset))
+            rows = self.rows() if self.rows is not None and whole_table(self.queryset) else self.queryset
+            kept = self.__dict__["_listed"] = (self.queryset, list(rows))
         return kept[1]
 
     def to_python(self, value):
@@ -75,6 +89,13 @@ class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = ListedModelChoiceField
 
 
+def district_filter(label="服务区域", **kwargs):
+    """A 区 filter: its choices every district, read from the reference-data memo (no query)."""
+    return ListedModelChoiceFilter(
+        label=label, queryset=District.objects.all(), rows=refdata.districts, empty_label="全市各区", **kwargs
+    )
+
+
 def category_q(code, rows=None):
     """A category filter value: a top-level code (two digits) means the whole field, else the category.
     With `rows` (`category_rows`), the ids spelled out; else `category_id IN (SELECT id …)`. Spelled
@@ -91,12 +112,6 @@ def category_q(code, rows=None):
         return Q(category__in=ids)
     ids = Category.objects.filter(**({"parent__code": code} if len(code) <= 2 else {"code": code}))
     return Q(category__in=ids.values("pk"))
-
-
-def category_rows():
-    """Every category, active or not, as plain rows (pk, code, name, parent_id, is_active) by code:
-    one query for a listing's choices and its category filter alike."""
-    return list(Category.objects.order_by("code").values_list("pk", "code", "name", "parent_id", "is_active"))
 
 
 def category_choices(rows=None):
@@ -149,7 +164,12 @@ class CategoryFilterSet(django_filters.FilterSet):
     """The 项目类别 filter of both listings (demands, offers) and of what extends them (the API, the
     subscriptions): its choices and its ids from one read of the categories (`category_rows`)."""
 
-    category = django_filters.ChoiceFilter(label="项目类别", method="filter_category", empty_label="全部类别")
+    category = django_filters.ChoiceFilter(
+        label="项目类别",
+        method="filter_category",
+        empty_label="全部类别",
+        widget=KeptSelect(version=refdata.tag),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -165,9 +185,7 @@ class DemandFilter(CategoryFilterSet):
     # (a subclass) lists them too, so that a consumer keeping a copy learns of a cancellation.
     hide_cancelled_by_default = True
 
-    district = ListedModelChoiceFilter(
-        label="服务区域", queryset=District.objects.all(), empty_label="全市各区"
-    )
+    district = district_filter()
     year = django_filters.ChoiceFilter(label="年度", empty_label="全部年度")
     budget_min = _budget_filter("预算不低于（元）", "gte")
     budget_max = _budget_filter("预算不高于（元）", "lte")

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
 from accounts.models import SocialOrganization
-from portal import listing
+from portal import listing, refdata
 from portal.directory_members import mark_members
 from portal.errors import ServiceError
 from portal.excel import build_template
@@ -26,10 +26,7 @@ def demand_list(request):
     """Public listing: search, filters, sorting, pagination (R-MAT-1)."""
     found = selectors.listing(
         request.GET,
-        selectors.public_demands()
-        .select_related(*selectors.LIST_RELATED)
-        .prefetch_related(*selectors.LIST_PREFETCH)
-        .only(*selectors.LIST_COLUMNS),
+        selectors.public_demands().select_related(*selectors.LIST_RELATED).only(*selectors.LIST_COLUMNS),
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or found.text]
     return listing.listing_page(request, "demands/list.html", found, sorts, rows=_cards)
@@ -37,6 +34,7 @@ def demand_list(request):
 
 def _cards(demands):
     """The page's demands as the listing's cards, each marked whether its 承接方 is in the 推荐目录."""
+    demands = refdata.attach(list(demands), *selectors.LIST_PREFETCH)  # the 区 and 街镇 without a query
     return demand_cards(mark_members(demands, "awarded_org_id", "awarded_member"))
 
 

@@ -3,8 +3,7 @@ the conditions themselves are `selectors.filter_members`, which the edition page
 
 import django_filters
 
-from demands.filters import ListedModelChoiceFilter, category_choices, once
-from portal.models import District
+from demands.filters import category_choices, district_filter, once
 
 from . import selectors
 
@@ -12,9 +11,7 @@ from . import selectors
 class MemberFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(label="年度", field_name="edition__year")
     category = django_filters.ChoiceFilter(label="项目类别", method="filter_nothing", empty_label="全部类别")
-    district = ListedModelChoiceFilter(
-        label="所在区", queryset=District.objects.all(), empty_label="全市各区", method="filter_nothing"
-    )
+    district = district_filter("所在区", method="filter_nothing")
     q = django_filters.CharFilter(label="关键词", method="filter_nothing")
 
     def __init__(self, *args, **kwargs):

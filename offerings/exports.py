@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from portal import listing_exports as listing
-from portal.models import District
+from portal import refdata
 from portal.xlsx import ROW_CHUNK, Column, Sheet, file_response, local_dates
 
 OFFERING_COLUMNS = [
@@ -29,7 +29,7 @@ OFFERING_VALUES = (
 
 
 def offering_rows(qs, member_ids):
-    names = dict(District.objects.values_list("code", "name"))
+    names = refdata.district_names()
     local_date = local_dates()
     for o in qs.values(*OFFERING_VALUES).iterator(chunk_size=ROW_CHUNK):
         codes = [c for c in (o["service_district_codes"] or "").split(",") if c]

@@ -1,9 +1,8 @@
 import django_filters
 from django.db.models import Q
 
-from demands.filters import CategoryFilterSet, ListedModelChoiceFilter
+from demands.filters import CategoryFilterSet, district_filter
 from portal.directory_members import member_applications
-from portal.models import District
 
 
 def serves_district_q(district):
@@ -12,9 +11,7 @@ def serves_district_q(district):
 
 
 class OfferingFilter(CategoryFilterSet):
-    district = ListedModelChoiceFilter(
-        label="服务区域", queryset=District.objects.all(), empty_label="全市各区", method="filter_district"
-    )
+    district = district_filter(method="filter_district")
     previously_purchased = django_filters.ChoiceFilter(
         label="曾被政府购买",
         choices=[("yes", "是"), ("no", "否")],

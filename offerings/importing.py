@@ -6,7 +6,7 @@ so re-uploading a file with one change shows one update and no duplicates."""
 
 from import_export.fields import Field
 
-from portal import transitions
+from portal import refdata, transitions
 from portal.excel import Column
 from portal.import_widgets import CategoryWidget, category_column, category_label, text_field, value_field
 from portal.imports import ImportResource, ImportSpec
@@ -203,7 +203,7 @@ def spec():
 
 
 def export_rows(organization):
-    names = dict(District.objects.values_list("code", "name"))
+    names = refdata.district_names()
     for o in (
         Offering.objects.filter(organization=organization).select_related("category__parent").order_by("pk")
     ):

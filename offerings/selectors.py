@@ -1,6 +1,5 @@
-from portal import search
+from portal import refdata, search
 from portal.listing import Listing, chosen_sort, clean_query
-from portal.models import District
 
 from .filters import OfferingFilter
 from .models import Offering
@@ -46,7 +45,7 @@ def filtered(params, qs, filterset_class=OfferingFilter):
 def with_area_labels(offerings):
     """Give each offer `.area_label` (全市 or district names) with one query for the lot."""
     offerings = list(offerings)
-    names = dict(District.objects.values_list("code", "name"))
+    names = refdata.district_names()
     for o in offerings:
         o.area_label = "全市" if o.citywide else "、".join(names.get(c, c) for c in o.service_codes)
     return offerings

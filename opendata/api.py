@@ -21,7 +21,7 @@ from ninja.renderers import JSONRenderer
 
 from directory.selectors import member_organization_ids
 from matching.questions import answered_for
-from portal.models import District
+from portal import refdata
 
 from . import ocds, schemas, selectors
 from .params import DEFAULT_PAGE_SIZE, KNOWN, BadParam, DemandQuery, DirectoryQuery, OfferingQuery, value
@@ -206,7 +206,7 @@ def _offerings(request, records):
     serializer = Serializer(
         request,
         members=member_organization_ids(),
-        district_names=dict(District.objects.values_list("code", "name")),
+        district_names=refdata.district_names(),
     )
     return [serializer.offering(o) for o in records]
 

@@ -6,6 +6,7 @@ class PortalConfig(AppConfig):
     verbose_name = "门户与参考数据"
 
     def ready(self):
-        from . import confidentiality
+        from . import confidentiality, refdata
 
         confidentiality.install()
+        refdata.connect(self)

@@ -10,6 +10,7 @@ with its own template, goes through Django's templates as before. `tests/listing
 compares both outputs.
 """
 
+from django import forms
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -124,3 +125,30 @@ class FastSelectRenderer(DjangoTemplates):
         if html is not None:
             return html
         return super().render(template_name, context, request=request)
+
+
+class KeptSelect(forms.Select):
+    """A `<select>` whose HTML is computed once per choices version, name, attributes and selected value:
+    the 项目类别 of the listings' filter forms (about 85 options, the same on every page until the
+    reference data changes; issue 15). `version` is a callable naming the choices' version (None: do not
+    keep). Same HTML as forms.Select (tests/listing/test_form_renderer.py)."""
+
+    kept = {}
+    KEPT_MAX = 1_000  # selected values come from the query string: bounded
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+
+    def render(self, name, value, attrs=None, renderer=None):
+        version = self.version()
+        if version is None:
+            return super().render(name, value, attrs, renderer)
+        built = self.build_attrs(self.attrs, attrs)
+        key = (version, name, tuple(self.format_value(value)), repr(built), type(renderer))
+        html = self.kept.get(key)
+        if html is None:
+            if len(self.kept) >= self.KEPT_MAX:
+                self.kept.clear()
+            html = self.kept[key] = super().render(name, value, attrs, renderer)
+        return html

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Role, UnitLevel
 from accounts.services import organization_delist_serious, organization_list_serious
+from portal import refdata
 from tests.factories import (
     PurchaserUnitFactory,
     SocialOrganizationFactory,
@@ -27,6 +28,7 @@ def _clear_cache(request):
     if uses_db:
         request.getfixturevalue("db")
         cache.clear()
+        refdata.forget()  # reference data read by an earlier test (its rows rolled back since)
     yield
 
 

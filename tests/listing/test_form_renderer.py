@@ -6,7 +6,8 @@ from django.forms.renderers import DjangoTemplates
 
 from demands.filters import DemandFilter
 from demands.models import Demand
-from portal.form_renderer import FastSelectRenderer
+from portal.form_renderer import FastSelectRenderer, KeptSelect
+from portal.models import Category
 
 
 class Sample(forms.Form):
@@ -98,3 +99,41 @@ def test_listed_district_choices_equal_django_filters_and_follow_the_table():
         labels = [label for _, label in listed.choices]
     assert "测试新区" in labels and labels[0] == "全市各区"
     assert len(queries) == 1 and "DECLARE" not in queries[0]["sql"].upper()
+
+
+KEPT_PARAMS = [
+    {},
+    {"category": "01"},
+    {"category": "0302", "status": "awarded"},
+    {"category": "nope", "year": "1900", "budget_min": "-1"},
+    {"category": "", "district": "abc"},
+]
+
+
+def filter_form_html(data):
+    form = DemandFilter(data or None, queryset=Demand.objects.all()).form
+    form.is_valid()
+    return [(str(form[name]), str(form[name].errors), form[name].label_tag()) for name in form.fields]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", KEPT_PARAMS)
+def test_the_kept_category_select_renders_as_a_plain_select(data, monkeypatch):
+    """portal/form_renderer.KeptSelect: the same HTML computed, then kept, then without keeping."""
+    first, kept = filter_form_html(data), filter_form_html(data)
+    monkeypatch.setattr(KeptSelect, "render", forms.Select.render)
+    assert first == kept == filter_form_html(data)
+    if data.get("category") == "01":
+        assert '<option value="01" selected>养老服务（全部）</option>' in kept[0][0]
+
+
+@pytest.mark.django_db
+def test_the_kept_category_select_follows_a_renamed_category():
+    before = filter_form_html({"category": "01"})[0][0]
+    row = Category.objects.get(code="01")
+    row.name = "为老服务"
+    row.save()
+    after = filter_form_html({"category": "01"})[0][0]
+    assert '<optgroup label="养老服务">' in before
+    assert '<optgroup label="为老服务">' in after
+    assert '<option value="01" selected>为老服务（全部）</option>' in after

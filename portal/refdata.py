@@ -1,0 +1,214 @@
+"""Reference data (区, 项目类别, 街镇, 购买服务类型) read from memory: every listing page asks for it and it
+changes a few times a year (issue 15).
+
+Each process keeps what it read in `_memo`, tagged with the reference-data version: a token kept in
+the shared Django cache (Redis in production, the database cache under `make run`), so that every host
+sees one value. A save or delete of a reference row (admin site, imports, seed_demo) replaces the token
+once its transaction commits, and so does `migrate`; each process compares its memo's token with the
+shared one once per request (the first time the request asks for reference data: one cache read, no
+SQL with Redis) and reads the tables again when they differ. Outside a request (commands, workers) the
+token is compared at every lookup. A lost token (cache cleared, evicted, Redis down and the fallback
+cache used) reads as a new version: a reload, never stale data.
+
+Inside the transaction that wrote reference rows, the writing thread reads its own memo (it sees its
+writes, nobody else does); after a rollback that memo is dropped. The tables are read from the
+primary (a replica that lags would be remembered under the new version), except in a request routed
+to the replica (portal/replica.py): there they are read from the replica once per request, as before,
+and neither the cache nor the primary is asked.
+"""
+
+import itertools
+import threading
+import uuid
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, router, transaction
+
+from portal.replica import in_transaction
+
+VERSION_KEY = "portal:refdata:version"
+
+_tags = itertools.count(1)
+
+
+def _new_memo(version, tag=True):
+    """An empty memo for `version`, with a tag of its own (None: one not to build on, see `tag`)."""
+    return {"version": version, "tag": next(_tags) if tag else None}
+
+
+_memo = _new_memo(None)  # this process's reference data: {"version": …, "tag": …, name: value, …}
+_local = threading.local()  # per thread: in_request, checked (this request compared the token), own
+
+
+def version():
+    """The shared reference-data version (a new one if the cache has none)."""
+    token = cache.get(VERSION_KEY)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(VERSION_KEY, token, None):
+            token = cache.get(VERSION_KEY, token)
+    return token
+
+
+def _replica_routed():
+    """Whether this request reads from the replica (portal/replica.py): then reference data is read
+    there once per request, as before, and neither the primary nor the cache is asked (a replica-routed
+    listing answers while the primary is away, and a lagging replica must not fill the shared memo)."""
+    return router.db_for_read(_models()[1]) != DEFAULT_DB_ALIAS
+
+
+def _current():
+    """The memo valid now for this thread."""
+    global _memo
+    if _replica_routed():
+        if getattr(_local, "routed", None) is None:
+            _local.routed = _new_memo(None, tag=False)
+        return _local.routed
+    own = getattr(_local, "own", None)
+    if own is not None:
+        if in_transaction():
+            return own
+        _local.own = None  # the writing transaction ended: committed (bumped) or rolled back
+    if getattr(_local, "checked", False):
+        return _memo
+    token = version()
+    if getattr(_local, "in_request", False):
+        _local.checked = True
+    if _memo["version"] != token:
+        _memo = _new_memo(token)
+    return _memo
+
+
+def _kept(name, load):
+    memo = _current()
+    try:
+        return memo[name]
+    except KeyError:
+        value = memo[name] = load()
+        return value
+
+
+def tag():
+    """A tag of the memo this thread reads now, new with each reload: for what is computed once from
+    reference data (the filter form's category options). None while this thread's own writes are
+    pending (its memo is not shared)."""
+    return _current()["tag"]
+
+
+def forget():
+    """Drop this process's memo (the next lookup reads the tables again)."""
+    global _memo
+    _memo = _new_memo(None)
+    _local.own = None
+    _local.checked = False
+
+
+def bump():
+    """A new shared version: every process reads the tables again on its next request."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    forget()
+
+
+def _db():
+    """Where the tables are read: the primary, or this request's replica (`_replica_routed`)."""
+    return router.db_for_read(_models()[1])
+
+
+# --- the lookups ----------------------------------------------------------------------------------
+
+
+def _models():
+    from portal.models import Category, District, PurchaseType, Street
+
+    return Category, District, PurchaseType, Street
+
+
+def category_rows():
+    """Every category, active or not, as plain rows (pk, code, name, parent_id, is_active) by code."""
+
+    def load():
+        category = _models()[0]
+        rows = category.objects.using(_db()).order_by("code")
+        return tuple(rows.values_list("pk", "code", "name", "parent_id", "is_active"))
+
+    return _kept("category_rows", load)
+
+
+def districts():
+    """Every district by code, as model instances (shared: read them, do not change them)."""
+    return _kept("districts", lambda: tuple(_models()[1].objects.using(_db()).order_by("code")))
+
+
+def district_names():
+    """{code: name} of every district."""
+    return _kept("district_names", lambda: {d.code: d.name for d in districts()})
+
+
+def districts_by_pk():
+    return _kept("districts_by_pk", lambda: {d.pk: d for d in districts()})
+
+
+def streets_by_pk():
+    """Every street, active or not, by id, each with its district (shared instances, read only)."""
+
+    def load():
+        by_pk = districts_by_pk()
+        streets = {}
+        for street in _models()[3].objects.using(_db()).order_by("pk"):
+            street.district = by_pk.get(street.district_id, street.district)
+            streets[street.pk] = street
+        return streets
+
+    return _kept("streets_by_pk", load)
+
+
+def attach(rows, *fields):
+    """Set the 区 or 街镇 of each of `rows` named by `fields` (foreign keys to District or Street) from
+    the memo, as select_related would: no query. A row whose id the memo lacks is left to Django's
+    lazy read."""
+    if not rows:
+        return rows
+    by_model = {_models()[1]: districts_by_pk, _models()[3]: streets_by_pk}
+    for name in fields:
+        field = rows[0]._meta.get_field(name)
+        known = by_model[field.related_model]()
+        for row in rows:
+            value = known.get(getattr(row, field.attname))
+            if value is not None:
+                field.set_cached_value(row, value)
+    return rows
+
+
+# --- keeping the memo current -----------------------------------------------------------------------
+
+
+def _written(**kwargs):
+    forget()
+    if in_transaction():
+        _local.own = _new_memo(None, tag=False)
+    transaction.on_commit(bump)
+
+
+def _request_started(**kwargs):
+    _local.in_request, _local.checked, _local.routed = True, False, None
+
+
+def _request_finished(**kwargs):
+    _local.in_request, _local.checked, _local.routed = False, False, None
+
+
+def _migrated(**kwargs):
+    bump()
+
+
+def connect(app_config):
+    """Called by PortalConfig.ready()."""
+    from django.core.signals import request_finished, request_started
+    from django.db.models.signals import post_delete, post_migrate, post_save
+
+    for model in _models():
+        post_save.connect(_written, sender=model, dispatch_uid=f"refdata-save-{model.__name__}")
+        post_delete.connect(_written, sender=model, dispatch_uid=f"refdata-delete-{model.__name__}")
+    request_started.connect(_request_started, dispatch_uid="refdata-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="refdata-request-finished")
+    post_migrate.connect(_migrated, sender=app_config, dispatch_uid="refdata-migrated")
