@@ -126,6 +126,18 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["edition", "organization"], name="one_application_per_edition")
         ]
+        indexes = [
+            # The members of an edition (`ApplicationQuerySet.members`: its approved applications) from
+            # this index alone (PostgreSQL), in the order of their decision: the home page's newest six
+            # are the first eligible ones of a backward walk (issue 15: 2,481 buffers read at city scale
+            # to sort all 1,210 members of 2025, 28 with it); the 推荐目录 page's count and ids skip the
+            # table's rows.
+            models.Index(
+                fields=["edition", "status", "decided_at", "id"],
+                include=["organization"],
+                name="application_members_cover",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.organization}（{self.edition.year}年度）"

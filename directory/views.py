@@ -46,7 +46,7 @@ def edition_detail(request, year):
     district = params.optional_id(request.GET, "district", label="区")
     qs = selectors.members(edition, evidence=False)
     qs = selectors.filter_members(qs, category=category, district=district, text=text)
-    context = listing.paginate(request, qs, [], "")
+    context = listing.paginate(request, qs, [], "", exact=listing.OneScanPaginator)
     can_remove = permissions.is_city_admin(request.user)
     page = context["page"]
     rows = list(page.object_list)

@@ -102,6 +102,15 @@ def test_the_three_boards_show_the_latest_demands_offers_and_directory_members(
         assert f">{heading}</a></h2>" in html, heading
 
 
+def test_demands_published_at_the_same_time_come_as_the_listing_sorts_them(client, hp_unit):
+    """最新发布 ties by id, newest first, as the demands listing's sort (`demands.selectors.SORTS`)."""
+    when = ago(1)
+    tied = [DemandFactory(unit=hp_unit, title=f"同时发布的需求{i}号", published_at=when) for i in range(7)]
+    DemandFactory(unit=hp_unit, title="尚未发布的草稿需求", status="draft")
+    shown = [d.pk for d in home(client).context["latest_demands"]]
+    assert shown == sorted((d.pk for d in tied), reverse=True)[:6]
+
+
 def test_the_four_modules_show_their_latest_published_items(as_role, city_admin, hp_admin):
     """R-NOT-2: 政策法规, 公示公告, 资料下载 and 友情链接 show what is published, newest first;
     drafts and withdrawn items are not shown."""

@@ -1,0 +1,87 @@
+"""The pages of a published 推荐目录 (directory/views.py `edition_detail`, issue 15): counted and paged by
+`portal.listing.OneScanPaginator`, the members read once for both. The same members on the same pages as
+Django's own paginator, the same count, the last page for a number past it; a fixed number of queries."""
+
+import pytest
+from django.core.paginator import Paginator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import SocialOrganization
+from directory import selectors
+from directory.models import AppStatus
+from portal import listing
+from tests.factories import ApplicationFactory, EditionFactory, SocialOrganizationFactory
+
+from .conftest import edition_url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def edition():
+    """Seven members, two names shared by two members each (ties sorted by id), one not approved and
+    one whose organization lost its eligibility: neither of those two is a member."""
+    edition = EditionFactory()
+    for name in ["乙社工", "甲社工", "乙社工", "丙社工", "甲社工", "丁社工", "戊社工"]:
+        ApplicationFactory(edition=edition, organization=SocialOrganizationFactory(name=name))
+    ApplicationFactory(edition=edition, status=AppStatus.REJECTED)
+    revoked = ApplicationFactory(edition=edition).organization
+    SocialOrganization.objects.filter(pk=revoked.pk).update(
+        registration_status=SocialOrganization.RegistrationStatus.REVOKED
+    )
+    return edition
+
+
+def _page(paginator, number):
+    page = paginator.get_page(number)
+    return page.number, [app.pk for app in page], paginator.count, paginator.num_pages
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 99])
+@pytest.mark.parametrize("district", [None, "first"])
+def test_the_pages_are_djangos_pages(edition, number, district):
+    qs = selectors.members(edition, evidence=False)
+    if district:
+        qs = selectors.filter_members(qs, district=qs.first().organization.district_id)
+    expected = _page(Paginator(qs, 2), number)
+    assert _page(listing.OneScanPaginator(qs, 2), number) == expected
+    assert expected[2] == (7 if not district else qs.count()) and expected[2] > 0
+
+
+def test_an_edition_without_members_has_one_empty_page():
+    qs = selectors.members(EditionFactory(), evidence=False)
+    assert _page(listing.OneScanPaginator(qs, 20), 1) == (1, [], 0, 1)
+    assert _page(listing.OneScanPaginator(qs, 20), 5) == (1, [], 0, 1)
+
+
+def test_the_count_and_the_ids_are_one_query_and_the_rows_another(edition):
+    qs = selectors.members(edition, evidence=False)
+    paginator = listing.OneScanPaginator(qs, 3)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = list(paginator.get_page(2))
+        assert paginator.count == 7
+    assert [(app.pk, app.organization.name) for app in rows] == [
+        (app.pk, app.organization.name) for app in Paginator(qs, 3).page(2)
+    ]
+    first, second = (q["sql"] for q in ctx.captured_queries)
+    assert "COUNT(*)" in first and "WITH" in first
+    # The rows are picked by id: the members rule is not asked again around them.
+    assert "approved" not in second and "on_serious_list" not in second
+
+
+def test_a_search_is_paged_as_before(edition):
+    """A filter through the evidence offers (DISTINCT) is counted and paged by ExactPaginator's way."""
+    qs = selectors.filter_members(selectors.members(edition, evidence=False), text="社工")
+    assert _page(listing.OneScanPaginator(qs, 2), 3) == _page(Paginator(qs, 2), 3)
+
+
+def test_the_page_asks_a_fixed_number_of_queries(client, edition):
+    counts = []
+    for page in (1, 4, 99):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(edition_url(edition), {"page": page, "size": 10}).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(edition_url(edition), {"size": 10})
+    assert counts == [len(ctx.captured_queries)] * 3
