@@ -11,11 +11,11 @@ from portal import export_jobs, listing, params
 from portal.errors import ServiceError
 from portal.excel import Column, write_rows
 from portal.http import xlsx_response
-from portal.models import District
 from portal.uploads import CONTENT_TYPES
 
 from . import exports, selectors, services
 from .cards import member_cards
+from .filters import selects
 from .forms import ApplicationForm, CityReviewForm, DistrictReviewForm, RecommendForm
 from .models import Application, AppStatus, Edition, EditionStatus, PurchaserRecommendation
 
@@ -38,8 +38,6 @@ def _published_edition(year):
 
 def edition_detail(request, year):
     """The published directory of one year (R-DIR-4): filter by category and district, search."""
-    from demands.filters import category_choices
-
     edition = _published_edition(year)
     text = listing.search_text(request)
     category = request.GET.get("category", "")[:8]
@@ -57,8 +55,7 @@ def edition_detail(request, year):
             "q": text,
             "category": category,
             "district": district,
-            "categories": category_choices(),
-            "districts": District.objects.all(),
+            "selects": selects(category, district),
             # Members the city removed after publishing stay on the page, marked with the date (issue 18).
             "removed": Application.objects.filter(edition=edition, status=AppStatus.REMOVED)
             .select_related("organization")

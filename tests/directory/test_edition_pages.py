@@ -77,8 +77,11 @@ def test_a_search_is_paged_as_before(edition):
 
 
 def test_the_page_asks_a_fixed_number_of_queries(client, edition):
-    # Warm up: the reference data's memo and its version in the cache are per process (portal/refdata.py).
-    client.get(edition_url(edition))
+    """Six: the edition, the count and ids, the members' rows, the version of the reference data (the
+    database cache in tests), the evidence, the removed members. The 区 of the filter come from the
+    reference-data memo since issue 15 (seven before). The first request, which fills the memo and
+    the version token, is not counted."""
+    client.get(edition_url(edition), {"size": 10})
     counts = []
     for page in (1, 4, 99):
         with CaptureQueriesContext(connection) as ctx:
@@ -86,4 +89,4 @@ def test_the_page_asks_a_fixed_number_of_queries(client, edition):
         counts.append(len(ctx.captured_queries))
     with CaptureQueriesContext(connection) as ctx:
         client.get(edition_url(edition), {"size": 10})
-    assert counts == [len(ctx.captured_queries)] * 3
+    assert counts == [len(ctx.captured_queries)] * 3 == [6] * 3
