@@ -70,18 +70,24 @@ def get_json(client, url, params=None, status=200):
     return response.json()
 
 
-def list_pages_counted(client, api, size, filters, counts, assert_num_queries):
-    """A list request unfiltered and one with `filters`, each run under its pinned query count
-    (`counts`: unfiltered, filtered), after one warm-up of each (the reference data's memo and its
-    version in the cache are per process, portal/refdata.py); their JSON."""
-    plain, filtered = {"page_size": size}, {"page_size": size, **filters}
-    get_json(client, api, plain)
-    get_json(client, api, filtered)
-    with assert_num_queries(counts[0]):
-        plain_data = get_json(client, api, plain)
-    with assert_num_queries(counts[1]):
-        filtered_data = get_json(client, api, filtered)
-    return plain_data, filtered_data
+@pytest.fixture
+def list_pages_counted(client, django_assert_num_queries):
+    """`(api, size, filters, counts)` → the JSON of a list request unfiltered and of one with
+    `filters`, each run under its pinned query count (`counts`: unfiltered, filtered), after one
+    warm-up of each (the reference data's memo and its version in the cache are per process,
+    portal/refdata.py)."""
+
+    def counted(api, size, filters, counts):
+        plain, filtered = {"page_size": size}, {"page_size": size, **filters}
+        get_json(client, api, plain)
+        get_json(client, api, filtered)
+        with django_assert_num_queries(counts[0]):
+            plain_data = get_json(client, api, plain)
+        with django_assert_num_queries(counts[1]):
+            filtered_data = get_json(client, api, filtered)
+        return plain_data, filtered_data
+
+    return counted
 
 
 def ids(data):

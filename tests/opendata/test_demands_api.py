@@ -25,7 +25,6 @@ from .conftest import (
     district,
     get_json,
     ids,
-    list_pages_counted,
     listing_ids,
     pks,
 )
@@ -244,10 +243,10 @@ FILTERED_QUERIES = 6
 
 @pytest.mark.parametrize("size", ["5", "30"])
 def test_a_list_request_runs_the_same_number_of_queries_whatever_the_page_size(
-    client, thirty, size, django_assert_num_queries
+    thirty, size, list_pages_counted
 ):
     counts = (LIST_QUERIES, FILTERED_QUERIES)
-    plain, filtered = list_pages_counted(client, API, size, FILTERED, counts, django_assert_num_queries)
+    plain, filtered = list_pages_counted(API, size, FILTERED, counts)
     assert len(plain["results"]) == int(size)
     assert len(filtered["results"]) == min(int(size), 15)
 

@@ -7,7 +7,7 @@ import pytest
 from directory.models import AppStatus
 from tests.factories import ApplicationFactory, OfferingFactory, SocialOrganizationFactory
 
-from .conftest import LAST_YEAR, THIS_YEAR, district, get_json, list_pages_counted, organization_json
+from .conftest import LAST_YEAR, THIS_YEAR, district, get_json, organization_json
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ LIST_QUERIES = 3
 
 @pytest.mark.parametrize("size", ["5", "30"])
 def test_a_list_request_runs_the_same_number_of_queries_whatever_the_page_size(
-    client, world, size, django_assert_num_queries
+    world, size, list_pages_counted
 ):
     for i in range(30):
         org = SocialOrganizationFactory()
@@ -95,13 +95,8 @@ def test_a_list_request_runs_the_same_number_of_queries_whatever_the_page_size(
             status=AppStatus.APPROVED,
             evidence=[OfferingFactory(organization=org, title=f"批量佐证{i}")],
         )
-    data, _ = list_pages_counted(
-        client,
-        API,
-        size,
-        {"category": "01", "district": "黄浦区", "year": str(THIS_YEAR)},
-        (LIST_QUERIES, LIST_QUERIES + 2),  # + the category and the district looked up
-        django_assert_num_queries,
-    )
+    filters = {"category": "01", "district": "黄浦区", "year": str(THIS_YEAR)}
+    # + the category and the district looked up
+    data, _ = list_pages_counted(API, size, filters, (LIST_QUERIES, LIST_QUERIES + 2))
     assert len(data["results"]) == int(size)
     assert all(m["evidence"] for m in data["results"])

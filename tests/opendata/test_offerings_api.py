@@ -17,7 +17,6 @@ from .conftest import (
     district,
     get_json,
     ids,
-    list_pages_counted,
     listing_ids,
     organization_json,
     pks,
@@ -142,8 +141,8 @@ FILTERED_QUERIES = 5
 
 @pytest.mark.parametrize("size", ["5", "30"])
 def test_a_list_request_runs_the_same_number_of_queries_whatever_the_page_size(
-    client, thirty, size, django_assert_num_queries
+    thirty, size, list_pages_counted
 ):
     counts = (LIST_QUERIES, FILTERED_QUERIES)
-    plain, filtered = list_pages_counted(client, API, size, FILTERED, counts, django_assert_num_queries)
+    plain, filtered = list_pages_counted(API, size, FILTERED, counts)
     assert len(plain["results"]) == len(filtered["results"]) == int(size)
