@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from import_export.fields import Field
 
-from portal import transitions
+from portal import refdata, transitions
 from portal.excel import Column
 from portal.import_widgets import (
     CategoryWidget,
@@ -20,7 +20,6 @@ from portal.import_widgets import (
     value_field,
 )
 from portal.imports import ImportResource, ImportSpec
-from portal.models import District, PurchaseType
 
 from .models import Demand, Orientation, PlanType, Status
 from .services import TABLE
@@ -28,8 +27,8 @@ from .services import TABLE
 
 def columns():
     """Built per request: drop-down lists follow the reference data as administrators edit it."""
-    districts = tuple(District.objects.values_list("name", flat=True))
-    purchase_types = tuple(PurchaseType.objects.filter(allowed=True).values_list("name", flat=True))
+    districts = tuple(d.name for d in refdata.districts())
+    purchase_types = tuple(p.name for p in refdata.purchase_types() if p.allowed)
     year = timezone.localdate().year
     return [
         Column(

@@ -28,10 +28,10 @@ from demands.filters import DemandFilter, category_q
 from offerings import selectors as offering_selectors
 from offerings.filters import OfferingFilter, serves_district_q
 from offerings.models import Offering
-from portal import confidentiality
+from portal import confidentiality, refdata
 from portal.errors import ServiceError
 from portal.listing import clean_query
-from portal.models import Category, District
+from portal.models import District
 
 from .models import Subscription, SubscriptionKind, SubscriptionStart
 
@@ -328,7 +328,7 @@ def ensure_defaults(organization_ids=None):
         .only("organization_id", "citywide", "service_district_codes", "category__code")
     ):
         offers.setdefault(offer.organization_id, []).append(offer)
-    district_pks = dict(District.objects.values_list("code", "pk")) if offers else {}
+    district_pks = {d.code: d.pk for d in refdata.districts()} if offers else {}
     created = 0
     for user in users:
         if user.organization_id not in offers:
@@ -355,17 +355,13 @@ def ensure_defaults(organization_ids=None):
 
 
 class Labels:
-    """Names for the codes a subscription holds, read once for a whole page (two small queries, only when
-    some subscription filters by category or district)."""
+    """Names for the codes a subscription holds, once for a whole page (from portal/refdata.py, only
+    when some subscription filters by category or district)."""
 
     def __init__(self, subscriptions):
         wanted = {name for s in subscriptions for name in (s.filters or {})}
-        self.categories = dict(Category.objects.values_list("code", "name")) if "category" in wanted else {}
-        self.districts = (
-            {str(pk): name for pk, name in District.objects.values_list("pk", "name")}
-            if "district" in wanted
-            else {}
-        )
+        self.categories = {c.code: c.name for c in refdata.categories()} if "category" in wanted else {}
+        self.districts = {str(d.pk): d.name for d in refdata.districts()} if "district" in wanted else {}
 
     def describe(self, subscription):
         fs_filters = KINDS[subscription.kind][2].base_filters

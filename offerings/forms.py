@@ -1,7 +1,7 @@
 from django import forms
 
+from portal import refdata
 from portal.forms import AmountField, CategoryField
-from portal.models import District
 
 from .models import CITYWIDE, Offering
 
@@ -37,7 +37,7 @@ class OfferingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service_area"].choices = [(ALL, CITYWIDE)] + [
-            (d.code, d.name) for d in District.objects.order_by("code")
+            (d.code, d.name) for d in refdata.districts()
         ]
         if self.instance.pk:
             self.initial["category"] = str(self.instance.category_id)

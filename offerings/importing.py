@@ -10,7 +10,6 @@ from portal import refdata, transitions
 from portal.excel import Column
 from portal.import_widgets import CategoryWidget, category_column, category_label, text_field, value_field
 from portal.imports import ImportResource, ImportSpec
-from portal.models import District
 
 from .models import CITYWIDE, Offering, parse_service_area
 from .services import TABLE
@@ -29,7 +28,7 @@ INSTRUCTIONS = [
 
 
 def columns():
-    districts = "、".join(District.objects.values_list("name", flat=True))
+    districts = "、".join(d.name for d in refdata.districts())
     return [
         Column("row_id", "编号", kind="int", example="", width=8, help="导出文件自带；新增项目留空"),
         Column(
@@ -82,10 +81,8 @@ def columns():
 class ServiceAreaField(Field):
     """服务区域: "全市" or district names → the model's citywide flag and district codes."""
 
-    districts = None  # name -> code, filled once per import by the resource
-
     def save(self, instance, row, is_m2m=False, **kwargs):
-        citywide, codes = parse_service_area(row.get(self.column_name), self.districts)
+        citywide, codes = parse_service_area(row.get(self.column_name))
         instance.set_service_area(citywide, codes)
 
     def get_value(self, instance):
@@ -125,7 +122,6 @@ class OfferingResource(ImportResource):
     def __init__(self, user):
         super().__init__(user)
         self.organization = user.organization
-        self.fields["service_area"].districts = dict(District.objects.values_list("name", "code"))
         # The category with it: the snapshots below read it, and one query each made a re-upload of
         # 5,000 offers spend most of its preview there.
         offers = Offering.objects.filter(organization=self.organization).select_related("category__parent")

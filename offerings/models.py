@@ -5,10 +5,9 @@ from django.db import models
 from django.db.models.functions import Length
 
 from accounts.models import SocialOrganization, eligible_q
-from portal import confidentiality
+from portal import confidentiality, refdata
 from portal.models import (
     CONTACT_FIELDS,
-    District,
     SearchableRecord,
     contact_fields,
     protected_link,
@@ -28,9 +27,9 @@ class Status(models.TextChoices):
 CITYWIDE = "全市"
 
 
-def parse_service_area(text, by_name=None):
+def parse_service_area(text):
     """“全市” or district names separated by 、，, / or spaces → (citywide, [codes]); ValueError if unknown.
-    `by_name` (district name → code) saves a query per call when parsing many rows."""
+    A name (or 区划代码) is matched as every import matches it (`refdata.district_named`)."""
     raw = (text or "").strip()
     if not raw:
         return False, []
@@ -41,9 +40,8 @@ def parse_service_area(text, by_name=None):
         if len(names) > 1:
             raise ValueError("填写“全市”时不要再列出具体的区。")
         return True, []
-    if by_name is None:
-        by_name = dict(District.objects.values_list("name", "code"))
-    unknown = [n for n in names if n not in by_name]
+    found = {n: refdata.district_named(n) for n in names}
+    unknown = [n for n in names if found[n] is None]
     if unknown:
         raise ValueError(
             "不是上海市的区："
@@ -52,8 +50,8 @@ def parse_service_area(text, by_name=None):
         )
     codes = []
     for n in names:
-        if by_name[n] not in codes:
-            codes.append(by_name[n])
+        if found[n].code not in codes:
+            codes.append(found[n].code)
     return False, codes
 
 
@@ -214,7 +212,7 @@ class Offering(SearchableRecord):
     def service_area_display(self):
         if self.citywide:
             return CITYWIDE
-        names = dict(District.objects.values_list("code", "name")) if self.service_codes else {}
+        names = refdata.district_names() if self.service_codes else {}
         return "、".join(names.get(c, c) for c in self.service_codes)
 
     def missing_information(self):

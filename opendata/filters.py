@@ -22,7 +22,7 @@ class DistrictCodeOrNameField(forms.ModelChoiceField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        district = find_district(str(value), self.queryset)
+        district = find_district(str(value))
         if district is None:
             raise forms.ValidationError("服务区域不存在。", code="invalid_choice")
         return district

@@ -20,8 +20,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, con
 
 from demands.filters import category_choices
 from demands.models import Status as DemandStatus
-from portal import listing
-from portal.models import Category, District
+from portal import listing, refdata
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -269,20 +268,20 @@ def category_codes():
 
 def district_values():
     """A district by its 区划代码 or its name: both as the description lists them."""
-    rows = list(District.objects.order_by("code").values_list("code", "name"))
-    return [code for code, _ in rows] + [name for _, name in rows]
+    rows = refdata.districts()
+    return [d.code for d in rows] + [d.name for d in rows]
 
 
 def reference_enums():
     return {"category": ["", *category_codes()], "district": ["", *district_values()]}
 
 
-def find_district(raw, districts=None):
-    """A district by its code (310101) or its name (黄浦区), or None: one query."""
+def find_district(raw):
+    """A district by its code (310101) or its name (黄浦区), or None, matched as every form and
+    import matches it (`refdata.district_named`): no query."""
     if len(raw) > 20 or not raw.isprintable():  # NUL and control characters never name a district
         return None
-    lookup = {"code": raw} if raw.isascii() else {"name": raw}
-    return (District.objects.all() if districts is None else districts).filter(**lookup).first()
+    return refdata.district_named(raw)
 
 
 def district_by_value(raw, name="district"):
@@ -300,7 +299,7 @@ def category_by_code(code, name="category"):
         return None
     if len(code) > 8 or not (code.isascii() and code.isdigit()):  # codes are 2 or 4 digits
         raise BadParam(name)
-    category = Category.objects.filter(code=code, is_active=True).select_related("parent").first()
+    category = next((c for c in refdata.categories() if c.code == code and c.is_active), None)
     if category is None:
         raise BadParam(name)
     return category

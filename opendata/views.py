@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from portal.models import Category, District
+from portal import refdata
 
 from .api import LICENCE, api, json_error, public_api, public_headers
 
@@ -54,11 +54,9 @@ def index(request):
         {
             "operations": operations(spec),
             "licence": LICENCE,
-            "categories": list(Category.objects.filter(parent__isnull=True, is_active=True).order_by("code")),
-            "all_categories": list(
-                Category.objects.filter(is_active=True).select_related("parent").order_by("code")
-            ),
-            "districts": list(District.objects.order_by("code")),
+            "categories": [c for c in refdata.categories() if c.parent_id is None and c.is_active],
+            "all_categories": [c for c in refdata.categories() if c.is_active],
+            "districts": refdata.districts(),
             "openapi_url": reverse("opendata:v1:openapi-json"),
             "feed_url": reverse("opendata:demand_feed"),
             "ocds_year_url": reverse("opendata:v1:ocds_year", args=[timezone.localdate().year]),

@@ -4,8 +4,8 @@ two-level categories and the 街镇 of each district."""
 from django import forms
 from django.core.exceptions import ValidationError
 
-from portal import params
-from portal.models import SUBCATEGORY_NEEDED, Category, Street
+from portal import params, refdata
+from portal.models import SUBCATEGORY_NEEDED
 
 
 class AmountField(forms.CharField):
@@ -35,7 +35,7 @@ class AmountField(forms.CharField):
 
 def grouped_category_choices():
     choices = [("", "（请选择二级类别）")]
-    categories = list(Category.objects.filter(is_active=True).order_by("code"))
+    categories = [c for c in refdata.categories() if c.is_active]
     tops = [c for c in categories if c.parent_id is None]
     for top in tops:
         choices.append((top.name, [(str(c.pk), c.name) for c in categories if c.parent_id == top.pk]))
@@ -54,7 +54,7 @@ class LookupChoiceField(forms.TypedChoiceField):
         raise NotImplementedError
 
     def valid_value(self, value):
-        return True  # membership is checked by lookup() against the database
+        return True  # membership is checked by lookup() against the reference data
 
     def _coerce(self, value):
         if value == self.empty_value or value in self.empty_values:
@@ -73,12 +73,8 @@ class CategoryField(LookupChoiceField):
     @staticmethod
     def lookup(value):
         pk = params.optional_id(value)
-        category = (
-            Category.objects.filter(pk=pk, parent__isnull=False).select_related("parent").first()
-            if pk
-            else None
-        )
-        if category is None:
+        category = refdata.categories_by_pk().get(pk) if pk else None
+        if category is None or category.parent_id is None:
             raise ValidationError(SUBCATEGORY_NEEDED)
         return category
 
@@ -86,9 +82,7 @@ class CategoryField(LookupChoiceField):
 def grouped_street_choices(empty_label="（不限街镇）"):
     """The 街镇 grouped under their 区's name: static/js/portal.js keeps only the chosen 区's group."""
     groups = {}
-    for street in (
-        Street.objects.filter(is_active=True).select_related("district").order_by("district__code", "name")
-    ):
+    for street in (s for s in refdata.streets() if s.is_active):
         groups.setdefault(street.district.name, []).append((str(street.pk), street.name))
     return [("", empty_label)] + list(groups.items())
 
@@ -111,7 +105,7 @@ class StreetField(LookupChoiceField):
     @staticmethod
     def lookup(value):
         pk = params.optional_id(value)
-        street = Street.objects.filter(pk=pk).select_related("district").first() if pk else None
+        street = refdata.streets_by_pk().get(pk) if pk else None
         if street is None:
             raise ValidationError("所选街镇不存在，请重新选择。")
         return street

@@ -6,7 +6,7 @@ from functools import cached_property
 
 from import_export.widgets import Widget
 
-from .models import Category, District, PurchaseType, Street
+from . import refdata
 
 
 def norm(text):
@@ -21,22 +21,10 @@ def category_label(category):
     return f"{category.parent.name}/{category.name}"
 
 
-def _by_name_and_code(records):
-    """{the normalised name and the normalised code of each record: the record}."""
-    table = {}
-    for record in records:
-        table[norm(record.name)] = record
-        table[norm(record.code)] = record
-    return table
-
-
 def category_column(example, **extra):
     """The template's 项目类别 column: a drop-down of the active 二级 categories, as “一级/二级”.
     Built per call, so the list follows the reference data as administrators edit it."""
-    categories = tuple(
-        category_label(c)
-        for c in Category.objects.filter(parent__isnull=False, is_active=True).select_related("parent")
-    )
+    categories = tuple(category_label(c) for c in refdata.categories() if c.parent_id and c.is_active)
     return choice_column("category", "项目类别", categories, example, width=26, **extra)
 
 
@@ -53,12 +41,13 @@ class ReferenceData:
     """The one lookup of reference data (项目类别, 区, 街镇, 购买服务类型) by what a file may say: an
     exact name or code, matched with `norm` (so “黄浦区 ”, “ＢＡＳＩＣ_PUBLIC” and “0101” are found),
     a category also as “一级/二级” or by its 二级 name alone when that name is unique. Anything else
-    is a ValueError in Chinese, never a guess. Each table is read once, on first use."""
+    is a ValueError in Chinese, never a guess. The tables are read from portal/refdata.py, whose
+    `district_named` says the tolerance."""
 
     @cached_property
     def _categories(self):
         by_key, by_name, top = {}, {}, set()
-        for c in Category.objects.select_related("parent"):
+        for c in refdata.categories():
             by_key[norm(c.code)] = c
             if c.parent_id is None:
                 top.add(norm(c.name))
@@ -66,18 +55,6 @@ class ReferenceData:
                 by_key[norm(category_label(c))] = c
                 by_name.setdefault(norm(c.name), []).append(c)
         return by_key, by_name, top
-
-    @cached_property
-    def _districts(self):
-        return _by_name_and_code(District.objects.all())
-
-    @cached_property
-    def _streets(self):
-        return {(s.district_id, norm(s.name)): s for s in Street.objects.filter(is_active=True)}
-
-    @cached_property
-    def _purchase_types(self):
-        return _by_name_and_code(PurchaseType.objects.all())
 
     def category(self, value):
         by_key, by_name, top = self._categories
@@ -102,21 +79,21 @@ class ReferenceData:
         return found
 
     def district(self, value):
-        found = self._districts.get(norm(value))
+        found = refdata.district_named(value)
         if found is None:
             raise ValueError(f"“{value}”不是上海市的区：请填写区名（如“黄浦区”）或六位区划代码（如 310101）")
         return found
 
     def street(self, value, district):
-        found = self._streets.get((district.pk, norm(value)))
+        found = refdata.street_named(value, district)
         if found is None:
             raise ValueError(f"“{value}”不是本平台登记的{district.name}街镇，请核对名称")
         return found
 
     def purchase_type(self, value):
-        found = self._purchase_types.get(norm(value))
+        found = refdata.purchase_type_named(value)
         if found is None:
-            names = "、".join(dict.fromkeys(p.name for p in self._purchase_types.values()))
+            names = "、".join(dict.fromkeys(p.name for p in refdata.purchase_types()))
             raise ValueError(f"“{value}”不是本平台的购买服务类型，可填：{names}")
         return found
 

@@ -148,18 +148,82 @@ def districts_by_pk():
     return _kept("districts_by_pk", lambda: {d.pk: d for d in districts()})
 
 
-def streets_by_pk():
-    """Every street, active or not, by id, each with its district (shared instances, read only)."""
+def categories():
+    """Every category, active or not, by code, each with its parent (shared instances, read only)."""
+
+    def load():
+        rows = tuple(_models()[0].objects.using(_db()).order_by("code"))
+        by_pk = {c.pk: c for c in rows}
+        parent = _models()[0]._meta.get_field("parent")
+        for c in rows:
+            parent.set_cached_value(c, by_pk.get(c.parent_id) if c.parent_id is not None else None)
+        return rows
+
+    return _kept("categories", load)
+
+
+def categories_by_pk():
+    return _kept("categories_by_pk", lambda: {c.pk: c for c in categories()})
+
+
+def purchase_types():
+    """Every 购买服务类型 in the model's order (shared instances, read only)."""
+    return _kept("purchase_types", lambda: tuple(_models()[2].objects.using(_db()).all()))
+
+
+def streets():
+    """Every street, active or not, by 区划代码 and name, each with its district (shared, read only)."""
 
     def load():
         by_pk = districts_by_pk()
-        streets = {}
-        for street in _models()[3].objects.using(_db()).order_by("pk"):
+        rows = tuple(_models()[3].objects.using(_db()).order_by("district__code", "name"))
+        for street in rows:
             street.district = by_pk.get(street.district_id, street.district)
-            streets[street.pk] = street
-        return streets
+        return rows
 
-    return _kept("streets_by_pk", load)
+    return _kept("streets", load)
+
+
+def streets_by_pk():
+    """Every street, active or not, by id, each with its district (shared instances, read only)."""
+    return _kept("streets_by_pk", lambda: {s.pk: s for s in streets()})
+
+
+def _by_name_and_code(rows):
+    """{the normalised name and the normalised code of each row: the row} (`named`)."""
+    from portal.import_widgets import norm
+
+    table = {}
+    for row in rows:
+        table[norm(row.name)] = row
+        table[norm(row.code)] = row
+    return table
+
+
+def district_named(value):
+    """The district a person or a file names by its name or its 区划代码, or None: the one tolerance
+    every caller matches with (portal.import_widgets.norm: full- and half-width alike, no spaces, no
+    case), so “黄浦区”, “黄浦区 ”, “310101” and “３１０１０１” are 黄浦区; “黄浦” is no district."""
+    from portal.import_widgets import norm
+
+    return _kept("districts_named", lambda: _by_name_and_code(districts())).get(norm(value))
+
+
+def street_named(value, district):
+    """An active street of `district` by its name, as `district_named`, or None."""
+    from portal.import_widgets import norm
+
+    def load():
+        return {(s.district_id, norm(s.name)): s for s in streets() if s.is_active}
+
+    return _kept("streets_named", load).get((district.pk, norm(value)))
+
+
+def purchase_type_named(value):
+    """A 购买服务类型 by its name or its code, as `district_named`, or None."""
+    from portal.import_widgets import norm
+
+    return _kept("purchase_types_named", lambda: _by_name_and_code(purchase_types())).get(norm(value))
 
 
 def attach(rows, *fields):

@@ -19,7 +19,7 @@ from accounts import permissions
 from demands.models import Demand
 from demands.models import Status as DemandStatus
 from offerings.models import Offering
-from portal.models import District
+from portal import refdata
 
 from . import completeness, deadlines
 from .models import CreditRecord, Finding, FindingResult
@@ -83,8 +83,8 @@ def table(user, year, today=None):
         return rows.setdefault(name, Row(name, by=by))
 
     if by == "district":
-        for name in District.objects.order_by("code").values_list("name", flat=True):
-            row(name)
+        for district in refdata.districts():
+            row(district.name)
         row(CITY_LABEL)
     for base in deadlines.table(demands, by=by, today=today):
         name = CITY_LABEL if by == "district" and base.name == "市级部门" else base.name

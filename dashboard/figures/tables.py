@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from portal.models import Category, District
+from portal import refdata
 
 WAN = Decimal(10000)
 CENT = Decimal("0.01")
@@ -171,9 +171,9 @@ class Categories(list):
 
 
 def top_categories():
-    """Every category in one query (51 rows), kept as `Categories`."""
-    return Categories(list(Category.objects.order_by("code").values_list("pk", "parent_id", "code", "name")))
+    """Every category (51 rows, from portal/refdata.py), kept as `Categories`."""
+    return Categories([(c.pk, c.parent_id, c.code, c.name) for c in refdata.categories()])
 
 
 def districts():
-    return list(District.objects.order_by("code").values_list("pk", "code", "name"))
+    return [(d.pk, d.code, d.name) for d in refdata.districts()]
