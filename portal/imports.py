@@ -26,6 +26,7 @@ from import_export import resources
 from import_export.results import RowResult
 from simple_history.utils import bulk_create_with_history
 
+from . import refdata
 from .excel import Column, ExcelError, read_sheet
 from .models import ImportBatch
 
@@ -134,6 +135,7 @@ def _dataset(spec, parsed_rows):
     return data
 
 
+@refdata.held()
 def _run(spec, parsed_rows, user, *, dry_run, progress=None):
     """Run the resource; return (report, import_result)."""
     errors = {row.number: [(spec.header_for(k), msg) for k, msg in row.errors.items()] for row in parsed_rows}

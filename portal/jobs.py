@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.db.models.sql.subqueries import UpdateQuery
 from django.utils import timezone
 
-from . import transitions
+from . import refdata, transitions
 from .errors import ServiceError
 from .models import Job
 
@@ -239,7 +239,8 @@ def run(job_id):
         transitions.apply(TABLE, job, "start", by=job.owner)
     progress = Progress(job)
     try:
-        result = _HANDLERS[job.kind](job, progress)
+        with refdata.held():  # one version of the reference data for the whole job
+            result = _HANDLERS[job.kind](job, progress)
     except Exception:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         progress.close()

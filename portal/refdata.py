@@ -20,6 +20,7 @@ and neither the cache nor the primary is asked.
 import itertools
 import threading
 import uuid
+from contextlib import contextmanager
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, router, transaction
@@ -251,6 +252,21 @@ def _written(**kwargs):
     if in_transaction():
         _local.own = _new_memo(None, tag=False)
     transaction.on_commit(bump)
+
+
+@contextmanager
+def held():
+    """A unit of work outside a request (an Excel import, a background job) reads reference data as a
+    request does: it compares the shared version once, at its first lookup, not at every lookup (an
+    offer import of 300 rows asked the cache 604 times). Inside a request it changes nothing."""
+    if getattr(_local, "in_request", False):
+        yield
+        return
+    _request_started()
+    try:
+        yield
+    finally:
+        _request_finished()
 
 
 def _request_started(**kwargs):

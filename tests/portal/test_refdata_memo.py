@@ -117,3 +117,28 @@ def test_the_cards_read_district_and_street_from_the_memo(client):
     DemandFactory(district=huangpu, street=Street.objects.create(district=huangpu, name="外滩街道"))
     page = client.get(LIST).content.decode()
     assert "服务区域：黄浦区 外滩街道" in page
+
+
+def test_an_import_compares_the_version_a_fixed_number_of_times_whatever_its_rows(monkeypatch, hp_org_user):
+    """An Excel import (a job, outside a request) holds one version for its run (`refdata.held`): the
+    offers' import asked the cache twice a row before (604 times for 300 rows)."""
+    from offerings import importing
+    from portal import imports
+    from tests.offerings.excel_helpers import good_rows, xlsx_file
+
+    asked = []
+    version = refdata.version
+    monkeypatch.setattr(refdata, "version", lambda: asked.append(1) or version())
+    counts = []
+    for rows in (3, 40):
+        asked.clear()
+        batch = imports.start(importing.spec(), user=hp_org_user, uploaded=xlsx_file(good_rows(rows)))
+        assert batch.report["new"] == rows
+        counts.append(len(asked))
+    assert counts[0] == counts[1] < 10
+    asked.clear()
+    with refdata.held():
+        refdata.districts(), refdata.categories()
+        with refdata.held():  # nested: still the one comparison
+            refdata.districts()
+    assert len(asked) == 1
