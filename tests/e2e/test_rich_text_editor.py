@@ -53,7 +53,9 @@ def test_district_admin_writes_a_notice_in_the_editor(journey, hp_admin):
     page.get_by_role("button", name="粗体").click()
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")
-    wait_for_text(page, "重要提示\n\n")  # two line breaks: a new paragraph when saved
+    # two line breaks in the block (a new paragraph when saved), then the block's own: with one Enter
+    # applied the text reads "重要提示\n\n" already, and a paste that overtook the second one was glued on
+    wait_for_text(page, "重要提示\n\n\n")
     page.evaluate(PASTE_JS, ["trix-editor", PASTED])
     page.wait_for_function(
         "document.querySelector('trix-editor').editor.getDocument().toString().includes('2026年12月1日')"
