@@ -11,7 +11,8 @@
    POST (a form shown again with its errors) cannot be loaded again, so there the body gets the
    `elder` class that the cookie would give it (templates/base.html: the only thing the cookie changes
    besides the header link's wording). There: no horizontal scrolling, no visible text under 18 px, line
-   spacing at least 1.3, every control and stand-alone link at least 44 × 44 px (ELDER_JS);
+   spacing at least 1.3, every control and stand-alone link at least 44 × 44 px, no select whose chosen
+   option is cut off by its width (ELDER_JS);
 4. no JavaScript error and no Content-Security-Policy refusal in the console.
 
 axe is injected as a same-origin script: the browser asks for /__e2e__/axe.min.js on the live server
@@ -148,7 +149,18 @@ ELDER_JS = (
     if (r.height < minTarget - 0.5 || r.width < minTarget - 0.5)
       targets.push(path(el) + '：' + Math.round(r.width) + '×' + Math.round(r.height) + 'px「' + ((el.innerText || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 20)) + '」');
   }
-  return {small, tight, targets};
+  // A select whose chosen option's text is wider than the room beside its arrow shows it cut off.
+  const cut = [], ruler = document.createElement('canvas').getContext('2d');
+  for (const el of document.body.querySelectorAll('select:not([multiple])')) {
+    if (!shown(el) || el.selectedIndex < 0) continue;
+    const st = getComputedStyle(el);
+    ruler.font = st.font;
+    const room = el.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight);
+    const label = el.options[el.selectedIndex].text.trim();
+    if (ruler.measureText(label).width > room + 1)
+      cut.push(path(el) + '：宽 ' + Math.round(room) + 'px 放不下「' + label.slice(0, 20) + '」');
+  }
+  return {small, tight, targets, cut};
 }
 """
 )
@@ -341,6 +353,7 @@ class Journey:
             ("small", f"文字小于 {ELDER_MIN_TEXT_PX}px"),
             ("tight", f"行距小于 {ELDER_MIN_LINE_HEIGHT}"),
             ("targets", f"点击区域小于 {ELDER_MIN_TARGET_PX}×{ELDER_MIN_TARGET_PX}px"),
+            ("cut", "下拉框的选项文字显示不全"),
         ):
             if found[key]:
                 listed = "\n".join(f"      - {item}" for item in found[key][:10])
