@@ -81,9 +81,18 @@ def columns():
 class ServiceAreaField(Field):
     """服务区域: "全市" or district names → the model's citywide flag and district codes."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each text read once per import (the resource copies its fields, and reference data is held
+        # for the import): an organization's rows mostly name the same few areas.
+        self.areas = {}
+
     def save(self, instance, row, is_m2m=False, **kwargs):
-        citywide, codes = parse_service_area(row.get(self.column_name))
-        instance.set_service_area(citywide, codes)
+        text = row.get(self.column_name)
+        area = self.areas.get(text)
+        if area is None:
+            area = self.areas[text] = parse_service_area(text)  # an unknown district raises, kept nowhere
+        instance.set_service_area(*area)
 
     def get_value(self, instance):
         return (instance.citywide, instance.service_district_codes)
@@ -122,9 +131,9 @@ class OfferingResource(ImportResource):
     def __init__(self, user):
         super().__init__(user)
         self.organization = user.organization
-        # The category with it: the snapshots below read it, and one query each made a re-upload of
-        # 5,000 offers spend most of its preview there.
-        offers = Offering.objects.filter(organization=self.organization).select_related("category__parent")
+        # The category with it, from the reference data: the snapshots below read it, and one query
+        # each made a re-upload of 5,000 offers spend most of its preview there.
+        offers = refdata.attach(list(Offering.objects.filter(organization=self.organization)), "category")
         self.mine = {o.pk: o for o in offers}
         self.by_title = {o.title: o for o in self.mine.values()}
         self.snapshots = {pk: self._values(o) for pk, o in self.mine.items()}

@@ -280,16 +280,33 @@ def _match_headers(header, columns):
 FORMULA_MESSAGE = "单元格含有公式：请选中该列，复制后用“选择性粘贴—数值”粘贴，再上传"
 
 
-def _parse_row(number, cells, mapping, columns):
+def _parse_value(column, value):
+    """(the parsed value, None) or (None, the Chinese message) of one cell."""
+    try:
+        return parse_cell(column, value), None
+    except ValueError as error:
+        message = str(error)
+        # Our parsers speak Chinese; anything else would be Python's own text, never shown.
+        return None, message if _CJK.search(message) else "格式不正确，请检查后重新填写"
+
+
+def _parse_row(number, cells, mapping, columns, texts=None):
+    """`texts`: {column index: {text: (value, message)}} of the text cells parsed so far in this sheet,
+    read instead of parsing a text again (rows repeat their contacts, areas, categories and dates)."""
     row = ParsedRow(number=number, values={c.key: None for c in columns}, errors={})
     for index, column in mapping.items():
         value = cells[index] if index < len(cells) else None
-        try:
-            row.values[column.key] = parse_cell(column, value)
-        except ValueError as error:
-            message = str(error)
-            # Our parsers speak Chinese; anything else would be Python's own text, never shown.
-            row.errors[column.key] = message if _CJK.search(message) else "格式不正确，请检查后重新填写"
+        if texts is not None and type(value) is str:
+            known = texts[index]
+            parsed = known.get(value)
+            if parsed is None:
+                parsed = known[value] = _parse_value(column, value)
+        else:
+            parsed = _parse_value(column, value)
+        if parsed[1] is None:
+            row.values[column.key] = parsed[0]
+        else:
+            row.errors[column.key] = parsed[1]
     for column in columns:
         if column.required and row.values[column.key] is None and column.key not in row.errors:
             row.errors[column.key] = "必填，不能为空"
@@ -339,13 +356,14 @@ def _read_rows(ws, columns):
     mapping = _match_headers(header, columns)
     limit = _max_rows()
     parsed = []
+    texts = {index: {} for index in mapping}  # the text cells parsed so far, by column (`_parse_row`)
     for number, row_cells in enumerate(rows, start=2):
         cells = tuple(cell.value for cell in row_cells)
         if all(_is_blank(cells[i]) for i in mapping if i < len(cells)):
             continue
         if len(parsed) >= limit:
             raise ExcelError(f"数据超过 {limit:,} 行的上限（文件本身正常），请拆分为多个文件分批上传。")
-        row = _parse_row(number, cells, mapping, columns)
+        row = _parse_row(number, cells, mapping, columns, texts)
         for index, column in mapping.items():
             if index < len(row_cells) and getattr(row_cells[index], "data_type", None) == "f":
                 row.values[column.key] = None

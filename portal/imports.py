@@ -65,6 +65,15 @@ class ImportResource(resources.ModelResource):
         self.row_types = {}  # dataset row number (1-based) -> RowResult.IMPORT_TYPE_*
         self.progress = None  # called once per row, when a job reports its progress (portal/jobs.py)
 
+    def get_import_fields(self):
+        # The same fields for every row: import-export builds the list again from Meta at each call
+        # (twice a row, three times with a skip-unchanged comparison).
+        try:
+            return self._import_fields
+        except AttributeError:
+            self._import_fields = super().get_import_fields()
+            return self._import_fields
+
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
         try:

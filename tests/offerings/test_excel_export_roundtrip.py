@@ -13,7 +13,7 @@ from openpyxl.utils import column_index_from_string
 
 from offerings import importing
 from offerings.models import Offering, Status
-from tests.factories import HUANGPU_CODE, XUHUI_CODE, OfferingFactory
+from tests.factories import HUANGPU_CODE, XUHUI_CODE, OfferingFactory, category
 from tests.offerings.excel_helpers import (
     XLSX_TYPE,
     example_row,
@@ -116,6 +116,34 @@ def test_text_that_looks_like_a_formula_is_exported_as_text_and_reads_back_uncha
     assert stored.summary == "第一行\n第二行"
     assert stored.service_targets == "-残障人士"
     assert stored.contact_phone == "+86 21 54001234"
+
+
+def test_checking_a_re_upload_takes_as_many_queries_for_many_offers_as_for_one(login, hp_org_user, hp_org):
+    """Issue 15: the offers a re-upload is compared with come with their categories from the reference
+    data (no query per offer or per category), each found unchanged."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from portal import imports
+
+    client = login(hp_org_user)
+
+    def queries_to_check_the_export():
+        content = export(client)
+        with CaptureQueriesContext(connection) as ctx:
+            batch = imports.start(
+                importing.spec(), user=hp_org_user, uploaded=SimpleUploadedFile("f.xlsx", content)
+            )
+        assert batch.report["unchanged"] == batch.report["total"] == offer_count()
+        return len(ctx.captured_queries)
+
+    OfferingFactory(organization=hp_org, title="长者助餐")
+    queries_to_check_the_export()  # from now on each check also deletes the batch before it
+    one = queries_to_check_the_export()
+    for number, code in enumerate(("0102", "0201", "0301", "0402")):
+        OfferingFactory(organization=hp_org, title=f"服务项目{number}", category=category(code))
+    assert queries_to_check_the_export() == one
 
 
 def _edit_export(content, title, **cells):

@@ -229,6 +229,30 @@ def test_error_messages_name_the_row_and_the_column_header():
     ]
 
 
+def test_a_text_repeated_down_the_sheet_is_read_once_and_alike_in_every_row(monkeypatch):
+    """Rows repeat their contacts, areas and categories: each text is parsed once per column of a sheet
+    (issue 15), every row that repeats it gets the same value or the same message, and the same text in
+    another column is read as that column reads it."""
+    texts = []
+    parse = excel.parse_cell
+
+    def counted(column, value):
+        if isinstance(value, str):
+            texts.append(value)
+        return parse(column, value)
+
+    monkeypatch.setattr(excel, "parse_cell", counted)
+    rows = read_sheet(
+        xlsx(HEADERS, *[["助老", "12万", "2025/4/1", None, None, None, "是", "是"]] * 3), COLUMNS
+    )
+    assert [r.number for r in rows] == [2, 3, 4]
+    assert [r.values for r in rows] == [rows[0].values] * 3
+    assert rows[0].values["start"] == datetime.date(2025, 4, 1)
+    assert rows[0].values["public"] is True and rows[0].values["note"] == "是"
+    assert [r.errors for r in rows] == [{"budget": excel_cells._AMOUNT_UNIT_MSG}] * 3
+    assert sorted(texts) == sorted(["助老", "12万", "2025/4/1", "是", "是"])
+
+
 def test_a_parsed_row_is_a_plain_dataclass():
     row = ParsedRow(number=2, values={"title": "助老"}, errors={})
     assert row.ok and row.messages(COLUMNS) == []
