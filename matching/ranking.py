@@ -12,11 +12,10 @@ demand's category and the search widens to its field): the published offers grou
 eligible organizations themselves with their latest directory membership and their purchaser
 recommendations (bench/matching.py)."""
 
-import heapq
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -103,30 +102,47 @@ MAX_BONUS = WEIGHTS["member"] + WEIGHTS["recommendation"] * CAP
 REFINE = 60
 
 
-def _rows(qs):
-    """The rows of a `values_list` of counts read straight from the cursor: integers on both
-    databases, so Django's converter per value (six per row, over the thousands of organizations of
-    a city-scale category) only cost time."""
+def _sql(qs):
     sql, params = qs.query.get_compiler(using=qs.db).as_sql()
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return sql, list(params)
 
 
-def _candidates(demand):
-    """Signals from offers and awards, grouped by organization in SQL. Eligibility (R-SUB-3) is
-    applied to the few finalists by `SocialOrganization.objects.eligible()` rather than joined
-    here: together with `status=published` that is `Offering.objects.public()`, and it spares
-    the aggregation a join over every organization (bench/matching.py)."""
+def _score_sql():
+    """`Signals.score()` before the finalists' directory membership and recommendations, in SQL over
+    the columns of `_best_candidates` (`best`: the best grade's place in GRADE_ORDER): the ranking's
+    order computed where the rows are, so that only the best come to Python
+    (tests/matching/test_ranking_sql.py: the same order and scores as `Signals.score()`)."""
+    w = WEIGHTS
+
+    def capped(column):
+        return f"(CASE WHEN {column} > {CAP} THEN {CAP} ELSE {column} END)"
+
+    grade = " ".join(f"WHEN {i} THEN {GRADE_BONUS[g]}" for i, g in enumerate(GRADE_ORDER))
+    return (
+        f"{w['same_category_offer']} * {capped('same')}"
+        f" + {w['same_field_offer']} * {capped('field - same')}"
+        f" + CASE WHEN covers > 0 THEN {w['covers_area']} ELSE 0 END"
+        f" + {w['award']} * {capped('n')} + CASE best {grade} ELSE 0 END"
+    )
+
+
+def _best_candidates(demand, n):
+    """The `n` best organizations on offers and awards, best first (ties by pk), as {pk: Signals}:
+    one query; the counts grouped by organization never leave the database. A category of the
+    city-scale data has thousands of organizations with offers or awards (at 1,000,000 demands
+    most of the 20,000): read and scored in Python they were most of the demand page's cost, and
+    grew with the awards. Eligibility (R-SUB-3) is applied to the few finalists by
+    `SocialOrganization.objects.eligible()` rather than joined here: together with
+    `status=published` that is `Offering.objects.public()`, and it spares the aggregation a join
+    over every organization (bench/matching.py)."""
     category = demand.category
     code = demand.district.code
-    signals = {}
 
     def offers(**where):
-        return (
+        return _sql(
             Offering.objects.filter(status=OfferingStatus.PUBLISHED, **where)
             .order_by()
-            .values("organization_id")
+            .values(org=F("organization_id"))
             .annotate(
                 # Counted over an indexed column, not the id, so that PostgreSQL reads the index only.
                 same=Count("organization_id", filter=Q(category_id=category.pk)),
@@ -135,45 +151,56 @@ def _candidates(demand):
                     "organization_id", filter=Q(citywide=True) | Q(service_district_codes__contains=code)
                 ),
             )
+            .values_list("org", "same", "field", "covers")
         )
 
-    # A category of the city-scale data has thousands of organizations with awards: this loop and the
-    # ranking's sort were most of the demand page's Python (tuples from the cursor, not dicts).
-    rows = _rows(offers(category_id=category.pk).values_list("organization_id", "same", "field", "covers"))
-    if len(rows) < SUGGESTION_LIMIT:
-        # Few organizations of this very category: widen to its field (the top-level category).
-        rows = _rows(
-            offers(category__parent_id=category.parent_id).values_list(
-                "organization_id", "same", "field", "covers"
-            )
-        )
-    for org_id, same, in_field, covers in rows:
-        signals[org_id] = Signals(same_category=same, same_field=in_field, covers_area=covers > 0)
-    grades = [g.value for g in GRADE_ORDER]
-    awards = (
+    awards = _sql(
         Demand.objects.filter(
-            category_id=category.pk, status__in=(DemandStatus.AWARDED, DemandStatus.EVALUATED)
+            category_id=category.pk,
+            status__in=(DemandStatus.AWARDED, DemandStatus.EVALUATED),
+            awarded_org__isnull=False,
         )
         .order_by()
-        .values("awarded_org_id")
+        .values(org=F("awarded_org_id"))
         .annotate(
             n=Count("awarded_org_id"),
-            **{g: Count("awarded_org_id", filter=Q(eval_grade=g)) for g in grades},
+            best=Min(Case(*(When(eval_grade=g, then=Value(i)) for i, g in enumerate(GRADE_ORDER)))),
         )
-        .values_list("awarded_org_id", "n", *grades)
+        .values_list("org", "n", "best")
     )
-    for org_id, n, *by_grade in _rows(awards):
-        if org_id is None:
-            continue
-        s = signals.get(org_id)
-        if s is None:
-            s = signals[org_id] = Signals()
-        s.awards = n
-        for grade, count in zip(grades, by_grade, strict=True):
-            if count:
-                s.best_grade = grade
-                break
-    return signals
+    (in_category, p1), (in_field, p2), (awarded, p3) = (
+        offers(category_id=category.pk),
+        *(
+            # Fewer than SUGGESTION_LIMIT organizations offer this very category: widen to its field
+            # (the top-level category). The database runs only the branch whose condition holds.
+            offers(category__parent_id=category.parent_id),
+            awards,
+        ),
+    )
+    thin = f"(SELECT COUNT(*) FROM in_category) < {SUGGESTION_LIMIT}"
+    sql = (
+        f"WITH in_category AS ({in_category}), offers AS ("
+        f"SELECT org, same, field, covers FROM in_category WHERE NOT {thin} UNION ALL "
+        f"SELECT org, same, field, covers FROM ({in_field}) AS in_field WHERE {thin}) "
+        "SELECT org, same, field, covers, n, best FROM ("
+        "SELECT COALESCE(offers.org, awarded.org) AS org, COALESCE(same, 0) AS same, COALESCE(field, 0) AS field, "
+        "COALESCE(covers, 0) AS covers, COALESCE(n, 0) AS n, best "
+        f"FROM offers FULL JOIN ({awarded}) AS awarded ON awarded.org = offers.org) AS totals "
+        f"ORDER BY {_score_sql()} DESC, org LIMIT %s"
+    )
+    with connections[Demand.objects.db].cursor() as cursor:
+        cursor.execute(sql, [*p1, *p2, *p3, n])
+        rows = cursor.fetchall()
+    return {
+        org_id: Signals(
+            same_category=same,
+            same_field=in_field,
+            covers_area=covers > 0,
+            awards=n_awards,
+            best_grade="" if best is None else GRADE_ORDER[best].value,
+        )
+        for org_id, same, in_field, covers, n_awards, best in rows
+    }
 
 
 def _finalist_organizations(finalists):
@@ -199,12 +226,12 @@ def _finalist_organizations(finalists):
 def suggest_organizations(demand, limit=SUGGESTION_LIMIT):
     """Up to `limit` eligible organizations for `demand`, best first (demand.category and
     demand.district should be loaded)."""
-    signals = _candidates(demand)
+    # The best REFINE in the order of a full sort (score, then pk): a category has thousands of
+    # candidates and only these are looked at.
+    signals = _best_candidates(demand, max(REFINE, limit * 2))
     if not signals:
         return []
-    # The best REFINE in the order of a full sort (heapq.nsmallest is `sorted(...)[:n]`), each
-    # organization scored once: a category has thousands of candidates and only these are looked at.
-    base = heapq.nsmallest(max(REFINE, limit * 2), ((-s.score(), pk, s) for pk, s in signals.items()))
+    base = [(-s.score(), pk, s) for pk, s in signals.items()]
     # Listed organizations drop out below, so look a little further than `limit`.
     bar = -base[min(len(base), limit * 2) - 1][0] - MAX_BONUS
     finalists = {pk: s for score, pk, s in base[:REFINE] if -score >= bar}
