@@ -168,28 +168,33 @@ def _best_candidates(demand, n):
         )
         .values_list("org", "n", "best")
     )
-    (in_category, p1), (in_field, p2), (awarded, p3) = (
-        offers(category_id=category.pk),
-        *(
-            # Fewer than SUGGESTION_LIMIT organizations offer this very category: widen to its field
-            # (the top-level category). The database runs only the branch whose condition holds.
-            offers(category__parent_id=category.parent_id),
-            awards,
-        ),
+    in_category, p1 = offers(category_id=category.pk)
+    # Fewer than SUGGESTION_LIMIT organizations offer this very category: widen to its field (the
+    # top-level category). Decided in the same query (it stops at the tenth organization); the
+    # database runs only the branch whose condition holds.
+    few, p2 = _sql(
+        Offering.objects.filter(status=OfferingStatus.PUBLISHED, category_id=category.pk)
+        .order_by()
+        .values("organization_id")
+        .distinct()[:SUGGESTION_LIMIT]
     )
-    thin = f"(SELECT COUNT(*) FROM in_category) < {SUGGESTION_LIMIT}"
+    thin = f"(SELECT COUNT(*) FROM ({few}) AS few) < {SUGGESTION_LIMIT}"
+    in_field, p3 = offers(category__parent_id=category.parent_id)
+    awarded, p4 = awards
+    none = "0 AS n, CAST(NULL AS INTEGER) AS best"
     sql = (
-        f"WITH in_category AS ({in_category}), offers AS ("
-        f"SELECT org, same, field, covers FROM in_category WHERE NOT {thin} UNION ALL "
-        f"SELECT org, same, field, covers FROM ({in_field}) AS in_field WHERE {thin}) "
         "SELECT org, same, field, covers, n, best FROM ("
-        "SELECT COALESCE(offers.org, awarded.org) AS org, COALESCE(same, 0) AS same, COALESCE(field, 0) AS field, "
-        "COALESCE(covers, 0) AS covers, COALESCE(n, 0) AS n, best "
-        f"FROM offers FULL JOIN ({awarded}) AS awarded ON awarded.org = offers.org) AS totals "
+        "SELECT org, MAX(same) AS same, MAX(field) AS field, MAX(covers) AS covers, MAX(n) AS n, "
+        "MIN(best) AS best FROM ("
+        f"SELECT org, same, field, covers, {none} FROM ({in_category}) AS in_category WHERE NOT {thin} "
+        f"UNION ALL SELECT org, same, field, covers, {none} FROM ({in_field}) AS in_field WHERE {thin} "
+        f"UNION ALL SELECT org, 0, 0, 0, n, best FROM ({awarded}) AS awarded"
+        ") AS signals GROUP BY org) AS totals "
         f"ORDER BY {_score_sql()} DESC, org LIMIT %s"
     )
+    params = [*p1, *p2, *p3, *p2, *p4, n]
     with connections[Demand.objects.db].cursor() as cursor:
-        cursor.execute(sql, [*p1, *p2, *p3, n])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     return {
         org_id: Signals(
