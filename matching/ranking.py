@@ -7,10 +7,12 @@ Only eligible organizations are ever suggested (their public offers and, for awa
 districts are ranked on their merits (第一条 encourages cross-district work) and marked with
 their district.
 
-The SQL is three queries whatever the data (four when fewer than ten organizations offer the
-demand's category and the search widens to its field): the published offers grouped by organization, the category's awards grouped by organization, then, for the finalists only, the
-eligible organizations themselves with their latest directory membership and their purchaser
-recommendations (bench/matching.py)."""
+The SQL is two queries whatever the data: the ranking on offers and awards (the published offers
+and the category's awards each grouped by organization, combined and scored in the database, widened
+to the category's field when fewer than ten organizations offer the category itself), of which only
+the best come to Python; then, for the finalists only, the eligible organizations themselves with
+their latest directory membership and their purchaser recommendations (bench/matching.py; at
+1,000,000 demands bench/README.md, 2026-12-07)."""
 
 from dataclasses import dataclass, field
 
@@ -138,10 +140,12 @@ def _best_candidates(demand, n):
     category = demand.category
     code = demand.district.code
 
+    def published(**where):
+        return Offering.objects.filter(status=OfferingStatus.PUBLISHED, **where).order_by()
+
     def offers(**where):
         return _sql(
-            Offering.objects.filter(status=OfferingStatus.PUBLISHED, **where)
-            .order_by()
+            published(**where)
             .values(org=F("organization_id"))
             .annotate(
                 # Counted over an indexed column, not the id, so that PostgreSQL reads the index only.
@@ -154,7 +158,7 @@ def _best_candidates(demand, n):
             .values_list("org", "same", "field", "covers")
         )
 
-    awards = _sql(
+    awarded, p4 = _sql(
         Demand.objects.filter(
             category_id=category.pk,
             status__in=(DemandStatus.AWARDED, DemandStatus.EVALUATED),
@@ -172,15 +176,9 @@ def _best_candidates(demand, n):
     # Fewer than SUGGESTION_LIMIT organizations offer this very category: widen to its field (the
     # top-level category). Decided in the same query (it stops at the tenth organization); the
     # database runs only the branch whose condition holds.
-    few, p2 = _sql(
-        Offering.objects.filter(status=OfferingStatus.PUBLISHED, category_id=category.pk)
-        .order_by()
-        .values("organization_id")
-        .distinct()[:SUGGESTION_LIMIT]
-    )
+    few, p2 = _sql(published(category_id=category.pk).values("organization_id").distinct()[:SUGGESTION_LIMIT])
     thin = f"(SELECT COUNT(*) FROM ({few}) AS few) < {SUGGESTION_LIMIT}"
     in_field, p3 = offers(category__parent_id=category.parent_id)
-    awarded, p4 = awards
     none = "0 AS n, CAST(NULL AS INTEGER) AS best"
     sql = (
         "SELECT org, same, field, covers, n, best FROM ("
