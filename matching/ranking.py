@@ -7,16 +7,17 @@ Only eligible organizations are ever suggested (their public offers and, for awa
 districts are ranked on their merits (第一条 encourages cross-district work) and marked with
 their district.
 
-The SQL is three queries whatever the data (four when fewer than ten organizations offer the
-demand's category and the search widens to its field): the published offers grouped by organization, the category's awards grouped by organization, then, for the finalists only, the
-eligible organizations themselves with their latest directory membership and their purchaser
-recommendations (bench/matching.py)."""
+The SQL is two queries whatever the data: the ranking on offers and awards (the published offers
+and the category's awards each grouped by organization, combined and scored in the database, widened
+to the category's field when fewer than ten organizations offer the category itself), of which only
+the best come to Python; then, for the finalists only, the eligible organizations themselves with
+their latest directory membership and their purchaser recommendations (bench/matching.py; at
+1,000,000 demands bench/README.md, 2026-12-07)."""
 
-import heapq
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -103,30 +104,49 @@ MAX_BONUS = WEIGHTS["member"] + WEIGHTS["recommendation"] * CAP
 REFINE = 60
 
 
-def _rows(qs):
-    """The rows of a `values_list` of counts read straight from the cursor: integers on both
-    databases, so Django's converter per value (six per row, over the thousands of organizations of
-    a city-scale category) only cost time."""
+def _sql(qs):
     sql, params = qs.query.get_compiler(using=qs.db).as_sql()
-    with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    return sql, list(params)
 
 
-def _candidates(demand):
-    """Signals from offers and awards, grouped by organization in SQL. Eligibility (R-SUB-3) is
-    applied to the few finalists by `SocialOrganization.objects.eligible()` rather than joined
-    here: together with `status=published` that is `Offering.objects.public()`, and it spares
-    the aggregation a join over every organization (bench/matching.py)."""
+def _score_sql():
+    """`Signals.score()` before the finalists' directory membership and recommendations, in SQL over
+    the columns of `_best_candidates` (`best`: the best grade's place in GRADE_ORDER): the ranking's
+    order computed where the rows are, so that only the best come to Python
+    (tests/matching/test_ranking_sql.py: the same order and scores as `Signals.score()`)."""
+    w = WEIGHTS
+
+    def capped(column):
+        return f"(CASE WHEN {column} > {CAP} THEN {CAP} ELSE {column} END)"
+
+    grade = " ".join(f"WHEN {i} THEN {GRADE_BONUS[g]}" for i, g in enumerate(GRADE_ORDER))
+    return (
+        f"{w['same_category_offer']} * {capped('same')}"
+        f" + {w['same_field_offer']} * {capped('field - same')}"
+        f" + CASE WHEN covers > 0 THEN {w['covers_area']} ELSE 0 END"
+        f" + {w['award']} * {capped('n')} + CASE best {grade} ELSE 0 END"
+    )
+
+
+def _best_candidates(demand, n):
+    """The `n` best organizations on offers and awards, best first (ties by pk), as {pk: Signals}:
+    one query; the counts grouped by organization never leave the database. A category of the
+    city-scale data has thousands of organizations with offers or awards (at 1,000,000 demands
+    most of the 20,000): read and scored in Python they were most of the demand page's cost, and
+    grew with the awards. Eligibility (R-SUB-3) is applied to the few finalists by
+    `SocialOrganization.objects.eligible()` rather than joined here: together with
+    `status=published` that is `Offering.objects.public()`, and it spares the aggregation a join
+    over every organization (bench/matching.py)."""
     category = demand.category
     code = demand.district.code
-    signals = {}
+
+    def published(**where):
+        return Offering.objects.filter(status=OfferingStatus.PUBLISHED, **where).order_by()
 
     def offers(**where):
-        return (
-            Offering.objects.filter(status=OfferingStatus.PUBLISHED, **where)
-            .order_by()
-            .values("organization_id")
+        return _sql(
+            published(**where)
+            .values(org=F("organization_id"))
             .annotate(
                 # Counted over an indexed column, not the id, so that PostgreSQL reads the index only.
                 same=Count("organization_id", filter=Q(category_id=category.pk)),
@@ -135,45 +155,55 @@ def _candidates(demand):
                     "organization_id", filter=Q(citywide=True) | Q(service_district_codes__contains=code)
                 ),
             )
+            .values_list("org", "same", "field", "covers")
         )
 
-    # A category of the city-scale data has thousands of organizations with awards: this loop and the
-    # ranking's sort were most of the demand page's Python (tuples from the cursor, not dicts).
-    rows = _rows(offers(category_id=category.pk).values_list("organization_id", "same", "field", "covers"))
-    if len(rows) < SUGGESTION_LIMIT:
-        # Few organizations of this very category: widen to its field (the top-level category).
-        rows = _rows(
-            offers(category__parent_id=category.parent_id).values_list(
-                "organization_id", "same", "field", "covers"
-            )
-        )
-    for org_id, same, in_field, covers in rows:
-        signals[org_id] = Signals(same_category=same, same_field=in_field, covers_area=covers > 0)
-    grades = [g.value for g in GRADE_ORDER]
-    awards = (
+    awarded, p4 = _sql(
         Demand.objects.filter(
-            category_id=category.pk, status__in=(DemandStatus.AWARDED, DemandStatus.EVALUATED)
+            category_id=category.pk,
+            status__in=(DemandStatus.AWARDED, DemandStatus.EVALUATED),
+            awarded_org__isnull=False,
         )
         .order_by()
-        .values("awarded_org_id")
+        .values(org=F("awarded_org_id"))
         .annotate(
             n=Count("awarded_org_id"),
-            **{g: Count("awarded_org_id", filter=Q(eval_grade=g)) for g in grades},
+            best=Min(Case(*(When(eval_grade=g, then=Value(i)) for i, g in enumerate(GRADE_ORDER)))),
         )
-        .values_list("awarded_org_id", "n", *grades)
+        .values_list("org", "n", "best")
     )
-    for org_id, n, *by_grade in _rows(awards):
-        if org_id is None:
-            continue
-        s = signals.get(org_id)
-        if s is None:
-            s = signals[org_id] = Signals()
-        s.awards = n
-        for grade, count in zip(grades, by_grade, strict=True):
-            if count:
-                s.best_grade = grade
-                break
-    return signals
+    in_category, p1 = offers(category_id=category.pk)
+    # Fewer than SUGGESTION_LIMIT organizations offer this very category: widen to its field (the
+    # top-level category). Decided in the same query (it stops at the tenth organization); the
+    # database runs only the branch whose condition holds.
+    few, p2 = _sql(published(category_id=category.pk).values("organization_id").distinct()[:SUGGESTION_LIMIT])
+    thin = f"(SELECT COUNT(*) FROM ({few}) AS few) < {SUGGESTION_LIMIT}"
+    in_field, p3 = offers(category__parent_id=category.parent_id)
+    none = "0 AS n, CAST(NULL AS INTEGER) AS best"
+    sql = (
+        "SELECT org, same, field, covers, n, best FROM ("
+        "SELECT org, MAX(same) AS same, MAX(field) AS field, MAX(covers) AS covers, MAX(n) AS n, "
+        "MIN(best) AS best FROM ("
+        f"SELECT org, same, field, covers, {none} FROM ({in_category}) AS in_category WHERE NOT {thin} "
+        f"UNION ALL SELECT org, same, field, covers, {none} FROM ({in_field}) AS in_field WHERE {thin} "
+        f"UNION ALL SELECT org, 0, 0, 0, n, best FROM ({awarded}) AS awarded"
+        ") AS signals GROUP BY org) AS totals "
+        f"ORDER BY {_score_sql()} DESC, org LIMIT %s"
+    )
+    params = [*p1, *p2, *p3, *p2, *p4, n]
+    with connections[Demand.objects.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {
+        org_id: Signals(
+            same_category=same,
+            same_field=in_field,
+            covers_area=covers > 0,
+            awards=n_awards,
+            best_grade="" if best is None else GRADE_ORDER[best].value,
+        )
+        for org_id, same, in_field, covers, n_awards, best in rows
+    }
 
 
 def _finalist_organizations(finalists):
@@ -199,12 +229,12 @@ def _finalist_organizations(finalists):
 def suggest_organizations(demand, limit=SUGGESTION_LIMIT):
     """Up to `limit` eligible organizations for `demand`, best first (demand.category and
     demand.district should be loaded)."""
-    signals = _candidates(demand)
+    # The best REFINE in the order of a full sort (score, then pk): a category has thousands of
+    # candidates and only these are looked at.
+    signals = _best_candidates(demand, max(REFINE, limit * 2))
     if not signals:
         return []
-    # The best REFINE in the order of a full sort (heapq.nsmallest is `sorted(...)[:n]`), each
-    # organization scored once: a category has thousands of candidates and only these are looked at.
-    base = heapq.nsmallest(max(REFINE, limit * 2), ((-s.score(), pk, s) for pk, s in signals.items()))
+    base = [(-s.score(), pk, s) for pk, s in signals.items()]
     # Listed organizations drop out below, so look a little further than `limit`.
     bar = -base[min(len(base), limit * 2) - 1][0] - MAX_BONUS
     finalists = {pk: s for score, pk, s in base[:REFINE] if -score >= bar}

@@ -47,7 +47,7 @@ def demand_filters():
 def demand_details(statuses):
     """A function returning 100 public demands in `statuses`, drawn at random (seeded) over the five
     years. Open demands (征集中) and decided ones are two pages: an open demand's page shows the
-    可能合适的社会组织 block (three reads and a record of what it showed), a decided one does not, so
+    可能合适的社会组织 block (two reads and a record of what it showed), a decided one does not, so
     each has its own fixed query count."""
 
     def paths():

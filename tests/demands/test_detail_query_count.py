@@ -3,7 +3,7 @@
 evaluated one, each pinned with a demand that holds nothing and one that holds everything
 (承接意向, 公开答疑 answered and pending, organizations already shown, an award, an evaluation and a
 purchaser recommendation). Each role that sees more is pinned too. A closed demand costs fewer than a
-published one because 可能合适的社会组织 (three queries and the record of what it showed) is only
+published one because 可能合适的社会组织 (two queries and the record of what it showed) is only
 shown while a demand is published: equal counts across statuses would mean running those queries
 for nothing."""
 
@@ -17,9 +17,10 @@ from tests.matching.test_ranking import org
 
 pytestmark = pytest.mark.django_db
 
-# The demand, 可能合适的社会组织 (the offers and the awards of its category grouped by organization,
-# then the finalists), the record of the organizations shown (one INSERT) and 公开答疑.
-PUBLISHED = 6
+# The demand, 可能合适的社会组织 (one query ranks the organizations on the offers and the awards of
+# its category, grouped and scored in the database; then the finalists), the record of the
+# organizations shown (one INSERT) and 公开答疑 (6 while offers and awards were two queries).
+PUBLISHED = 5
 # The demand with whether it has 承接意向 (only then is the block shown once it is closed), 公开答疑.
 CLOSED = 2
 

@@ -77,12 +77,13 @@ def test_the_demand_page_with_its_suggestions_costs_a_fixed_number_of_queries(
     offer(hp_org, "0101")
     url = f"/demands/{demand.pk}/"
     html(client, url)
-    # The demand + the block's four (a thin category: widened to its field) + the record of the
-    # organizations shown (one INSERT, issue 13 §7) + 公开答疑 (one query, §6): 5 → 7.
-    with django_assert_num_queries(7):
+    # The demand + the block's two (the ranking, widened to its field in the same query when the
+    # category is thin, and the finalists) + the record of the organizations shown (one INSERT,
+    # issue 13 §7) + 公开答疑 (one query, §6): 5 (7 while the ranking read offers and awards apart).
+    with django_assert_num_queries(5):
         html(client, url)
     for i in range(4):
         offer(xh_org, "0101", title=f"更多{i}")
         offer(hp_org, "0103", title=f"同领域{i}")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         html(client, url)
