@@ -50,13 +50,19 @@ def filtered(params, qs, filterset_class=DemandFilter):
     """The listing's words (`q`) and filters applied to `qs`: (filterset, queryset, text). The listing
     and the subscriptions (matching/subscriptions.py) read a search here, so a saved search finds
     what the listing shows. Invalid filters are ignored, as the page does (cancelled ones stay hidden)."""
+    filterset, qs, text = _unsearched(params, qs, filterset_class)
+    return filterset, demands_search(qs, text), text
+
+
+def _unsearched(params, qs, filterset_class=DemandFilter):
+    """`filtered` before its search: (filterset, queryset, text)."""
     text = clean_query(params.get("q", ""))
     filterset = filterset_class(params or None, queryset=qs)
     if filterset.is_bound and filterset.is_valid():
         qs = filterset.qs
     else:
         qs = filterset.queryset.exclude(status=Status.CANCELLED)
-    return filterset, demands_search(qs, text), text
+    return filterset, qs, text
 
 
 SORTS = {
@@ -72,12 +78,15 @@ def listing(params, qs=None):
     """The public listing 我要购买服务 for the query parameters `params` (words, filters, `sort`), as the
     page, its export and the export job read it: a `portal.listing.Listing`. `qs`: the public demands
     with what the caller joins (default: `public_demands()`)."""
-    filterset, qs, text = filtered(params, public_demands() if qs is None else qs)
+    filterset, unsearched, text = _unsearched(params, public_demands() if qs is None else qs)
     sort = chosen_sort(params, SORTS, default="relevance" if text else "newest")
-    return Listing(filterset, demands_sort(qs, sort, text), sort, text)
+    qs = demands_sort(demands_search(unsearched, text), sort, text, unsearched=unsearched)
+    return Listing(filterset, qs, sort, text)
 
 
-def demands_sort(qs, sort, text=""):
+def demands_sort(qs, sort, text="", unsearched=None):
+    """`qs` (searched for `text`) in `sort`. `unsearched`: `qs` before its search, where the title hits
+    of 相关度 are walked (`first_where`'s `within`: a title holding every word is a match)."""
     if sort == "relevance" and text:
         # Title matches first, then the newest: cheap, and the same on SQLite and PostgreSQL. A page of
         # it is read without sorting every match (portal.listing.first_where); `title LIKE '%养老%'`
@@ -86,7 +95,7 @@ def demands_sort(qs, sort, text=""):
         title_hit = Q()
         for word in text.split():
             title_hit &= search.contains("title", word)
-        return first_where(qs, "title_hit", title_hit, SORTS["newest"][1])
+        return first_where(qs, "title_hit", title_hit, SORTS["newest"][1], within=unsearched)
     order = SORTS.get(sort, SORTS["newest"])[1] or SORTS["newest"][1]
     return qs.order_by(*order)
 

@@ -95,13 +95,13 @@ def demands_query(query):
         "budget_min": query.budget_min,
         "budget_max": query.budget_max,
     }
-    qs = filtered(DemandApiFilter, data, public_demands())
+    unsearched = filtered(DemandApiFilter, data, public_demands())
     text = p.text(query.q)
-    qs = demand_selectors.demands_search(qs, text)
+    qs = demand_selectors.demands_search(unsearched, text)
     if is_sync(query):
         return keyset(qs, query), True
     sort = query.sort or ("relevance" if text else "newest")
-    return demand_selectors.demands_sort(qs, sort, text), False
+    return demand_selectors.demands_sort(qs, sort, text, unsearched=unsearched), False
 
 
 # --- offers -----------------------------------------------------------------------------------------

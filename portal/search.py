@@ -16,6 +16,7 @@ import unicodedata
 
 from django.db import connection
 from django.db.models import Aggregate, BooleanField, Expression, IntegerField, Q, TextField, Value
+from django.db.models.sql.where import WhereNode
 
 FILLER = "ǂ"  # never typed by users, never produced by a query
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -228,6 +229,29 @@ def search(qs, query, *, fields, names=(), vector_column="search_vector"):
     if indexed:
         qs = qs.filter(VectorMatch(vector_column, " & ".join(indexed)))
     return qs
+
+
+def text_part(qs):
+    """`qs` (searched by `search`) with each word's "in a name or in the text" reduced to "in the text"
+    (its `VectorMatch`): some of its rows, found through the text index alone, without the names' ids
+    (`capped_match_count`: when these pass the cap, so do the matches). None when no word has such a
+    condition (SQLite; a word matched as a substring; a search without names)."""
+    where = qs.query.where
+    if where.connector != "AND" or where.negated:
+        return None
+    children = [_text_alternative(child) or child for child in where.children]
+    if children == where.children:
+        return None
+    part = qs.all()
+    part.query.where = WhereNode(children, connector="AND")
+    return part
+
+
+def _text_alternative(condition):
+    """The `VectorMatch` of a condition "name ids OR text match" (one word of `search`), else None."""
+    if not isinstance(condition, WhereNode) or condition.connector != "OR" or condition.negated:
+        return None
+    return next((c for c in condition.children if isinstance(getattr(c, "lhs", None), VectorMatch)), None)
 
 
 def names_search(qs, query, field="name"):

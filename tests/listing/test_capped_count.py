@@ -3,11 +3,12 @@ pages bounded to the first COUNT_CAP rows, same rows in the same order as an exa
 
 import pytest
 from django.core.paginator import Paginator
+from django.db import connection
 
 from demands import selectors as demand_selectors
 from demands.models import Demand
-from portal import listing
-from tests.factories import DemandFactory
+from portal import listing, search
+from tests.factories import DemandFactory, PurchaserUnitFactory
 
 
 @pytest.mark.django_db
@@ -53,3 +54,25 @@ def test_a_search_counts_the_same_capped(rows, cap, expected, django_assert_num_
         count = listing.capped_match_count(qs, cap)
     assert count == expected == listing.capped_count(qs, cap)
     assert listing.capped_match_count(qs.none(), cap) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "in_text, in_names, cap", [(5, 0, 4), (2, 3, 4), (2, 2, 4), (0, 6, 4), (4, 1, 4), (1, 1, 4)]
+)
+def test_a_search_found_in_names_too_counts_the_same_capped(
+    in_text, in_names, cap, django_assert_num_queries
+):
+    """capped_match_count when the word is in a unit's name too: on PostgreSQL the rows of the text
+    index alone are counted first (search.text_part), the names' rows only when those stay under the
+    cap; the figure is capped_count's either way, in one query."""
+    unit = PurchaserUnitFactory(name="长宁区养老服务指导中心")
+    for _ in range(in_text):
+        DemandFactory()
+    for _ in range(in_names):
+        DemandFactory(unit=unit, title="别的项目", qualification="", service_targets="")
+    qs = demand_selectors.demands_search(Demand.objects.order_by("-pk"), "养老")
+    assert (search.text_part(qs) is not None) == (connection.vendor == "postgresql")
+    with django_assert_num_queries(1):
+        count = listing.capped_match_count(qs, cap)
+    assert count == min(in_text + in_names, cap + 1) == listing.capped_count(qs, cap)
