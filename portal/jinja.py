@@ -1,8 +1,8 @@
 """Jinja2 for the hot, repeated fragments (issue 15): the listings' cards and the pagination, rendered
 twenty to a page, where Django's templates spent about half of a listing's rendering on variable nodes.
 The pages around them stay Django templates and include a fragment with `{% jinja "name" key=value %}`
-(portal/templatetags/jinja.py). The fragments live in jinja2/ (settings.TEMPLATES' second engine), which
-the Django engine never reads, so each fragment's markup exists once.
+(portal/templatetags/jinja.py). The fragments live in templates_jinja2/ (settings.TEMPLATES' second
+engine), which the Django engine never reads, so each fragment's markup exists once.
 
 A fragment prints as Django's templates print: `printed` (the environment's finalize, before Jinja2's own
 escaping) localizes what is not text, leaves marked-safe values as they are, and escapes by Django's rule

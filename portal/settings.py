@@ -119,7 +119,7 @@ TEMPLATES = [
     # with {% jinja %} (portal/jinja.py; issue 15). Its own directory: the Django engine never reads it.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
+        "DIRS": [BASE_DIR / "templates_jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {"environment": "portal.jinja.environment"},
     },

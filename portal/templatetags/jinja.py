@@ -1,5 +1,5 @@
 """`{% load jinja %}`: `{% jinja "demands/cards.html" cards=page.object_list %}` renders a Jinja2 fragment
-(jinja2/, portal/jinja.py) with the given values only, into a Django template."""
+(templates_jinja2/, portal/jinja.py) with the given values only, into a Django template."""
 
 from django import template
 
