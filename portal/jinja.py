@@ -27,12 +27,17 @@ from portal.templatetags.cached_url import cached_reverse
 
 
 def printed(value):
-    """`value` as Django's `{{ value }}` prints it (render_value_in_context), marked safe."""
-    if hasattr(value, "__html__"):
+    """`value` as Django's `{{ value }}` prints it (render_value_in_context), for Jinja2's escaping next.
+    Text without quotes and integers escape alike in both (markupsafe's C escaping, next); other text is
+    escaped here, other values localized first."""
+    kind = type(value)
+    if kind is int or (kind is str and '"' not in value and "'" not in value):
         return value
-    if type(value) is not str:
-        value = localize(template_localtime(value))
-    return Markup(html.escape(str(value)))
+    if kind is not str:
+        if hasattr(value, "__html__"):
+            return value
+        value = str(localize(template_localtime(value)))
+    return Markup(html.escape(value))
 
 
 class DjangoLookups(Environment):
