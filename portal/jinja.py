@@ -1,5 +1,6 @@
 """Jinja2 for the hot, repeated fragments (issue 15): the listings' cards and the pagination, rendered
-twenty to a page, where Django's templates spent about half of a listing's rendering on variable nodes.
+twenty to a page, and the home page's lists, where Django's templates spent about half of a listing's
+rendering on variable nodes.
 The pages around them stay Django templates and include a fragment with `{% jinja "name" key=value %}`
 (portal/templatetags/jinja.py). The fragments live in templates_jinja2/ (settings.TEMPLATES' second
 engine), which the Django engine never reads, so each fragment's markup exists once.
@@ -11,7 +12,7 @@ user gets do not change (tests/portal/test_jinja.py). `a.b` reads a dict's key b
 Django's templates do: a Card (portal/cards.py) answers attribute reads with its row's, so Jinja2's own order
 (attribute first) would print the demand's District where the card holds its name. Fragments are handed
 ready values (the cards of demands/cards.py, offerings/cards.py, directory/cards.py); callables are called
-in the fragment, `()`, and `url(name, *args)` is `{% url %}` (cached_url.cached_reverse).
+in the fragment, `()`; `url(name, *args)` is `{% url %}` (cached_url.cached_reverse), `|yuan` portal_tags'.
 """
 
 import html
@@ -24,6 +25,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from portal.templatetags.cached_url import cached_reverse
+from portal.templatetags.portal_tags import yuan
 
 
 def printed(value):
@@ -60,6 +62,7 @@ def environment(**options):
     A fragment's last newline is kept, as Django keeps it."""
     env = DjangoLookups(finalize=printed, keep_trailing_newline=True, **options)
     env.globals["url"] = url
+    env.filters["yuan"] = yuan
     return env
 
 
