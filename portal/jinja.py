@@ -30,8 +30,8 @@ from portal.templatetags.portal_tags import yuan
 
 def printed(value):
     """`value` as Django's `{{ value }}` prints it (render_value_in_context), for Jinja2's escaping next.
-    Text without quotes and integers escape alike in both (markupsafe's C escaping, next); other text is
-    escaped here, other values localized first."""
+    Text without quotes and integers (settings.USE_THOUSAND_SEPARATOR is off) print alike in both, left to
+    markupsafe's C escaping; other text is escaped here, other values localized first."""
     kind = type(value)
     if kind is int or (kind is str and '"' not in value and "'" not in value):
         return value
