@@ -115,6 +115,14 @@ TEMPLATES = [
             ],
         },
     },
+    # The hot, repeated fragments (the listings' cards, the pagination), included from the Django templates
+    # with {% jinja %} (portal/jinja.py; issue 15). Its own directory: the Django engine never reads it.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates_jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "portal.jinja.environment"},
+    },
 ]
 # Django's form renderer, with <select> written in Python instead of two templates per option (issue 15).
 FORM_RENDERER = "portal.form_renderer.FastSelectRenderer"

@@ -136,7 +136,8 @@ def fresh_process_json(code, env, drop=()):
 
 def cards_as_printed(template_name, reference, rows, cards):
     """A listing's cards (issue 15) rendered twice: by the `reference` markup (the card template that read
-    each of `rows` itself, as `rows`) and by `template_name`'s card loop over `cards`. Returns both."""
+    each of `rows` itself, as `rows`) and by the card loop of the Jinja2 fragment `template_name`
+    (templates_jinja2/) over `cards`. Returns both."""
     import re
 
     from django.conf import settings
@@ -144,11 +145,8 @@ def cards_as_printed(template_name, reference, rows, cards):
     from django.test import RequestFactory
 
     request = RequestFactory().get("/")
-    django = engines["django"]
-    expected = django.from_string(reference).render({"rows": rows}, request)
-    with open(settings.BASE_DIR / "templates" / template_name, encoding="utf-8") as f:
-        loop = re.search(r"\{% for c in page.object_list %\}.*?\{% endfor %\}", f.read(), re.S).group(0)
-    actual = django.from_string("{% load portal_tags cached_url %}" + loop).render(
-        {"page": {"object_list": cards}}, request
-    )
+    expected = engines["django"].from_string(reference).render({"rows": rows}, request)
+    with open(settings.BASE_DIR / "templates_jinja2" / template_name, encoding="utf-8") as f:
+        loop = re.search(r"\{% for c in cards %\}.*?\{% endfor %\}", f.read(), re.S).group(0)
+    actual = engines["jinja2"].env.from_string(loop).render(cards=cards)
     return expected, actual

@@ -14,7 +14,7 @@ from tests.helpers import cards_as_printed
 
 pytestmark = pytest.mark.django_db
 
-# templates/demands/list.html's card before the cards were computed in Python.
+# The demand card (templates_jinja2/demands/cards.html) before the cards were computed in Python.
 CARD_FROM_THE_MODEL = """{% load portal_tags cached_url %}{% for d in rows %}
   <li class="card mb-2"><div class="card-body">
     <h2 class="h5 mb-1"><a href="{% url 'demands:detail' d.pk %}">{{ d.title }}</a>
@@ -50,7 +50,7 @@ def demands(hp_unit, hp_street, hp_org):
 
 def test_each_card_prints_what_the_template_printed_from_the_demand(demands):
     expected, actual = cards_as_printed(
-        "demands/list.html", CARD_FROM_THE_MODEL, demands, demand_cards(demands)
+        "demands/cards.html", CARD_FROM_THE_MODEL, demands, demand_cards(demands)
     )
     assert actual == expected
     # and the branches were taken

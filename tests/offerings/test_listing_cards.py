@@ -11,7 +11,7 @@ from tests.helpers import cards_as_printed
 
 pytestmark = pytest.mark.django_db
 
-# templates/offerings/list.html's card before the cards were computed in Python.
+# The offer card (templates_jinja2/offerings/cards.html) before the cards were computed in Python.
 CARD_FROM_THE_MODEL = """{% load portal_tags cached_url %}{% for o in rows %}
   <li class="card mb-2"><div class="card-body">
     <h2 class="h5 mb-1"><a href="{% url 'offerings:detail' o.pk %}">{{ o.title }}</a>
@@ -46,7 +46,7 @@ def offerings(hp_org):
 
 def test_each_card_prints_what_the_template_printed_from_the_offer(offerings):
     expected, actual = cards_as_printed(
-        "offerings/list.html", CARD_FROM_THE_MODEL, offerings, offering_cards(offerings)
+        "offerings/cards.html", CARD_FROM_THE_MODEL, offerings, offering_cards(offerings)
     )
     assert actual == expected
     # and the branches were taken
