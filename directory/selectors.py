@@ -57,7 +57,8 @@ def evidence_of(applications):
     """{application id: its evidence offers, by id} for `applications` (a page of members), as `members()`
     prefetches them, in one query through the link table: the prefetch cost the 推荐目录 page about 1.5 ms
     of CPU more (its machinery per row and per application; issue 15). The offers' 项目类别 (with their
-    parents) come from the reference-data memo (`refdata.attach`), not from two more joined tables."""
+    parents) come from the reference-data memo (`refdata.attach`), not from two more joined tables (the
+    2025 page's 31 offers at 100,000 demands: 1.75 against 2.25 ms of CPU)."""
     links = list(
         Application.evidence.through.objects.filter(application_id__in=[app.pk for app in applications])
         .select_related("offering")
