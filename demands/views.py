@@ -26,7 +26,7 @@ def demand_list(request):
     """Public listing: search, filters, sorting, pagination (R-MAT-1)."""
     found = selectors.listing(
         request.GET,
-        selectors.public_demands().select_related(*selectors.LIST_RELATED).only(*selectors.LIST_COLUMNS),
+        selectors.public_demands().select_related(*selectors.CARD_RELATED).only(*selectors.LIST_COLUMNS),
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items() if key != "relevance" or found.text]
     return listing.listing_page(request, "demands/list.html", found, sorts, rows=_cards)
@@ -34,7 +34,7 @@ def demand_list(request):
 
 def _cards(demands):
     """The page's demands as the listing's cards, each marked whether its 承接方 is in the 推荐目录."""
-    demands = refdata.attach(list(demands), *selectors.LIST_PREFETCH)  # the 区 and 街镇 without a query
+    demands = refdata.attach(list(demands), *selectors.CARD_MEMO)  # 类别, 区 and 街镇 without a query
     return demand_cards(mark_members(demands, "awarded_org_id", "awarded_member"))
 
 

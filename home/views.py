@@ -54,8 +54,10 @@ def search_all(request):
             listing.capped_match_count(dq, cap),
             listing.capped_match_count(oq, cap),
         )
-        demands = list(dq.select_related("unit", "district").order_by("-published_at", "-pk")[:10])
-        offerings = list(oq.select_related("organization").order_by("-published_at", "-pk")[:10])
+        # What the page shows of them, as the home page reads its newest: joined with their districts
+        # (unused) and read whole, the two queries took 3.2 ms to compile, 2.2 ms this way (issue 15).
+        demands = list(selectors.newest_demands(dq)[:10])
+        offerings = list(selectors.newest_offerings(oq)[:10])
     return render(
         request,
         "home/search.html",

@@ -47,8 +47,13 @@ def search_text(request):
 
 def capped_count(qs, cap=COUNT_CAP):
     """The number of rows of `qs`, exact up to `cap`; `cap + 1` means "more than `cap`".
-    One query: COUNT(*) over the first cap + 1 rows (no ordering: any cap + 1 rows will do)."""
-    return qs.order_by()[: cap + 1].count()
+    One query: COUNT(*) over the first cap + 1 rows (no ordering: any cap + 1 rows will do). Without
+    the listing's `.only()` of its cards' columns, which the count does not select: compiling the
+    COUNT, Django still walked it through every relation it names (issue 15: a district + category
+    count at 100,000 demands 0.46 against 0.48 ms of CPU on an idle machine, 0.59 loaded; the same SQL)."""
+    counted = qs.order_by()
+    counted.query.clear_deferred_loading()
+    return counted[: cap + 1].count()
 
 
 def capped_match_count(qs, cap=COUNT_CAP):

@@ -228,9 +228,9 @@ def purchase_type_named(value):
 
 
 def attach(rows, *fields):
-    """Set the 区, 街镇 or 项目类别 (with its parent) of each of `rows` named by `fields` (foreign keys to
-    District, Street or Category) from the memo, as select_related would: no query. A row whose id
-    the memo lacks is left to Django's lazy read."""
+    """Set the 项目类别, 区 or 街镇 of each of `rows` named by `fields` (foreign keys to Category,
+    District or Street) from the memo, as select_related would (a category with its parent, a street
+    with its district): no query. A row whose id the memo lacks is left to Django's lazy read."""
     if not rows:
         return rows
     by_model = {_models()[0]: categories_by_pk, _models()[1]: districts_by_pk, _models()[3]: streets_by_pk}

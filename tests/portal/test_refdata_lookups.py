@@ -48,3 +48,21 @@ def test_a_street_and_a_purchase_type_by_the_same_tolerance(huangpu):
     kind = PurchaseTypeFactory(code="basic_public")
     assert refdata.purchase_type_named(kind.code.upper()) == kind
     assert refdata.purchase_type_named(f"{kind.name} ") == kind
+
+
+def test_attach_gives_a_row_its_category_with_its_parent_without_a_query(django_assert_num_queries):
+    """Issue 15: the demand listing's and the 推荐目录 page's 项目类别 come from the memo, as
+    select_related("category__parent") gave them (same names, same 养老服务 / 社区养老服务)."""
+    from demands.models import Demand
+    from tests.factories import DemandFactory
+    from tests.helpers import category
+
+    DemandFactory(category=category("0101"))
+    joined = Demand.objects.select_related("category__parent").get()
+    row = Demand.objects.only("category").get()
+    with refdata.held():  # as in a request: the version compared once, at the first lookup
+        refdata.categories()
+        with django_assert_num_queries(0):
+            refdata.attach([row], "category")
+            assert (str(row.category), row.category.parent.name) == (str(joined.category), "养老服务")
+    assert row.category == joined.category and row.category.parent == joined.category.parent
