@@ -176,7 +176,7 @@ def _best_candidates(demand, n):
     thin = f"(SELECT COUNT(*) FROM ({few}) AS few) < {SUGGESTION_LIMIT}"
     in_field, p3 = offers(category__parent_id=category.parent_id)
     # The offers and the awards, each grouped by organization, joined on it (a FULL JOIN: an
-    # organization may have either): at 1,000,000 demands a hash join of the two is a quarter
+    # organization may have either): at 1,000,000 demands a hash join of the two is a fifth
     # cheaper than regrouping their UNION ALL (bench/README.md, 2026-12-07). SQLite has FULL JOIN
     # since 3.39.
     sql = (
