@@ -15,9 +15,9 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from accounts.models import UnitLevel
-from demands.models import LIVE_STATUSES, PLATFORM_SOURCE, Grade, Status
+from demands.models import LIVE_STATUSES, PLATFORM_SOURCE, Grade, Status, award_q
 
-from .definitions import AWARD_STATUSES, CITY_UNITS, CROSS_DEFINITION, NO_STREET
+from .definitions import CITY_UNITS, CROSS_DEFINITION, NO_STREET
 from .layout import table
 from .tables import TENTH, Col, grouped, percent, wan
 
@@ -59,11 +59,6 @@ def filter_demands(qs, params):
 
 def _live():
     return Q(status__in=LIVE_STATUSES)
-
-
-def award_q():
-    """An award: awarded or evaluated, with its awarded organization."""
-    return Q(status__in=AWARD_STATUSES, awarded_org__isnull=False)
 
 
 def _cross():
