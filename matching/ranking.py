@@ -175,17 +175,18 @@ def _best_candidates(demand, n):
     few, p2 = _sql(published(category_id=category.pk).values("organization_id").distinct()[:SUGGESTION_LIMIT])
     thin = f"(SELECT COUNT(*) FROM ({few}) AS few) < {SUGGESTION_LIMIT}"
     in_field, p3 = offers(category__parent_id=category.parent_id)
-    # The offers and the awards, each grouped by organization, joined on it (a FULL JOIN: an
-    # organization may have either): at 1,000,000 demands a hash join of the two is a fifth
-    # cheaper than regrouping their UNION ALL (bench/README.md, 2026-12-07). SQLite has FULL JOIN
-    # since 3.39.
+    # The offers and the awards, each grouped by organization, added up by organization (UNION ALL and
+    # GROUP BY). A FULL JOIN of the two was a fifth cheaper at 1,000,000 demands (bench/README.md,
+    # 2026-12-07) but needs SQLite 3.39 (2022), newer than some systems `make run` serves on.
+    none = "0 AS n, CAST(NULL AS INTEGER) AS best"
     sql = (
         "SELECT org, same, field, covers, n, best FROM ("
-        "SELECT COALESCE(offers.org, awarded.org) AS org, COALESCE(same, 0) AS same, COALESCE(field, 0) AS field, "
-        "COALESCE(covers, 0) AS covers, COALESCE(n, 0) AS n, best FROM ("
-        f"SELECT * FROM ({in_category}) AS in_category WHERE NOT {thin} "
-        f"UNION ALL SELECT * FROM ({in_field}) AS in_field WHERE {thin}"
-        f") AS offers FULL JOIN ({awarded}) AS awarded ON awarded.org = offers.org) AS totals "
+        "SELECT org, MAX(same) AS same, MAX(field) AS field, MAX(covers) AS covers, MAX(n) AS n, "
+        "MIN(best) AS best FROM ("
+        f"SELECT org, same, field, covers, {none} FROM ({in_category}) AS in_category WHERE NOT {thin} "
+        f"UNION ALL SELECT org, same, field, covers, {none} FROM ({in_field}) AS in_field WHERE {thin} "
+        f"UNION ALL SELECT org, 0, 0, 0, n, best FROM ({awarded}) AS awarded"
+        ") AS signals GROUP BY org) AS totals "
         f"ORDER BY {_score_sql()} DESC, org LIMIT %s"
     )
     params = [*p1, *p2, *p3, *p2, *p4, n]
