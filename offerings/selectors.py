@@ -5,6 +5,10 @@ from .filters import OfferingFilter
 from .models import Offering
 
 LIST_RELATED = ("organization", "category__parent")
+# The public listing joins only the organization; its cards' 项目类别 (with its parent) comes from the
+# reference-data memo (`refdata.attach`), as the demand listing's does (demands/selectors.py CARD_MEMO).
+CARD_RELATED = ("organization",)
+CARD_MEMO = ("category",)
 # What a card of the public listing shows (templates/offerings/list.html, `with_area_labels`): an offer's
 # row is 25 columns, its search tokens and contact details among them, and its organization's 16.
 LIST_FIELDS = (
@@ -13,9 +17,8 @@ LIST_FIELDS = (
     "previously_purchased",
     "citywide",
     "service_district_codes",
+    "category",
     "organization__name",
-    "category__name",
-    "category__parent__name",
 )
 
 

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts import permissions
-from portal import listing
+from portal import listing, refdata
 from portal.directory_members import mark_members
 from portal.errors import ServiceError
 from portal.excel import build_template, write_rows
@@ -23,7 +23,7 @@ def offering_list(request):
     """Public listing of offers (R-MAT-1): search, filters, pagination; newest first."""
     found = selectors.listing(
         request.GET,
-        selectors.public_offerings().select_related(*selectors.LIST_RELATED).only(*selectors.LIST_FIELDS),
+        selectors.public_offerings().select_related(*selectors.CARD_RELATED).only(*selectors.LIST_FIELDS),
     )
     sorts = [(key, label) for key, (label, _) in selectors.SORTS.items()]
     return listing.listing_page(request, "offerings/list.html", found, sorts, rows=_cards)
@@ -31,7 +31,10 @@ def offering_list(request):
 
 def _cards(offerings):
     """The page's offers as the listing's cards, with their service areas and 推荐目录 marks."""
-    return offering_cards(mark_members(selectors.with_area_labels(offerings), "organization_id", "is_member"))
+    offerings = refdata.attach(
+        selectors.with_area_labels(offerings), *selectors.CARD_MEMO
+    )  # 类别 without a query
+    return offering_cards(mark_members(offerings, "organization_id", "is_member"))
 
 
 def offering_detail(request, pk):
