@@ -243,6 +243,14 @@ class Journey:
             self.check(label)
         return response
 
+    def follow(self, link, *, check=True, label=None):
+        """Click `link` (a locator) and wait for the page it opens: a check run right after a bare
+        click() may meet the old document being torn down (axe's script tag found no <head>)."""
+        with self.page.expect_navigation():
+            link.click()
+        if check:
+            self.check(label)
+
     def login(self, username, password=None, totp_secret=None):
         """Log in on the login page as a person does; lands on 我的工作台 (checked too). The fixtures'
         users have must_change_password=False, so no forced password change comes first."""

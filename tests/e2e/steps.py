@@ -45,12 +45,8 @@ def publish_demand_form(page, *, budget, category, targets, qualification):
 def follow_the_unread_message(journey, subject, *, check=True):
     """From the header's one unread 站内信 to the message `subject` and on to the page it is about."""
     page = journey.page
-    page.get_by_role("link", name="站内信，1 条未读").click()
-    if check:
-        journey.check("站内信")
-    page.get_by_role("link", name=subject).click()
-    if check:
-        journey.check("站内信内容")
+    journey.follow(page.get_by_role("link", name="站内信，1 条未读"), check=check, label="站内信")
+    journey.follow(page.get_by_role("link", name=subject), check=check, label="站内信内容")
     page.get_by_role("link", name="查看相关页面").click()
 
 

@@ -74,8 +74,7 @@ def test_subscribe_publish_deliver_express_and_call(journey, hp_unit, hp_purchas
 
     # The organization opens it, follows its link and says 有意承接.
     journey.login(hp_org_user.username)
-    page.get_by_role("link", name="站内信，1 条未读").click()
-    journey.check("站内信（订阅推送）")
+    journey.follow(page.get_by_role("link", name="站内信，1 条未读"), label="站内信（订阅推送）")
     page.get_by_role("link", name="订阅推送：1 条新信息").click()
     assert TITLE in page.locator("main").inner_text()
     journey.check("订阅推送内容")

@@ -30,11 +30,8 @@ def test_a_returned_application_reaches_the_organization(journey, hp_admin, hp_o
     page.get_by_role("button", name="退出登录").click()
 
     journey.login(hp_org_user.username)
-    page.get_by_role("link", name="站内信，1 条未读").click()
-    page.wait_for_url("**/inbox/**")
-    journey.check("站内信")
-    page.get_by_role("link", name="自荐申请已退回修改（").click()
-    journey.check("退回通知")
+    journey.follow(page.get_by_role("link", name="站内信，1 条未读"), label="站内信")
+    journey.follow(page.get_by_role("link", name="自荐申请已退回修改（"), label="退回通知")
     main = page.locator("main").inner_text()
     assert REASON in main and organization.name in main and "黄浦区民政局" in main
     page.get_by_role("link", name="查看相关页面").click()
