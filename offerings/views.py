@@ -31,9 +31,8 @@ def offering_list(request):
 
 def _cards(offerings):
     """The page's offers as the listing's cards, with their service areas and 推荐目录 marks."""
-    offerings = refdata.attach(
-        selectors.with_area_labels(offerings), *selectors.CARD_MEMO
-    )  # 类别 without a query
+    # The 项目类别 from the reference-data memo, without a query.
+    offerings = refdata.attach(selectors.with_area_labels(offerings), *selectors.CARD_MEMO)
     return offering_cards(mark_members(offerings, "organization_id", "is_member"))
 
 

@@ -20,8 +20,6 @@ exports' 说明 sheet.
 - 供需对比: 有效需求 of the year against the 服务项目 published now, per top-level category.
 """
 
-from demands.models import AWARD_STATUSES  # noqa: F401 (the figures' name for it)
-
 CITY_UNITS = "市级部门"
 CITY_REGISTERED = "市民政局登记"
 NO_STREET = "未指定街镇"
