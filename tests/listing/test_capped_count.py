@@ -76,3 +76,79 @@ def test_a_search_found_in_names_too_counts_the_same_capped(
     with django_assert_num_queries(1):
         count = listing.capped_match_count(qs, cap)
     assert count == min(in_text + in_names, cap + 1) == listing.capped_count(qs, cap)
+
+
+def _substring_count(query, cap):
+    """The reference: the public demands holding each word of `query` in a text field or in a
+    searched name, by Python over every row, capped as `capped_count` caps."""
+    rows = Demand.objects.public().exclude(status="cancelled").select_related("unit", "awarded_org")
+    fields = Demand.SEARCH_FIELDS
+    found = [
+        d
+        for d in rows
+        if all(
+            any(word in (getattr(d, f) or "") for f in fields)
+            or word in d.unit.name
+            or (d.awarded_org and word in d.awarded_org.name)
+            for word in query.split()
+        )
+    ]
+    return min(len(found), cap + 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["社区服务", "社区服务 项目"])
+@pytest.mark.parametrize("analyzed", [False, True])
+@pytest.mark.parametrize(
+    "phrase_rows, bigram_only_rows, in_names, cap",
+    [(6, 0, 0, 4), (6, 2, 0, 4), (6, 30, 0, 4), (3, 30, 0, 4), (2, 0, 3, 4), (0, 30, 6, 4), (4, 13, 0, 4)],
+)
+def test_a_phrase_counted_from_its_rarest_bigram_counts_the_same(
+    phrase_rows, bigram_only_rows, in_names, cap, analyzed, query, django_assert_num_queries
+):
+    """capped_match_count of a phrase (社区服务: 社区 <-> 区服 <-> 服务) on PostgreSQL reads the rows of its
+    rarest bigram (search.driven_text_part), at most DRIVEN_ROWS_PER_CAP × cap of them; rows that
+    hold a bigram but not the phrase (市区服装, 服务) are read and not counted, and when the rows
+    read do not pass the cap the matches are counted as before. The figure is capped_count's and
+    a substring match's, with or without the column's statistics, for one word or two (the rarest
+    bigram of both), in one query."""
+    unit = PurchaserUnitFactory(name="长宁区社区服务指导中心")
+    for n in range(bigram_only_rows):  # first: the rows of the rarest bigram read first
+        DemandFactory(title=f"市区服装{n}号", qualification="社区活动", service_targets="志愿服务")
+    for n in range(phrase_rows):
+        DemandFactory(title=f"社区服务项目{n}", qualification="", service_targets="")
+    for _ in range(in_names):
+        DemandFactory(unit=unit, title="别的项目", qualification="", service_targets="")
+    DemandFactory(title="社区服务", status="draft")  # not public: never counted
+    if analyzed:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE demands_demand" if connection.vendor == "postgresql" else "ANALYZE")
+    qs = demand_selectors.listing({"q": query}).qs
+    part = search.text_part(qs)
+    driven = part is not None and search.driven_text_part(part) is not None
+    assert driven == (connection.vendor == "postgresql")
+    with django_assert_num_queries(1):
+        count = listing.capped_match_count(qs, cap)
+    assert count == listing.capped_count(qs, cap) == _substring_count(query, cap)
+
+
+@pytest.mark.django_db
+def test_no_rarest_bigram_for_one_bigram():
+    """养老 is one bigram: its part is read as before (nothing to choose from)."""
+    qs = demand_selectors.demands_search(Demand.objects.all(), "养老")
+    part = search.text_part(qs)
+    assert part is None or search.driven_text_part(part) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the text index is PostgreSQL's")
+def test_the_rarest_bigram_is_the_least_frequent_in_the_statistics():
+    """RarestBigramMatch picks the bigram the column's statistics give as least frequent: with 区服 in
+    few rows and 社区, 服务 in all, the index is asked for 区服."""
+    for n in range(40):
+        DemandFactory(title=f"社区活动{n}", qualification="志愿服务", service_targets="")
+    DemandFactory(title="社区服务", qualification="", service_targets="")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE demands_demand")
+    qs = Demand.objects.filter(search.RarestBigramMatch("search_vector", ["社区", "区服", "服务"]))
+    assert [d.title for d in qs] == ["社区服务"]
