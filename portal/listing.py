@@ -65,30 +65,19 @@ def capped_match_count(qs, cap=COUNT_CAP):
     rows and read only as far as needed. The rows found through the text index alone
     (`search.text_part`) are counted first: when they pass the cap, the matches do, and neither the
     names' ids nor the OR of both bitmaps is read (search 养老 at 1,000,000 demands: 23.5 → 12.5 ms of
-    PostgreSQL CPU, jit off); else the matches are counted, in the same query. A phrase's part is
-    read from its rarest bigram's rows, at most `DRIVEN_ROWS_PER_CAP` times the cap of them, each
-    checked against the text conditions (`search.driven_text_part`): the count of search 社区服务 at
-    1,000,000 demands in 0.51–0.55 of the time, the same at 100,000 (bench/README.md, 2026-12-07)."""
+    PostgreSQL CPU, jit off); else the matches are counted, in the same query."""
     part = search.text_part(qs)
-    driven = search.driven_text_part(qs if part is None else part)
     try:
         sql, params = _sql(qs)
         part_sql, part_params = _sql(part) if part is not None else (None, ())
-        if driven is not None:
-            part_sql, part_params = driven.query.get_compiler(qs.db).as_sql()
     except EmptyResultSet:
         return 0
     capped = "(SELECT COUNT(*) FROM (SELECT 1 FROM found LIMIT %s) AS capped)"
     if part_sql:
-        # The part's rows: all of them, or (driven) those that hit among its first rows.
-        read, read_params = "SELECT 1 FROM part", ()
-        if driven is not None:
-            read = "SELECT 1 FROM (SELECT hit FROM part LIMIT %s) AS read WHERE hit"
-            read_params = (search.DRIVEN_ROWS_PER_CAP * cap,)
         sql, params = (
             f"WITH part AS MATERIALIZED ({part_sql}), found AS MATERIALIZED ({sql}) SELECT CASE WHEN "
-            f"(SELECT COUNT(*) FROM ({read} LIMIT %s) AS counted) > %s THEN %s ELSE {capped} END",
-            (*part_params, *params, *read_params, cap + 1, cap, cap + 1, cap + 1),
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM part LIMIT %s) AS counted) > %s THEN %s ELSE {capped} END",
+            (*part_params, *params, cap + 1, cap, cap + 1, cap + 1),
         )
     else:
         sql, params = f"WITH found AS MATERIALIZED ({sql}) SELECT {capped}", (*params, cap + 1)

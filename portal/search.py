@@ -15,16 +15,7 @@ import re
 import unicodedata
 
 from django.db import connection, connections, router
-from django.db.models import (
-    Aggregate,
-    BooleanField,
-    Expression,
-    ExpressionWrapper,
-    IntegerField,
-    Q,
-    TextField,
-    Value,
-)
+from django.db.models import Aggregate, BooleanField, Expression, IntegerField, Q, TextField, Value
 from django.db.models.sql.where import WhereNode
 
 FILLER = "ǂ"  # never typed by users, never produced by a query
@@ -221,46 +212,14 @@ class VectorMatch(Expression):
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, column, phrase, indexed=True):
+    def __init__(self, column, phrase):
         super().__init__()
-        self.column, self.phrase, self.indexed = column, phrase, indexed
+        self.column, self.phrase = column, phrase
 
     def as_sql(self, compiler, connection):
         alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
         column = connection.ops.quote_name(self.column)
-        if not self.indexed:  # the same test, as a function call the planner does not give the index
-            return f"ts_match_vq({alias}.{column}, to_tsquery('simple'::regconfig, %s))", [self.phrase]
         return f"{alias}.{column} @@ to_tsquery('simple'::regconfig, %s)", [self.phrase]
-
-
-class RarestBigramMatch(Expression):
-    """`<table>.<vector_column> @@ <the rarest of `bigrams`>` (alias-aware, as VectorMatch; PostgreSQL
-    only): the bigram is picked when the query runs, from the column's statistics (`pg_stats`: its
-    most common lexemes and their frequencies; a bigram not among them is rarer than all of them).
-    Every row of a phrase holds each of its bigrams, so this finds a superset of the phrase's rows
-    from one posting list of the text index instead of the intersection of all of them."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, column, bigrams):
-        super().__init__()
-        self.column, self.bigrams = column, list(bigrams)
-
-    def as_sql(self, compiler, connection):
-        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        column = connection.ops.quote_name(self.column)
-        # The statistics' row read once (OFFSET 0), its lexemes cast to text[] once: 0.44 → 0.28 ms.
-        stats = (
-            "SELECT s.most_common_elems::text::text[] AS elems, s.most_common_elem_freqs AS freqs FROM pg_stats s "
-            "WHERE s.schemaname = current_schema() AND s.tablename = %s AND s.attname = %s OFFSET 0"
-        )
-        rarest = (
-            "SELECT to_tsquery('simple'::regconfig, w.b) FROM unnest(%s::text[]) WITH ORDINALITY AS w(b, n) "
-            f"LEFT JOIN ({stats}) AS s ON true ORDER BY s.freqs[array_position(s.elems, w.b)] NULLS FIRST, w.n LIMIT 1"
-        )
-        table = compiler.query.model._meta.db_table
-        return f"{alias}.{column} @@ ({rarest})", [self.bigrams, table, self.column]
 
 
 class BigramsContain(Expression):
@@ -335,37 +294,6 @@ def text_part(qs):
     part = qs.all()
     part.query.where = WhereNode(children, connector="AND")
     return part
-
-
-# `driven_text_part` reads at most this many rows (times the cap) of the rarest bigram's.
-DRIVEN_ROWS_PER_CAP = 3
-
-
-def driven_text_part(part):
-    """`part` (`text_part`'s) with its text conditions reduced to their rarest bigram (RarestBigramMatch),
-    as a queryset of one column `hit`: whether the row passes the text conditions (VectorMatch
-    unindexed, its heap recheck as before). None when `part` has fewer than two bigrams to choose from.
-    The text index builds the bitmap of every row it finds before any is read: for a phrase, the
-    intersection of all its bigrams' posting lists (search 社区服务 at 1,000,000 demands: 社区 in
-    608,000 rows, 区服 in 44,000, 服务 in 928,000; 17 ms of its capped count's 26, 4.5 ms for 区服
-    alone). The rows of the rarest bigram, read until `capped_match_count` has seen enough hits, prove a
-    large count from one posting list; the rows read are bounded (DRIVEN_ROWS_PER_CAP), so a phrase rare
-    among its rarest bigram's rows costs those rows and then the count of before."""
-    where = part.query.where
-    if where.connector != "AND" or where.negated:
-        return None
-    vectors = [c.lhs for c in where.children if isinstance(getattr(c, "lhs", None), VectorMatch)]
-    bigrams = list(dict.fromkeys(b for v in vectors for b in _CJK_ONLY.findall(v.phrase)))
-    if len(bigrams) < 2 or len({v.column for v in vectors}) != 1:
-        return None
-    rest = [c for c in where.children if not isinstance(getattr(c, "lhs", None), VectorMatch)]
-    driven = part.order_by()
-    driven.query.where = WhereNode(rest, connector="AND")
-    hit = Q()
-    for vector in vectors:
-        hit &= Q(VectorMatch(vector.column, vector.phrase, indexed=False))
-    driven = driven.filter(RarestBigramMatch(vectors[0].column, bigrams))
-    return driven.annotate(hit=ExpressionWrapper(hit, output_field=BooleanField())).values("hit")
 
 
 def _text_alternative(condition):

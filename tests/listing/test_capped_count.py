@@ -103,17 +103,17 @@ def _substring_count(query, cap):
     "phrase_rows, bigram_only_rows, in_names, cap",
     [(6, 0, 0, 4), (6, 2, 0, 4), (6, 30, 0, 4), (3, 30, 0, 4), (2, 0, 3, 4), (0, 30, 6, 4), (4, 13, 0, 4)],
 )
-def test_a_phrase_counted_from_its_rarest_bigram_counts_the_same(
+def test_a_phrase_counts_the_same_capped(
     phrase_rows, bigram_only_rows, in_names, cap, analyzed, query, django_assert_num_queries
 ):
-    """capped_match_count of a phrase (社区服务: 社区 <-> 区服 <-> 服务) on PostgreSQL reads the rows of its
-    rarest bigram (search.driven_text_part), at most DRIVEN_ROWS_PER_CAP × cap of them; rows that
-    hold a bigram but not the phrase (市区服装, 服务) are read and not counted, and when the rows
-    read do not pass the cap the matches are counted as before. The figure is capped_count's and
-    a substring match's, with or without the column's statistics, for one word or two (the rarest
-    bigram of both), in one query."""
+    """capped_match_count of a phrase (社区服务; on PostgreSQL 社区 <-> 区服 <-> 服务): rows that hold
+    its bigrams but not the phrase (市区服装, 社区活动, 志愿服务) are not counted, rows found by a unit's
+    name are, drafts never; the figure is capped_count's and a substring match's, with or without
+    the column's statistics, for one word or two, in one query (issue 15: the reference for a
+    count that reads the text index another way; a RUM index and a count from the rarest bigram
+    were measured against it, bench/README.md 2026-12-07)."""
     unit = PurchaserUnitFactory(name="长宁区社区服务指导中心")
-    for n in range(bigram_only_rows):  # first: the rows of the rarest bigram read first
+    for n in range(bigram_only_rows):  # first, in the text index's order too
         DemandFactory(title=f"市区服装{n}号", qualification="社区活动", service_targets="志愿服务")
     for n in range(phrase_rows):
         DemandFactory(title=f"社区服务项目{n}", qualification="", service_targets="")
@@ -124,31 +124,6 @@ def test_a_phrase_counted_from_its_rarest_bigram_counts_the_same(
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE demands_demand" if connection.vendor == "postgresql" else "ANALYZE")
     qs = demand_selectors.listing({"q": query}).qs
-    part = search.text_part(qs)
-    driven = part is not None and search.driven_text_part(part) is not None
-    assert driven == (connection.vendor == "postgresql")
     with django_assert_num_queries(1):
         count = listing.capped_match_count(qs, cap)
     assert count == listing.capped_count(qs, cap) == _substring_count(query, cap)
-
-
-@pytest.mark.django_db
-def test_no_rarest_bigram_for_one_bigram():
-    """养老 is one bigram: its part is read as before (nothing to choose from)."""
-    qs = demand_selectors.demands_search(Demand.objects.all(), "养老")
-    part = search.text_part(qs)
-    assert part is None or search.driven_text_part(part) is None
-
-
-@pytest.mark.django_db
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the text index is PostgreSQL's")
-def test_the_rarest_bigram_is_the_least_frequent_in_the_statistics():
-    """RarestBigramMatch picks the bigram the column's statistics give as least frequent: with 区服 in
-    few rows and 社区, 服务 in all, the index is asked for 区服."""
-    for n in range(40):
-        DemandFactory(title=f"社区活动{n}", qualification="志愿服务", service_targets="")
-    DemandFactory(title="社区服务", qualification="", service_targets="")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE demands_demand")
-    qs = Demand.objects.filter(search.RarestBigramMatch("search_vector", ["社区", "区服", "服务"]))
-    assert [d.title for d in qs] == ["社区服务"]
