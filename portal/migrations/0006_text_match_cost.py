@@ -2,16 +2,16 @@
 
 PostgreSQL rates `ts_match_vq` (and `ts_match_qv`, the same match written the other way round) at
 COST 1, as cheap as comparing two integers. Here a match reads the row's `search_vector` (a stored
-tsvector of about 1 KB, compressed, out of line for most rows), and that is about 5 µs a row. So at
+tsvector of about 1 KB, compressed, out of line for most rows), and that costs 3–5 µs a row. So at
 10,000 demands, where the table is small, PostgreSQL read the search 养老 (the names' 1,069
 organizations OR the text) with a Seq Scan that checked every row's tsvector (20 ms, each of the
 capped count and the page) rather than the BitmapOr of the text index and `awarded_org_id`'s index
-(1.5 ms): the bitmap cost 2,493 against the scan's 2,155. Costed at 30, the scan is dearer from
-about 18 up; at 50 the page sorted by budget (养老, 100,000 demands) goes to a parallel plan that is
-twice as slow (11 → 25 ms), so 30, between the two (bench/README.md, 2026-12-07). Plans that check
-few rows (the walks of `demand_public_newest` with LIMIT) get no dearer than those that check many,
-so nothing else moved at 100,000 demands, nor should it at 1,000,000, where every search plan already
-reads the indexes.
+(1.7 ms): the bitmap was costed 2,493 against the scan's 2,155. The scan loses from a cost between 15
+and 20; from between 40 and 60 the page of 养老 sorted by budget at 100,000 demands goes to a
+parallel plan twice as slow (11 → 25 ms), so 30, between the two (bench/README.md, 2026-12-07). A
+dearer match weighs on the plans that check many rows, not on the walks of `demand_public_newest`
+that check a few: of the searches' plans, only the offers' 养老 count at 100,000 demands changed (to
+the bitmap, 9.1 → 8.3 ms), and none that runs at 1,000,000.
 
 `ALTER FUNCTION` on a function of pg_catalog needs a superuser: when the migrating role is not one,
 nothing changes and PostgreSQL says so (a NOTICE); a superuser can run the two statements of `SET`
