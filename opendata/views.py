@@ -14,8 +14,16 @@ from .api import LICENCE, api, json_error, public_api, public_headers
 
 
 def _example(parameter):
-    examples = parameter.get("examples") or parameter["schema"].get("examples") or [""]
-    return str(examples[0]).lower() if isinstance(examples[0], bool) else str(examples[0])
+    """The first example of a parameter: the schema's list of examples, or the parameter's own map of
+    Example Objects (OpenAPI 3.1: {"example0": {"value": …}}, as django-ninja 1.8 writes them; earlier
+    releases put a list there); "" when it has none. Read from the API's own description, so that
+    the page shows what the API says."""
+    own = parameter.get("examples") or []
+    if isinstance(own, dict):
+        own = [example.get("value", "") for example in own.values()]
+    examples = parameter.get("schema", {}).get("examples") or own
+    example = examples[0] if examples else ""
+    return str(example).lower() if isinstance(example, bool) else str(example)
 
 
 def operations(spec):

@@ -97,3 +97,23 @@ def test_the_answers_are_described_field_by_field(spec):
         demand["properties"]
     )
     assert not any("contact" in name or "phone" in name for name in demand["properties"])
+
+
+@pytest.mark.parametrize(
+    "parameter, shown",
+    [
+        ({"schema": {"examples": ["养老"]}}, "养老"),  # the schema's list
+        ({"schema": {}, "examples": {"example0": {"value": 2026}}}, "2026"),  # OpenAPI 3.1 Example Objects
+        ({"schema": {}, "examples": ["01"]}, "01"),  # a list beside the schema (older django-ninja)
+        ({"schema": {"examples": [True]}}, "true"),
+        ({"schema": {}}, ""),
+    ],
+)
+def test_the_page_shows_each_parameters_first_example_in_whichever_form_the_description_gives_it(
+    parameter, shown
+):
+    """django-ninja 1.8 writes a parameter's examples as a map of Example Objects: read as a list, the
+    /api/ page answered 500 (KeyError: 0) on every request."""
+    from opendata.views import _example
+
+    assert _example(parameter) == shown
