@@ -269,11 +269,9 @@ _ORG_FIELDS = ["id", "name", "district_id"]
 _DISTRICT_FIELDS = [f.attname for f in District._meta.concrete_fields]
 
 
-def _finalists_sql(*pks):
-    """The SQL of `_finalist_organizations` for these ids (each eligible organization's `_ORG_FIELDS`, its
-    district's, its latest directory membership's year and its number of purchaser recommendations)
-    and the converters Django applies to its rows ({column: (functions, expression)}: SQLite's dates,
-    times and booleans)."""
+def bonuses():
+    """What the finalists' query adds to each organization: `member_year`, its membership of the
+    latest published directory (or None), and `recommended`, its purchaser recommendations."""
     membership = Application.objects.members().filter(organization=OuterRef("pk")).values("edition__year")
     recommendations = (
         PurchaserRecommendation.objects.filter(organization=OuterRef("pk"))
@@ -282,11 +280,19 @@ def _finalists_sql(*pks):
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return {"member_year": Subquery(membership[:1]), "recommended": Coalesce(Subquery(recommendations), 0)}
+
+
+def _finalists_sql(*pks):
+    """The SQL of `_finalist_organizations` for these ids (each eligible organization's `_ORG_FIELDS`, its
+    district's, its latest directory membership's year and its number of purchaser recommendations)
+    and the converters Django applies to its rows ({column: (functions, expression)}: SQLite's dates,
+    times and booleans)."""
     qs = (
         SocialOrganization.objects.eligible()
         .filter(pk__in=pks)
         .order_by()
-        .annotate(member_year=Subquery(membership[:1]), recommended=Coalesce(Subquery(recommendations), 0))
+        .annotate(**bonuses())
         .values_list(
             *_ORG_FIELDS, *(f"district__{name}" for name in _DISTRICT_FIELDS), "member_year", "recommended"
         )

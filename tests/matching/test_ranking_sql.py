@@ -9,13 +9,10 @@ import heapq
 import random
 
 import pytest
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from accounts.models import SocialOrganization
 from demands.models import Demand
 from demands.models import Status as DemandStatus
-from directory.models import Application, PurchaserRecommendation
 from matching import ranking
 from matching.ranking import GRADE_ORDER, MAX_BONUS, REFINE, SUGGESTION_LIMIT, Signals
 from offerings.models import Offering
@@ -73,18 +70,10 @@ def reference(demand, limit=SUGGESTION_LIMIT):
 
 def finalist_organizations(finalists):
     """`ranking._finalist_organizations` as it was: the eligible organizations through the ORM."""
-    membership = Application.objects.members().filter(organization=OuterRef("pk")).values("edition__year")
-    recommendations = (
-        PurchaserRecommendation.objects.filter(organization=OuterRef("pk"))
-        .order_by()
-        .values("organization")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
         SocialOrganization.objects.eligible()
         .select_related("district")
-        .annotate(member_year=Subquery(membership[:1]), recommended=Coalesce(Subquery(recommendations), 0))
+        .annotate(**ranking.bonuses())
         .in_bulk(list(finalists))
     )
 
