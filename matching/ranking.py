@@ -286,8 +286,9 @@ def bonuses():
 def _finalists_sql(*pks):
     """The SQL of `_finalist_organizations` for these ids (each eligible organization's `_ORG_FIELDS`, its
     district's, its latest directory membership's year and its number of purchaser recommendations)
-    and the converters Django applies to its rows ({column: (functions, expression)}: SQLite's dates,
-    times and booleans)."""
+    and the converters Django applies to its rows ({column: (functions, expression)}: none for today's
+    columns on either database; kept so that a column added to `_ORG_FIELDS`, a date or a boolean on
+    SQLite, reads as the ORM reads it)."""
     qs = (
         SocialOrganization.objects.eligible()
         .filter(pk__in=pks)
