@@ -27,6 +27,7 @@ from demands.models import Status as DemandStatus
 from directory.models import Application, PurchaserRecommendation
 from offerings.models import Offering
 from offerings.models import Status as OfferingStatus
+from portal.models import District
 
 SUGGESTION_LIMIT = 10
 
@@ -128,17 +129,53 @@ def _score_sql():
     )
 
 
-def _best_candidates(demand, n):
-    """The `n` best organizations on offers and awards, best first (ties by pk), as {pk: Signals}:
-    one query; the counts grouped by organization never leave the database. A category of the
-    city-scale data has thousands of organizations with offers or awards (at 1,000,000 demands
-    most of the 20,000): read and scored in Python they were most of the demand page's cost, and
-    grew with the awards. Eligibility (R-SUB-3) is applied to the few finalists by
-    `SocialOrganization.objects.eligible()` rather than joined here: together with
-    `status=published` that is `Offering.objects.public()`, and it spares the aggregation a join
-    over every organization (bench/matching.py)."""
-    category = demand.category
-    code = demand.district.code
+# The ranking's two queries are the same SQL for every demand but for a few values (the category, its
+# field, the demand's district; the finalists' ids), and building and compiling them through the ORM
+# was 6 of the 9 ms of CPU the block took per demand page at 100,000 demands (bench/README.md,
+# 2026-12-07, branch `h-detail`). Each is compiled once per process and shape (`_compiled`) from
+# stand-in values, which are then replaced by each demand's own (tests/matching/test_ranking_sql.py:
+# the same SQL and parameters as Django compiles for the demand). What stands in for a number is a
+# negative id no row has, for the district code a word no parameter holds.
+_SHAPES = {}
+_CODE = "DISTRICTCODE"
+
+
+def _compiled(key, build, stand_ins):
+    """(sql, the stand-ins' places among its parameters, converters) of `build(*stand_ins)`, compiled
+    for the first demand of `key`'s shape; `_bind` puts a demand's values in those places. `build`
+    returns (sql, parameters) and, for rows that need them, their converters."""
+    kept = _SHAPES.get(key)
+    if kept is None:
+        sql, params, *converters = build(*stand_ins)
+        places = {value: n for n, value in enumerate(stand_ins)}
+        slots = []
+        for param in params:
+            if type(param) is int and param in places:
+                slots.append((places[param], None))
+            elif isinstance(param, str) and _CODE in param:
+                slots.append((places[_CODE], param))  # the LIKE pattern around the code
+            else:
+                slots.append((None, param))
+        kept = _SHAPES[key] = (sql, slots, converters[0] if converters else {})
+    return kept
+
+
+def _bind(kept, values, connection):
+    sql, slots, _ = kept
+    params = []
+    for place, param in slots:
+        if place is None:
+            params.append(param)
+        elif param is None:
+            params.append(values[place])
+        else:
+            params.append(param.replace(_CODE, connection.ops.prep_for_like_query(values[place])))
+    return sql, params
+
+
+def _candidates_sql(category_id, parent_id, code):
+    """The SQL of `_best_candidates` for a category, its field (parent) and a district code, without
+    the row limit."""
 
     def published(**where):
         return Offering.objects.filter(status=OfferingStatus.PUBLISHED, **where).order_by()
@@ -149,7 +186,7 @@ def _best_candidates(demand, n):
             .values(org=F("organization_id"))
             .annotate(
                 # Counted over an indexed column, not the id, so that PostgreSQL reads the index only.
-                same=Count("organization_id", filter=Q(category_id=category.pk)),
+                same=Count("organization_id", filter=Q(category_id=category_id)),
                 field=Count("organization_id"),
                 covers=Count(
                     "organization_id", filter=Q(citywide=True) | Q(service_district_codes__contains=code)
@@ -159,7 +196,7 @@ def _best_candidates(demand, n):
         )
 
     awarded, p4 = _sql(
-        Demand.objects.filter(award_q(), category_id=category.pk)
+        Demand.objects.filter(award_q(), category_id=category_id)
         .order_by()
         .values(org=F("awarded_org_id"))
         .annotate(
@@ -168,13 +205,13 @@ def _best_candidates(demand, n):
         )
         .values_list("org", "n", "best")
     )
-    in_category, p1 = offers(category_id=category.pk)
+    in_category, p1 = offers(category_id=category_id)
     # Fewer than SUGGESTION_LIMIT organizations offer this very category: widen to its field (the
     # top-level category). Decided in the same query (it stops at the tenth organization); the
     # database runs only the branch whose condition holds.
-    few, p2 = _sql(published(category_id=category.pk).values("organization_id").distinct()[:SUGGESTION_LIMIT])
+    few, p2 = _sql(published(category_id=category_id).values("organization_id").distinct()[:SUGGESTION_LIMIT])
     thin = f"(SELECT COUNT(*) FROM ({few}) AS few) < {SUGGESTION_LIMIT}"
-    in_field, p3 = offers(category__parent_id=category.parent_id)
+    in_field, p3 = offers(category__parent_id=parent_id)
     # The offers and the awards, each grouped by organization, added up by organization (UNION ALL and
     # GROUP BY). A FULL JOIN of the two was a fifth cheaper at 1,000,000 demands (bench/README.md,
     # 2026-12-07) but needs SQLite 3.39 (2022), newer than some systems `make run` serves on.
@@ -189,9 +226,28 @@ def _best_candidates(demand, n):
         ") AS signals GROUP BY org) AS totals "
         f"ORDER BY {_score_sql()} DESC, org LIMIT %s"
     )
-    params = [*p1, *p2, *p3, *p2, *p4, n]
-    with connections[Demand.objects.db].cursor() as cursor:
-        cursor.execute(sql, params)
+    return sql, [*p1, *p2, *p3, *p2, *p4]
+
+
+def _best_candidates(demand, n):
+    """The `n` best organizations on offers and awards, best first (ties by pk), as {pk: Signals}:
+    one query; the counts grouped by organization never leave the database. A category of the
+    city-scale data has thousands of organizations with offers or awards (at 1,000,000 demands
+    most of the 20,000): read and scored in Python they were most of the demand page's cost, and
+    grew with the awards. Eligibility (R-SUB-3) is applied to the few finalists by
+    `SocialOrganization.objects.eligible()` rather than joined here: together with
+    `status=published` that is `Offering.objects.public()`, and it spares the aggregation a join
+    over every organization (bench/matching.py)."""
+    category = demand.category
+    connection = connections[Demand.objects.db]
+    # A category without a parent would be compiled to `parent_id IS NULL`: another shape.
+    field_stand_in = None if category.parent_id is None else -2
+    kept = _compiled(
+        ("candidates", connection.alias, field_stand_in), _candidates_sql, (-1, field_stand_in, _CODE)
+    )
+    sql, params = _bind(kept, (category.pk, category.parent_id, demand.district.code), connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, n])
         rows = cursor.fetchall()
     return {
         org_id: Signals(
@@ -205,10 +261,17 @@ def _best_candidates(demand, n):
     }
 
 
-def _finalist_organizations(finalists):
-    """{pk: eligible organization} of the finalists, each with its district, `member_year` (its
-    membership of the latest published directory, or None) and `recommended` (its purchaser
-    recommendations): one query."""
+# What the block shows of an organization (its page's link, its name, its district when it is not the
+# demand's): the suggestions' organizations are read with these columns only, as `.only()` reads
+# them. All 16 columns of the 60 finalists were 0.55 ms of the 1.0 ms of CPU their query took per page
+# (psycopg reading the rows; 100,000 demands).
+_ORG_FIELDS = ["id", "name", "district_id"]
+_DISTRICT_FIELDS = [f.attname for f in District._meta.concrete_fields]
+
+
+def bonuses():
+    """What the finalists' query adds to each organization: `member_year`, its membership of the
+    latest published directory (or None), and `recommended`, its purchaser recommendations."""
     membership = Application.objects.members().filter(organization=OuterRef("pk")).values("edition__year")
     recommendations = (
         PurchaserRecommendation.objects.filter(organization=OuterRef("pk"))
@@ -217,12 +280,65 @@ def _finalist_organizations(finalists):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
+    return {"member_year": Subquery(membership[:1]), "recommended": Coalesce(Subquery(recommendations), 0)}
+
+
+def _finalists_sql(*pks):
+    """The SQL of `_finalist_organizations` for these ids (each eligible organization's `_ORG_FIELDS`, its
+    district's, its latest directory membership's year and its number of purchaser recommendations)
+    and the converters Django applies to its rows ({column: (functions, expression)}: none for today's
+    columns on either database; kept so that a column added to `_ORG_FIELDS`, a date or a boolean on
+    SQLite, reads as the ORM reads it)."""
+    qs = (
         SocialOrganization.objects.eligible()
-        .select_related("district")
-        .annotate(member_year=Subquery(membership[:1]), recommended=Coalesce(Subquery(recommendations), 0))
-        .in_bulk(list(finalists))
+        .filter(pk__in=pks)
+        .order_by()
+        .annotate(**bonuses())
+        .values_list(
+            *_ORG_FIELDS, *(f"district__{name}" for name in _DISTRICT_FIELDS), "member_year", "recommended"
+        )
     )
+    compiler = qs.query.get_compiler(using=qs.db)
+    sql, params = compiler.as_sql()
+    return (
+        sql,
+        list(params),
+        compiler.get_converters([col for col, _, _ in compiler.select[: compiler.col_count]]),
+    )
+
+
+def _finalist_organizations(finalists):
+    """{pk: (member_year, recommended, row)} of the eligible organizations among the finalists:
+    `member_year` their membership of the latest published directory (or None), `recommended` their
+    purchaser recommendations, `row` what `_organization` makes the organization of. One query; only
+    the organizations shown are made model instances."""
+    connection = connections[SocialOrganization.objects.db]
+    pks = list(finalists)
+    if not pks:
+        return {}
+    kept = _compiled(
+        ("finalists", connection.alias, len(pks)), _finalists_sql, [-1 - n for n in range(len(pks))]
+    )
+    sql, params = _bind(kept, pks, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = kept[2]
+    if converters:  # `SQLCompiler.apply_converters`
+        rows = [list(row) for row in rows]
+        for row in rows:
+            for pos, (functions, expression) in converters.items():
+                for function in functions:
+                    row[pos] = function(row[pos], expression, connection)
+    return {row[0]: (row[-2], row[-1], row) for row in rows}
+
+
+def _organization(row, db):
+    """The organization of a `_finalist_organizations` row with its district, as
+    `SocialOrganization.objects.only(*_ORG_FIELDS).select_related("district")` makes them."""
+    org = SocialOrganization.from_db(db, _ORG_FIELDS, row[: len(_ORG_FIELDS)])
+    org.district = District.from_db(db, _DISTRICT_FIELDS, row[len(_ORG_FIELDS) : -2])
+    return org
 
 
 def suggest_organizations(demand, limit=SUGGESTION_LIMIT):
@@ -238,16 +354,17 @@ def suggest_organizations(demand, limit=SUGGESTION_LIMIT):
     bar = -base[min(len(base), limit * 2) - 1][0] - MAX_BONUS
     finalists = {pk: s for score, pk, s in base[:REFINE] if -score >= bar}
     orgs = _finalist_organizations(finalists)
-    for pk, org in orgs.items():
-        finalists[pk].member_year = org.member_year
-        finalists[pk].recommendations = org.recommended
+    for pk, (member_year, recommended, _) in orgs.items():
+        finalists[pk].member_year = member_year
+        finalists[pk].recommendations = recommended
     ranked = sorted(
         ((pk, s) for pk, s in finalists.items() if pk in orgs), key=lambda item: (-item[1].score(), item[0])
     )[:limit]
     district_name = demand.district.name
+    db = SocialOrganization.objects.db
     out = []
     for pk, s in ranked:
-        org = orgs[pk]
+        org = _organization(orgs[pk][2], db)
         other = org.district.name if org.district_id != demand.district_id else ""
         out.append(Suggestion(org, s.score(), s.reasons(district_name), other))
     return out

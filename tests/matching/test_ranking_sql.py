@@ -56,7 +56,7 @@ def reference(demand, limit=SUGGESTION_LIMIT):
     base = heapq.nsmallest(max(REFINE, limit * 2), ((-s.score(), pk, s) for pk, s in signals.items()))
     bar = -base[min(len(base), limit * 2) - 1][0] - MAX_BONUS
     finalists = {pk: s for score, pk, s in base[:REFINE] if -score >= bar}
-    orgs = ranking._finalist_organizations(finalists)
+    orgs = finalist_organizations(finalists)
     for pk, o in orgs.items():
         finalists[pk].member_year, finalists[pk].recommendations = o.member_year, o.recommended
     ranked = sorted(
@@ -66,6 +66,16 @@ def reference(demand, limit=SUGGESTION_LIMIT):
         (pk, s.score(), s.reasons(demand.district.name), orgs[pk].district_id != demand.district_id)
         for pk, s in ranked[:limit]
     ]
+
+
+def finalist_organizations(finalists):
+    """`ranking._finalist_organizations` as it was: the eligible organizations through the ORM."""
+    return (
+        SocialOrganization.objects.eligible()
+        .select_related("district")
+        .annotate(**ranking.bonuses())
+        .in_bulk(list(finalists))
+    )
 
 
 def shown(demand, limit=SUGGESTION_LIMIT):
@@ -142,3 +152,52 @@ def test_the_sql_ranking_is_the_python_ranking_for_every_demand(city, limit):
 def test_the_scores_tie_so_the_order_among_equals_is_tested(city):
     scores = [score for _, score, _, _ in reference(city["0101", "310101"], 70)]
     assert len(scores) - len(set(scores)) > 20
+
+
+def test_the_sql_compiled_once_is_what_django_compiles_for_each_demand(city):
+    """`_compiled`: the SQL kept from the stand-in values, with a demand's own put in, is the SQL and
+    the parameters Django compiles for that demand (every category and district of the fixture, and
+    a top-level category, compiled to `parent_id IS NULL`)."""
+    from django.db import connection
+
+    top = DemandFactory(category=category("01"), district=District.objects.get(code="310115"))
+    for demand in [*city.values(), top]:
+        cat = demand.category
+        stand_in = None if cat.parent_id is None else -2
+        kept = ranking._compiled(
+            ("candidates", connection.alias, stand_in), ranking._candidates_sql, (-1, stand_in, ranking._CODE)
+        )
+        got = ranking._bind(kept, (cat.pk, cat.parent_id, demand.district.code), connection)
+        assert got == ranking._candidates_sql(cat.pk, cat.parent_id, demand.district.code)
+    assert ("candidates", connection.alias, None) in ranking._SHAPES
+    pks = list(SocialOrganization.objects.values_list("pk", flat=True)[:60])
+    for n in (1, 7, 60):
+        kept = ranking._compiled(
+            ("finalists", connection.alias, n), ranking._finalists_sql, [-1 - i for i in range(n)]
+        )
+        assert ranking._bind(kept, pks[:n], connection) == ranking._finalists_sql(*pks[:n])[:2]
+
+
+def test_a_suggested_organization_is_the_organization_the_orm_reads(city):
+    """The organizations shown are made from the finalists' rows (`_organization`): the fields the
+    block shows and the district as `SocialOrganization.objects.only(...).select_related("district")`
+    gives them; any other field is read when asked for, as with `.only()`."""
+    for demand in list(city.values())[:3]:
+        for s in ranking.suggest_organizations(demand):
+            orm = (
+                SocialOrganization.objects.only(*ranking._ORG_FIELDS)
+                .select_related("district")
+                .get(pk=s.organization.pk)
+            )
+            assert s.organization.get_deferred_fields() == orm.get_deferred_fields()
+            assert [getattr(s.organization, f) for f in ranking._ORG_FIELDS] == [
+                getattr(orm, f) for f in ranking._ORG_FIELDS
+            ]
+            district = s.organization.district
+            assert (district.pk, district.code, district.name) == (
+                orm.district.pk,
+                orm.district.code,
+                orm.district.name,
+            )
+            assert not s.organization._state.adding and s.organization._state.db == orm._state.db
+    assert s.organization.uscc == SocialOrganization.objects.get(pk=s.organization.pk).uscc

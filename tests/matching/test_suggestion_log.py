@@ -59,3 +59,28 @@ def test_an_awarded_demand_records_nothing(client, demand, hp_org):
 def test_recording_nothing_costs_nothing(demand, django_assert_num_queries):
     with django_assert_num_queries(0):
         record_shown(demand, [])
+
+
+def test_the_record_is_one_statement_that_keeps_what_was_there(
+    demand, hp_org, xh_org, django_assert_num_queries
+):
+    """`record_shown` writes with one INSERT (INSERT OR IGNORE on SQLite, ON CONFLICT DO NOTHING on
+    PostgreSQL), as `bulk_create(ignore_conflicts=True)` did: the pairs already recorded keep their
+    first time, the others get the time of the page."""
+    from types import SimpleNamespace
+
+    earlier = timezone.now() - datetime.timedelta(days=3)
+    SuggestionShown.objects.create(demand=demand, organization=hp_org)
+    SuggestionShown.objects.update(first_shown_at=earlier)
+    shown = [SimpleNamespace(organization=o) for o in (hp_org, xh_org)]
+    before = timezone.now()
+    with django_assert_num_queries(1) as captured:
+        record_shown(demand, shown)
+    assert captured.captured_queries[0]["sql"].startswith("INSERT")
+    rows = dict(
+        SuggestionShown.objects.filter(demand=demand).values_list("organization_id", "first_shown_at")
+    )
+    assert rows[hp_org.pk] == earlier
+    assert before <= rows[xh_org.pk] <= timezone.now()
+    record_shown(demand, shown[1:])  # another number of rows: another statement
+    assert SuggestionShown.objects.filter(demand=demand).count() == 2
