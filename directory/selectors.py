@@ -92,6 +92,7 @@ def evidence_of(applications):
     categories = refdata.categories_by_pk()
     found = {}
     for application_id, pk, title, category_id in links:
+        # A category the memo lacks (none should) is read, as Django's lazy read of it did.
         category = categories.get(category_id) or Category.objects.select_related("parent").get(
             pk=category_id
         )
