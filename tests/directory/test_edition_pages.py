@@ -144,3 +144,15 @@ def test_a_page_of_members_has_the_districts_the_join_gives(edition):
         ]
     assert shown == expected and not _tables(ctx)
     assert {name for _, _, name in shown} == {"上海市民政局", "黄浦区民政局"}
+
+
+def test_an_evidence_offer_whose_category_the_memo_lacks_is_still_named(edition, monkeypatch):
+    from portal.models import Category
+    from tests.factories import OfferingFactory
+
+    app = selectors.members(edition).first()
+    sub = Category.objects.filter(parent__isnull=False).order_by("code").first()
+    app.evidence.set([OfferingFactory(organization=app.organization, category=sub)])
+    monkeypatch.setattr(refdata, "categories_by_pk", dict)  # an empty memo
+    (offer,) = selectors.evidence_of([app])[app.pk]
+    assert str(offer.category) == f"{sub.parent.name} / {sub.name}"
