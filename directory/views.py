@@ -47,7 +47,7 @@ def edition_detail(request, year):
     context = listing.paginate(request, qs, [], "", exact=listing.OneScanPaginator)
     can_remove = permissions.is_city_admin(request.user)
     page = context["page"]
-    rows = list(page.object_list)
+    rows = selectors.with_districts(list(page.object_list))
     page.object_list = member_cards(rows, selectors.evidence_of(rows), can_remove=can_remove)
     context.update(
         {

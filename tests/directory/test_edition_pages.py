@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import SocialOrganization
 from directory import selectors
 from directory.models import AppStatus
-from portal import listing
+from portal import listing, refdata
 from tests.factories import ApplicationFactory, EditionFactory, SocialOrganizationFactory
 
 from .conftest import edition_url
@@ -90,3 +90,69 @@ def test_the_page_asks_a_fixed_number_of_queries(client, edition):
     with CaptureQueriesContext(connection) as ctx:
         client.get(edition_url(edition), {"size": 10})
     assert counts == [len(ctx.captured_queries)] * 3 == [6] * 3
+
+
+def _tables(ctx):
+    """The queries of `ctx` but the reference-data version's (a cache read outside a request)."""
+    return [q for q in ctx.captured_queries if "portal_cache" not in q["sql"]]
+
+
+def test_the_evidence_offers_are_those_the_prefetch_reads(edition):
+    """`evidence_of` (plain rows, the 项目类别 from the reference-data memo) names the offers of each
+    member as `members()` prefetches them: same offers, same order, same 项目类别 with its parent."""
+    from portal.models import Category
+    from tests.factories import OfferingFactory
+
+    categories = list(Category.objects.filter(parent__isnull=False).order_by("code")[:3])
+    apps = list(selectors.members(edition))
+    for i, app in enumerate(apps[:4]):
+        offers = [OfferingFactory(organization=app.organization, category=c) for c in categories[: i % 3 + 1]]
+        app.evidence.set(offers[::-1])
+    expected = {
+        app.pk: [(o.pk, o.title, str(o.category)) for o in app.evidence.all()]
+        for app in selectors.members(edition)
+        if app.evidence.all()
+    }
+    rows = list(selectors.members(edition, evidence=False))
+    refdata.categories_by_pk()  # the memo filled
+    with CaptureQueriesContext(connection) as ctx:
+        found = selectors.evidence_of(rows)
+        named = {pk: [(o.pk, o.title, str(o.category)) for o in offers] for pk, offers in found.items()}
+    assert named == expected and len(expected) == 4
+    assert len(_tables(ctx)) == 1  # the links and offers; the categories and their parents without a query
+
+
+def test_a_page_of_members_has_the_districts_the_join_gives(edition):
+    """The page reads its members without the organizations' 区 joined (`members(evidence=False)`) and
+    sets them from the memo (`with_districts`): the same 所在区 and 登记机关, with no query more."""
+    from tests.factories import district
+
+    org = selectors.members(edition).first().organization
+    SocialOrganization.objects.filter(pk=org.pk).update(
+        registration_district=None, district=district("徐汇区")
+    )
+    expected = [
+        (app.pk, app.organization.district.name, app.organization.registration_authority)
+        for app in selectors.members(edition, evidence=True)
+    ]
+    rows = list(selectors.members(edition, evidence=False))
+    refdata.districts_by_pk()  # the memo filled
+    with CaptureQueriesContext(connection) as ctx:
+        shown = [
+            (app.pk, app.organization.district.name, app.organization.registration_authority)
+            for app in selectors.with_districts(rows)
+        ]
+    assert shown == expected and not _tables(ctx)
+    assert {name for _, _, name in shown} == {"上海市民政局", "黄浦区民政局"}
+
+
+def test_an_evidence_offer_whose_category_the_memo_lacks_is_still_named(edition, monkeypatch):
+    from portal.models import Category
+    from tests.factories import OfferingFactory
+
+    app = selectors.members(edition).first()
+    sub = Category.objects.filter(parent__isnull=False).order_by("code").first()
+    app.evidence.set([OfferingFactory(organization=app.organization, category=sub)])
+    monkeypatch.setattr(refdata, "categories_by_pk", dict)  # an empty memo
+    (offer,) = selectors.evidence_of([app])[app.pk]
+    assert str(offer.category) == f"{sub.parent.name} / {sub.name}"
