@@ -186,7 +186,7 @@ def _page_of_parts(parts, order, bottom, top):
     100 it did not show (116 ms; the title hits: 2,331 rows, 35 ms). One query: a MATERIALIZED CTE of the
     first part, the second behind a one-time filter on its count; the parts' rows sorted by their part
     and their own columns. Sorted as `first_where` again (its condition compiled once more, the
-    candidates' rows read again by id for it), Django took about 1 ms of CPU per search page to build
+    candidates' rows read again by id for it), Django took 0.7 ms more CPU per search page to build
     and compile that query (issue 15, bench/README.md)."""
     (first, first_params), (second, second_params) = (
         part.query.get_compiler(part.db).as_sql() for part in parts
