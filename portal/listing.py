@@ -145,14 +145,18 @@ def _first_where_ids(qs, name, first, order, bottom, top):
     title's, made PostgreSQL expect 112 of search 社区服务's 4,035 title hits at 100,000 demands and sort
     them all (40 ms; walked 0.4 ms)."""
     condition = first.condition
-    walk = qs.order_by(*order).values("pk")
     hits = qs.all()
     if first.within is not None:
         hits.query = first.within.clone()
+    columns = _order_columns(qs.model, order)
+    if connections[qs.db].vendor == "postgresql" and columns is not None:
+        parts = (hits.filter(condition), qs.exclude(condition))
+        return _page_of_parts(
+            [part.order_by(*order).values("pk", *columns)[:top] for part in parts], order, bottom, top
+        )
+    walk = qs.order_by(*order).values("pk")
     parts = hits.order_by(*order).values("pk").filter(condition)[:top], walk.exclude(condition)[:top]
-    if connections[qs.db].vendor == "postgresql":
-        candidates = Q(pk__in=_second_if_needed(parts, top))
-    elif connections[qs.db].features.supports_slicing_ordering_in_compound:
+    if connections[qs.db].features.supports_slicing_ordering_in_compound:
         candidates = Q(pk__in=parts[0].union(parts[1], all=True))
     else:
         candidates = Q(pk__in=parts[0]) | Q(pk__in=parts[1])
@@ -163,19 +167,40 @@ def _first_where_ids(qs, name, first, order, bottom, top):
     ]
 
 
-def _second_if_needed(parts, top):
-    """The two parts' ids (PostgreSQL), the second walked only when the first has fewer than `top`
-    rows: a page within the rows where the condition holds needs none of the others, and the others
-    can be sparse in date order. Walked anyway, search 养老's page 5 at 100,000 demands checked 3,883
-    rows' text vectors to find 100 it did not show (116 ms; the title hits: 2,331 rows, 35 ms). One
-    query: a MATERIALIZED CTE of the first part, the second behind a one-time filter on its count."""
+def _order_columns(model, order):
+    """The fields of `order` but its last (the primary key) when they are plain fields of `model` (no
+    relation, no annotation): what `_page_of_parts` sorts the parts' rows by. Else None."""
+    names = [name.lstrip("-") for name in order[:-1]]
+    if all("__" not in name and _plain_field(model, name) for name in names):
+        return names
+    return None
+
+
+def _page_of_parts(parts, order, bottom, top):
+    """Rows `bottom` to `top` of the two parts (PostgreSQL; each part's rows: the id, then the columns
+    of `order` but its last), the rows of the first before those of the second, each in `order`: the
+    order of `first_where`, whose condition holds on every row of the first part and on none of the
+    second. The second part is walked only when the first has fewer than `top` rows: a page within the
+    rows where the condition holds needs none of the others, and the others can be sparse in date
+    order. Walked anyway, search 养老's page 5 at 100,000 demands checked 3,883 rows' text vectors to find
+    100 it did not show (116 ms; the title hits: 2,331 rows, 35 ms). One query: a MATERIALIZED CTE of the
+    first part, the second behind a one-time filter on its count; the parts' rows sorted by their part
+    and their own columns. Sorted as `first_where` again (its condition compiled once more, the
+    candidates' rows read again by id for it), Django took 0.7 ms more CPU per search page to build
+    and compile that query (issue 15, bench/README.md)."""
     (first, first_params), (second, second_params) = (
         part.query.get_compiler(part.db).as_sql() for part in parts
     )
+    columns = ["pk", *(f"c{n}" for n in range(1, len(order)))]
+    sort = ", ".join(
+        f"{column} {'DESC' if name.startswith('-') else 'ASC'}"
+        for column, name in zip(columns[1:] + columns[:1], order, strict=True)
+    )
     return RawSQL(
-        f"WITH first_part AS MATERIALIZED ({first}) SELECT pk FROM first_part UNION ALL "
-        f"SELECT pk FROM ({second}) AS second_part WHERE (SELECT COUNT(*) FROM first_part) < %s",
-        (*first_params, *second_params, top),
+        f"WITH first_part AS MATERIALIZED ({first}) SELECT pk FROM (SELECT 0, * FROM first_part UNION ALL "
+        f"SELECT 1, * FROM ({second}) AS second_part WHERE (SELECT COUNT(*) FROM first_part) < %s) AS "
+        f"candidates(part, {', '.join(columns)}) ORDER BY part, {sort} LIMIT %s OFFSET %s",
+        (*first_params, *second_params, top, top - bottom, bottom),
     )
 
 

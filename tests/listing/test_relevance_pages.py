@@ -111,8 +111,32 @@ def test_the_second_part_is_walked_only_when_the_first_does_not_fill_the_page(de
     titles_hit = found.qs.filter(title_hit=1).count()
     for top, walked in ((titles_hit, False), (titles_hit + 1, True)):
         ids = listing._first_where_ids(found.qs, *listing._first_where_order(found.qs), top - 1, top)
-        sql, params = ids.query.sql_with_params()
         with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + ids.sql, ids.params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert ("never executed" not in plan) == walked, (top, plan)
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        ("-published_at", "-pk"),
+        ("published_at", "pk"),
+        ("budget", "-published_at", "pk"),
+        ("unit__name", "pk"),
+    ],
+)
+def test_pages_walked_in_any_order_are_the_pages_of_every_match_sorted(demands, order):
+    """`first_where` in orders other than the listing's: ascending, on two columns (each part's rows sorted
+    by their own columns, `_page_of_parts`), and through a relation (sorted again as `first_where`)."""
+    _, matches, _ = selectors.filtered(QueryDict("q=服务"), selectors.public_demands())
+    title_hit = Q(title__contains="社区")
+    walked = listing.first_where(matches, "title_hit", title_hit, order)
+    everything = list(
+        _old_definition(matches, "社区").order_by("-title_hit", *order).values_list("pk", flat=True)
+    )
+    assert len(everything) > 10
+    for bottom, top in ((0, 3), (3, 6), (0, 30), (len(everything) - 2, len(everything) + 5)):
+        ids = listing._first_where_ids(walked, *listing._first_where_order(walked), bottom, top)
+        page = listing._unfiltered(walked).filter(pk__in=ids)
+        assert [row.pk for row in page] == everything[bottom:top], (order, bottom, top)
