@@ -286,9 +286,9 @@ def bonuses():
 def _finalists_sql(*pks):
     """The SQL of `_finalist_organizations` for these ids (each eligible organization's `_ORG_FIELDS`, its
     district's, its latest directory membership's year and its number of purchaser recommendations)
-    and the converters Django applies to its rows ({column: (functions, expression)}: none for today's
-    columns on either database; kept so that a column added to `_ORG_FIELDS`, a date or a boolean on
-    SQLite, reads as the ORM reads it)."""
+    and the converters Django applies to its rows ({column: (functions, expression)}: on SQLite the two
+    subqueries' values are read through their output fields' conversion; none on PostgreSQL today), so
+    that each value reads as the ORM reads it."""
     qs = (
         SocialOrganization.objects.eligible()
         .filter(pk__in=pks)
