@@ -16,7 +16,6 @@ The site's login, the admin site's (it goes through the site's) and the second-f
 after a password or a 法人一证通 login share these counters."""
 
 import datetime
-import time
 
 from django.conf import settings
 from django.utils import timezone
@@ -36,8 +35,7 @@ def _keys(request, username):
 
 
 def _window_end(window):
-    now = time.time()
-    return int(now // window) * window + window
+    return int(caching.clock() // window) * window + window
 
 
 def refusal(request, username):

@@ -13,9 +13,15 @@ def public_figures(key, compute):
     return cache.get_or_set(key, compute, seconds) if seconds else compute()
 
 
+def clock():
+    """The clock of every rate-limit window, in seconds since the epoch (tests/conftest.py pins where it
+    starts, so that no test's counting straddles the end of a window)."""
+    return time.time()
+
+
 def _bucket(key, window, now=None):
     """The key of the fixed window `now` falls in, and the seconds until that window ends."""
-    now = time.time() if now is None else now
+    now = clock() if now is None else now
     start = int(now // window) * window
     return f"{key}:{start}", max(1, int(start + window - now) + 1)
 

@@ -2,6 +2,7 @@
 in 黄浦区 and in 徐汇区, plus the city. Every permission test picks from these."""
 
 import datetime
+import time
 
 import pytest
 from django.core.cache import cache
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role, UnitLevel
 from accounts.services import organization_delist_serious, organization_list_serious
-from portal import refdata
+from portal import caching, refdata
 from tests.factories import (
     PurchaserUnitFactory,
     SocialOrganizationFactory,
@@ -30,6 +31,16 @@ def _clear_cache(request):
         cache.clear()
         refdata.forget()  # reference data read by an earlier test (its rows rolled back since)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _rate_windows_start_now(monkeypatch):
+    # Rate limits count in fixed windows (300 s to a day, each dividing a day); a test that posts
+    # fifty messages across the end of a 10-minute window would see two windows' worth saved. The
+    # clock runs at its real pace from a minute into a UTC day, so every window has 4 minutes left.
+    real_start = time.time()
+    start = real_start // 86400 * 86400 + 60
+    monkeypatch.setattr(caching, "clock", lambda: start + (time.time() - real_start))
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ approves it with a public reply; the contact is never public; bad input is refus
 import pytest
 
 from notices.models import Message
+from portal import caching
 from tests.html import text
 
 from .conftest import (
@@ -253,3 +254,9 @@ def test_fifty_messages_from_one_address_in_a_minute_save_only_the_limit(client,
 def test_the_board_survives_a_bad_page_number(client):
     """R-GEN-3: ?page=abc is a page, not a 500."""
     assert client.get(MESSAGES, {"page": "abc"}).status_code == 200
+
+
+def test_the_tests_rate_windows_have_minutes_left():
+    """tests/conftest.py starts the rate-limit clock a minute into a UTC day: every window (each
+    divides a day) has minutes left, so the fifty messages above never straddle two windows."""
+    assert all(caching.clock() % window < 120 for window in (300, 600, 900, 3600, 86400))
