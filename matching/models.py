@@ -167,3 +167,44 @@ class Question(models.Model):
 
     def __str__(self):
         return f"{self.demand_id}：{self.text[:20]}"
+
+
+# --- 可能合适的社会组织: what the ranking counts, per category and organization -----------------------
+
+
+class OrganizationTally(models.Model):
+    """What the ranking (matching/ranking.py) reads of an organization's offers and awards in one
+    category: its published offers, whether one of them serves the whole city, the service areas they
+    name, its awards and their best grade. Written by the database alone (triggers on the offers and
+    the demands, matching/tallies.py), so every write path keeps it equal to counting the rows:
+    forms, imports, the admin site, COPY. A pair with no published offer and no award has no row."""
+
+    category = models.ForeignKey(
+        "portal.Category", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    organization = models.ForeignKey(
+        SocialOrganization, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    offers = models.IntegerField("已发布服务项目数")
+    citywide = models.BooleanField("有服务全市的项目")
+    # The district codes the published offers name, comma-joined (matching/tallies.py `_codes`): a
+    # district code (no comma in it) is in this text exactly when it is in one of theirs.
+    area_codes = models.TextField("服务区域（区划代码）", blank=True)
+    awards = models.IntegerField("承接项目数")
+    best = models.SmallIntegerField("最佳评价（GRADE_ORDER 中的位置）", null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "对接计数（按类别、社会组织）"
+        constraints = [
+            # The ranking reads a category's rows from this index alone on PostgreSQL (INCLUDE; SQLite
+            # keeps the two key columns): 18,000 of them for the largest category at 1,000,000 demands,
+            # wherever the triggers' writes have put them in the table.
+            models.UniqueConstraint(
+                fields=["category", "organization"],
+                include=["offers", "citywide", "area_codes", "awards", "best"],
+                name="matching_tally_pair",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} / {self.category_id}"

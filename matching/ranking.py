@@ -7,27 +7,28 @@ Only eligible organizations are ever suggested (their public offers and, for awa
 districts are ranked on their merits (第一条 encourages cross-district work) and marked with
 their district.
 
-The SQL is two queries whatever the data: the ranking on offers and awards (the published offers
-and the category's awards each grouped by organization, combined and scored in the database, widened
-to the category's field when fewer than ten organizations offer the category itself), of which only
-the best come to Python; then, for the finalists only, the eligible organizations themselves with
-their latest directory membership and their purchaser recommendations (bench/matching.py; at
-1,000,000 demands bench/README.md, 2026-12-07)."""
+The SQL is two queries whatever the data: the ranking on offers and awards (the category's published
+offers and awards as counted per organization in the tallies the database keeps, matching/tallies.py,
+scored in the database, widened to the category's field when fewer than ten organizations offer the
+category itself), of which only the best come to Python; then, for the finalists only, the eligible
+organizations themselves with their latest directory membership and their purchaser recommendations
+(bench/matching.py; at 1,000,000 demands bench/README.md, 2026-12-07 and 2026-12-08)."""
 
 from dataclasses import dataclass, field
 
 from django.db import connections
-from django.db.models import Case, Count, F, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, Max, Min, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import SocialOrganization
-from demands.models import Demand, Grade, award_q
+from demands.models import Demand, Grade
 from demands.models import Status as DemandStatus
 from directory.models import Application, PurchaserRecommendation
-from offerings.models import Offering
-from offerings.models import Status as OfferingStatus
 from portal.models import District
+
+from .models import OrganizationTally
+from .tallies import GRADE_ORDER
 
 SUGGESTION_LIMIT = 10
 
@@ -94,9 +95,6 @@ class Signals:
         if self.recommendations:
             out.append(f"获购买主体推荐 {self.recommendations} 次")
         return out
-
-
-GRADE_ORDER = [Grade.EXCELLENT, Grade.GOOD, Grade.PASS, Grade.FAIL]
 
 
 # The most directory membership and recommendations can add: only organizations within this of
@@ -175,66 +173,66 @@ def _bind(kept, values, connection):
 
 def _candidates_sql(category_id, parent_id, code):
     """The SQL of `_best_candidates` for a category, its field (parent) and a district code, without
-    the row limit."""
-
-    def published(**where):
-        return Offering.objects.filter(status=OfferingStatus.PUBLISHED, **where).order_by()
-
-    def offers(**where):
-        return _sql(
-            published(**where)
-            .values(org=F("organization_id"))
-            .annotate(
-                # Counted over an indexed column, not the id, so that PostgreSQL reads the index only.
-                same=Count("organization_id", filter=Q(category_id=category_id)),
-                field=Count("organization_id"),
-                covers=Count(
-                    "organization_id", filter=Q(citywide=True) | Q(service_district_codes__contains=code)
-                ),
-            )
-            .values_list("org", "same", "field", "covers")
-        )
-
-    awarded, p4 = _sql(
-        Demand.objects.filter(award_q(), category_id=category_id)
+    the row limit: read from the tallies (matching/tallies.py), one row per organization with a
+    published offer or an award in the category."""
+    # An offer serves the demand's district: it serves the whole city or names the district; a tally,
+    # when one of its published offers does.
+    covers = Case(When(Q(citywide=True) | Q(area_codes__contains=code), then=Value(1)), default=Value(0))
+    in_category, p1 = _sql(
+        OrganizationTally.objects.filter(category_id=category_id)
         .order_by()
-        .values(org=F("awarded_org_id"))
-        .annotate(
-            n=Count("awarded_org_id"),
-            best=Min(Case(*(When(eval_grade=g, then=Value(i)) for i, g in enumerate(GRADE_ORDER)))),
+        .values(
+            org=F("organization_id"),
+            same=F("offers"),
+            field=F("offers"),
+            covers=covers,
+            n=F("awards"),
+            b=F("best"),
         )
-        .values_list("org", "n", "best")
+        .values_list("org", "same", "field", "covers", "n", "b")
     )
-    in_category, p1 = offers(category_id=category_id)
     # Fewer than SUGGESTION_LIMIT organizations offer this very category: widen to its field (the
-    # top-level category). Decided in the same query (it stops at the tenth organization); the
-    # database runs only the branch whose condition holds.
-    few, p2 = _sql(published(category_id=category_id).values("organization_id").distinct()[:SUGGESTION_LIMIT])
+    # top-level category): every offer of the field counts, the awards still of the category only.
+    # Decided in the same query (it stops at the tenth organization); the database runs only the
+    # branch whose condition holds.
+    few, p2 = _sql(
+        OrganizationTally.objects.filter(category_id=category_id, offers__gt=0)
+        .order_by()
+        .values("pk")[:SUGGESTION_LIMIT]
+    )
     thin = f"(SELECT COUNT(*) FROM ({few}) AS few) < {SUGGESTION_LIMIT}"
-    in_field, p3 = offers(category__parent_id=parent_id)
-    # The offers and the awards, each grouped by organization, added up by organization (UNION ALL and
-    # GROUP BY). A FULL JOIN of the two was a fifth cheaper at 1,000,000 demands (bench/README.md,
-    # 2026-12-07) but needs SQLite 3.39 (2022), newer than some systems `make run` serves on.
-    none = "0 AS n, CAST(NULL AS INTEGER) AS best"
+    here = Q(category_id=category_id)
+    in_field, p3 = _sql(
+        OrganizationTally.objects.filter(category__parent_id=parent_id)
+        .order_by()
+        .values(org=F("organization_id"))
+        .annotate(
+            same=Coalesce(Sum("offers", filter=here), 0),
+            field=Sum("offers"),
+            covers=Max(covers),
+            n=Coalesce(Sum("awards", filter=here), 0),
+            b=Min("best", filter=here),
+        )
+        .filter(Q(field__gt=0) | Q(n__gt=0))
+        .values_list("org", "same", "field", "covers", "n", "b")
+    )
     sql = (
         "SELECT org, same, field, covers, n, best FROM ("
-        "SELECT org, MAX(same) AS same, MAX(field) AS field, MAX(covers) AS covers, MAX(n) AS n, "
-        "MIN(best) AS best FROM ("
-        f"SELECT org, same, field, covers, {none} FROM ({in_category}) AS in_category WHERE NOT {thin} "
-        f"UNION ALL SELECT org, same, field, covers, {none} FROM ({in_field}) AS in_field WHERE {thin} "
-        f"UNION ALL SELECT org, 0, 0, 0, n, best FROM ({awarded}) AS awarded"
-        ") AS signals GROUP BY org) AS totals "
+        f"SELECT org, same, field, covers, n, b AS best FROM ({in_category}) AS in_category WHERE NOT {thin} "
+        f"UNION ALL SELECT org, same, field, covers, n, b AS best FROM ({in_field}) AS in_field WHERE {thin}"
+        ") AS totals "
         f"ORDER BY {_score_sql()} DESC, org LIMIT %s"
     )
-    return sql, [*p1, *p2, *p3, *p2, *p4]
+    return sql, [*p1, *p2, *p3, *p2]
 
 
 def _best_candidates(demand, n):
     """The `n` best organizations on offers and awards, best first (ties by pk), as {pk: Signals}:
-    one query; the counts grouped by organization never leave the database. A category of the
-    city-scale data has thousands of organizations with offers or awards (at 1,000,000 demands
-    most of the 20,000): read and scored in Python they were most of the demand page's cost, and
-    grew with the awards. Eligibility (R-SUB-3) is applied to the few finalists by
+    one query; the counts by organization never leave the database. A category of the city-scale
+    data has thousands of organizations with offers or awards (at 1,000,000 demands most of the
+    20,000): read and scored in Python they were most of the demand page's cost, and grew with the
+    awards; counted from the offers and awards at each request, the database's (2026-12-07; now the
+    tallies hold the counts). Eligibility (R-SUB-3) is applied to the few finalists by
     `SocialOrganization.objects.eligible()` rather than joined here: together with
     `status=published` that is `Offering.objects.public()`, and it spares the aggregation a join
     over every organization (bench/matching.py)."""

@@ -137,7 +137,7 @@ DATABASES = {
 # The covering indexes' INCLUDE columns (issue 15) are a PostgreSQL speed-up; SQLite builds the same
 # indexes without them, which `make run` need not be warned about at every start.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    SILENCED_SYSTEM_CHECKS = ["models.W039", "models.W040"]
 # Optional read replica (issue 16 §2): public listing and search pages and the public API read from it;
 # every write, and every read by a user within REPLICA_PIN_SECONDS of their own write, goes to the
 # primary (portal/replica.py). Without DATABASE_REPLICA_URL there is one database and nothing changes.
