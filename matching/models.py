@@ -191,7 +191,7 @@ class OrganizationTally(models.Model):
     # district code (no comma in it) is in this text exactly when it is in one of theirs.
     area_codes = models.TextField("服务区域（区划代码）", blank=True)
     awards = models.IntegerField("承接项目数")
-    best = models.SmallIntegerField("最佳评价（GRADE_ORDER 中的位置）", null=True)
+    best = models.SmallIntegerField("最佳评价（GRADE_ORDER 中的位置）", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "对接计数（按类别、社会组织）"

@@ -70,14 +70,15 @@ def _grade_place(column):
     return f"CASE {column} {whens} END"
 
 
-def _published():
-    return f"status = '{OfferingStatus.PUBLISHED.value}'"
+def _published(row=""):
+    """An offer that counts: published (`row`: the table's alias or the trigger's OLD/NEW, with its dot)."""
+    return f"{row}status = '{OfferingStatus.PUBLISHED.value}'"
 
 
-def _awarded():
-    return "status IN ({}) AND awarded_org_id IS NOT NULL".format(
-        ", ".join(f"'{s.value}'" for s in AWARD_STATUSES)
-    )
+def _awarded(row=""):
+    """A demand that counts: an award (`award_q()`)."""
+    statuses = ", ".join(f"'{s.value}'" for s in AWARD_STATUSES)
+    return f"{row}status IN ({statuses}) AND {row}awarded_org_id IS NOT NULL"
 
 
 COLUMNS = "category_id, organization_id, offers, citywide, area_codes, awards, best"
@@ -100,14 +101,17 @@ def _counted(vendor, cat, org):
     )
 
 
-# The columns a row's tally depends on, per table, and its organization's column.
+# The columns a row's tally depends on, per table, its organization's column, and whether the row
+# counts at all: a row that counts neither before nor after a change (a draft, a demand not awarded)
+# leaves every tally as it was, and nothing is recounted for it.
 WATCHED = {
     "offer": (
         Offering,
         "organization_id",
         ["category_id", "organization_id", "status", "citywide", "service_district_codes"],
+        _published,
     ),
-    "demand": (Demand, "awarded_org_id", ["category_id", "awarded_org_id", "status", "eval_grade"]),
+    "demand": (Demand, "awarded_org_id", ["category_id", "awarded_org_id", "status", "eval_grade"], _awarded),
 }
 
 
@@ -132,9 +136,12 @@ def _postgresql():
         "WHERE t.category_id = p.c AND t.organization_id = p.o AND t.offers = 0 AND t.awards = 0; "
         "END $$"
     ]
-    for name, (model, org, columns) in WATCHED.items():
+    for name, (model, org, columns, counts) in WATCHED.items():
         table = model._meta.db_table
-        changed = " OR ".join(f"g.{c} IS DISTINCT FROM n.{c}" for c in columns)
+        changed = (
+            "(" + " OR ".join(f"g.{c} IS DISTINCT FROM n.{c}" for c in columns) + ") "
+            f"AND (({counts('g.')}) OR ({counts('n.')}))"
+        )
 
         def collect(source):
             return (
@@ -146,9 +153,9 @@ def _postgresql():
             f"CREATE OR REPLACE FUNCTION matching_tally_{name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             "DECLARE cats bigint[]; orgs bigint[]; BEGIN "
             "IF TG_OP = 'INSERT' THEN "
-            + collect(f"SELECT category_id AS c, {org} AS o FROM changed")
+            + collect(f"SELECT category_id AS c, {org} AS o FROM changed WHERE {counts()}")
             + "ELSIF TG_OP = 'DELETE' THEN "
-            + collect(f"SELECT category_id AS c, {org} AS o FROM gone")
+            + collect(f"SELECT category_id AS c, {org} AS o FROM gone WHERE {counts()}")
             + "ELSE "
             + collect(
                 f"SELECT g.category_id AS c, g.{org} AS o FROM gone AS g JOIN changed AS n USING (id) WHERE {changed} "
@@ -172,7 +179,7 @@ def _sqlite():
     """One recount per row (SQLite has no statement triggers; one writer at a time)."""
     tally = OrganizationTally._meta.db_table
     statements = []
-    for name, (model, org, columns) in WATCHED.items():
+    for name, (model, org, columns, counts) in WATCHED.items():
         table = model._meta.db_table
 
         def recount(row, org=org):
@@ -183,19 +190,24 @@ def _sqlite():
                 "WHERE offers > 0 OR awards > 0;"
             )
 
-        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
+        changed = (
+            "(" + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns) + ") "
+            f"AND (({counts('OLD.')}) OR ({counts('NEW.')}))"
+        )
         statements += [
-            f"CREATE TRIGGER matching_tally_{name}_insert AFTER INSERT ON {table} BEGIN {recount('NEW')} END",
+            f"CREATE TRIGGER matching_tally_{name}_insert AFTER INSERT ON {table} WHEN {counts('NEW.')} "
+            f"BEGIN {recount('NEW')} END",
             f"CREATE TRIGGER matching_tally_{name}_update AFTER UPDATE ON {table} WHEN {changed} "
             f"BEGIN {recount('OLD')} {recount('NEW')} END",
-            f"CREATE TRIGGER matching_tally_{name}_delete AFTER DELETE ON {table} BEGIN {recount('OLD')} END",
+            f"CREATE TRIGGER matching_tally_{name}_delete AFTER DELETE ON {table} WHEN {counts('OLD.')} "
+            f"BEGIN {recount('OLD')} END",
         ]
     return statements
 
 
 def _drop(vendor):
     out = []
-    for name, (model, _, _) in WATCHED.items():
+    for name, (model, *_) in WATCHED.items():
         for event in ("insert", "update", "delete"):
             on = f" ON {model._meta.db_table}" if vendor == "postgresql" else ""
             out.append(f"DROP TRIGGER IF EXISTS matching_tally_{name}_{event}{on}")
@@ -227,7 +239,7 @@ def uninstall(connection=default_connection):
 def paused(connection=default_connection):
     """Bulk loading (the bench's COPY of a million demands): the triggers off while it runs, every pair
     recounted once at the end (PostgreSQL; elsewhere the triggers stay on)."""
-    names = [(model._meta.db_table, name) for name, (model, _, _) in WATCHED.items()]
+    names = [(model._meta.db_table, name) for name, (model, *_) in WATCHED.items()]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for table, name in names:

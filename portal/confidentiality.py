@@ -305,6 +305,7 @@ TEXT_FIELDS = {
     "matching.Subscription": {"kind": PLAIN, "name": PUBLIC, "q": PUBLIC, "feed_token": PLAIN},
     "matching.SubscriptionDelivery": {"kind": PLAIN},
     "matching.Question": {"text": PUBLIC, "answer": PUBLIC, "decline_reason": PUBLIC},
+    "matching.OrganizationTally": {"area_codes": PLAIN},  # the offers' district codes, written by triggers
     "inbox.Notification": {"title": PLAIN, "body": PLAIN, "link": PLAIN, "dedupe_key": PLAIN},
     "inbox.OutgoingEmail": {
         "subject": PLAIN,

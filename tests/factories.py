@@ -568,6 +568,21 @@ class SuggestionShownFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(SocialOrganizationFactory)
 
 
+class OrganizationTallyFactory(factory.django.DjangoModelFactory):
+    """A row of the ranking's tallies (matching/tallies.py) as the triggers write it; for the tests of
+    the model itself: a published offer or an award makes the real one."""
+
+    class Meta:
+        model = "matching.OrganizationTally"
+
+    category = factory.LazyFunction(lambda: category("0101"))
+    organization = factory.SubFactory(SocialOrganizationFactory)
+    offers = 1
+    citywide = False
+    area_codes = HUANGPU_CODE
+    awards = 0
+
+
 class QuestionFactory(factory.django.DjangoModelFactory):
     """公开答疑: an organization's question on a published demand, pending (matching/)."""
 

@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('citywide', models.BooleanField(verbose_name='有服务全市的项目')),
                 ('area_codes', models.TextField(blank=True, verbose_name='服务区域（区划代码）')),
                 ('awards', models.IntegerField(verbose_name='承接项目数')),
-                ('best', models.SmallIntegerField(null=True, verbose_name='最佳评价（GRADE_ORDER 中的位置）')),
+                ('best', models.SmallIntegerField(blank=True, null=True, verbose_name='最佳评价（GRADE_ORDER 中的位置）')),
                 ('category', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='portal.category')),
                 ('organization', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='accounts.socialorganization')),
             ],
