@@ -7,11 +7,12 @@ them by organization: 30 ms of PostgreSQL per page in the median, 60 in the larg
 tallies hold those groups already: 18,000 narrow rows for that category (bench/README.md, 2026-12-08).
 
 The one writer is the database: triggers on the offers' and the demands' tables recount a pair from its
-rows whenever a row of it is inserted, deleted, or updated in a column the tallies read (category,
-organization, status, service area; for demands the awarded organization and the grade). So every write
-path keeps them, whatever it goes through: the services and their action tables, the Excel imports
-(`bulk_create`), the external import, the admin site, `seed_demo`, the bench's COPY. `refresh_all()`
-recounts every pair (the migration that creates the table, a restore). tests/matching/test_tallies.py
+rows whenever a row of it that counts (a published offer, an award) is inserted or deleted, or a row is
+updated in a column the tallies read (category, organization, status, service area; for demands the
+awarded organization and the grade) and counts before or after. So every write path keeps them, whatever
+it goes through: the services and their action tables, the Excel imports (`bulk_create`), the external
+import, the admin site, `seed_demo`, queryset updates, raw SQL. `refresh_all()` recounts every pair (the
+migration that creates the table; the bench's COPY, under `paused()`). tests/matching/test_tallies.py
 compares the table with `counted()`, the rows counted through the ORM's own rules, after each write path.
 
 Should the rules of what counts change (`award_q()`, the published status, GRADE_ORDER), a migration
