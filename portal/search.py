@@ -18,6 +18,8 @@ from django.db import connection, connections, router
 from django.db.models import Aggregate, BooleanField, Expression, IntegerField, Q, TextField, Value
 from django.db.models.sql.where import WhereNode
 
+from . import shapes
+
 FILLER = "ǂ"  # never typed by users, never produced by a query
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
@@ -137,47 +139,35 @@ def _names_query(model, word, by_fk):
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
-# `_names_query`'s SQL for each shape of word, compiled once per process: building and compiling the
-# four-table UNION cost 2.5 of the 2.7 ms of CPU `_name_conditions` took per demand search at 100,000
-# demands (issue 15), the same SQL every time but for the word. Keyed by all the word decides about it
-# (`contains` or `icontains`, the bigram lookup of a two-character word: whether it is Chinese
-# characters only, and its length); its parameters are the word's LIKE pattern and bigrams.
-_NAMES_SQL = {}
+# `_names_query`'s SQL for each shape of word, compiled once per process (`portal.shapes`): building and
+# compiling the four-table UNION cost 2.5 of the 2.7 ms of CPU `_name_conditions` took per demand search
+# at 100,000 demands (issue 15), the same SQL every time but for the word. Keyed by all the word decides
+# about it (`contains` or `icontains`, the bigram lookup of a two-character word: whether it is Chinese
+# characters only, and its length); the first word of a shape stands in for the others, its parameters
+# are the word's LIKE pattern and bigrams.
 
 
 def _joined_ids(model, word, by_fk):
     """{n: the joined ids of `_names_query`'s nth part} for `word`, from its SQL compiled for the
-    first word of the same shape (`_NAMES_SQL`), with this word's parameters."""
+    first word of the same shape, with this word's parameters."""
     db = router.db_for_read(model._meta.get_field(next(iter(by_fk))).related_model)
-    key = (model, tuple((fk, tuple(lookups)) for fk, lookups in by_fk.items()), db)
+    key = ("names", model, tuple((fk, tuple(lookups)) for fk, lookups in by_fk.items()), db)
     key += (bool(_CJK_ONLY.fullmatch(word)), len(word))
-    kept = _NAMES_SQL.get(key)
-    if kept is None:
-        query = _names_query(model, word, by_fk)
-        sql, params = query.query.get_compiler(db).as_sql()
-        kept = _NAMES_SQL[key] = (sql, [_word_parameter(param, word, connections[db]) for param in params])
-    sql, params = kept
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, [param(word, connections[db]) for param in params])
+    connection = connections[db]
+    kept = shapes.compiled(
+        key,
+        lambda word: _names_query(model, word, by_fk).query.get_compiler(db).as_sql(),
+        (word,),
+        connection,
+        derivations=(shapes.like_pattern, _bigrams),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(*kept.bind((word,), connection))
         return dict(cursor.fetchall())
-
-
-def _like_pattern(word, connection):
-    """The parameter of `contains`/`icontains` for `word` (Django's PatternLookup: `%word%`, escaped)."""
-    return f"%{connection.ops.prep_for_like_query(word)}%"
 
 
 def _bigrams(word, connection):
     return BigramsContain("", word).bigrams
-
-
-def _word_parameter(param, word, connection):
-    """How a parameter of `_names_query`'s SQL compiled for `word` follows from the word: its LIKE
-    pattern, its bigrams, or (anything else) the same for every word."""
-    for derive in (_like_pattern, _bigrams):
-        if param == derive(word, connection):
-            return derive
-    return lambda word, connection: param
 
 
 class JoinedIds(Aggregate):

@@ -1,0 +1,182 @@
+"""The listings' SQL compiled once per shape (portal/shapes.py, issue 15): a page's rows and its capped
+count, run with SQL kept from an earlier request of the same shape and this request's parameters, are
+the rows, the figure, the SQL and the parameters Django gives for this request, on SQLite and
+PostgreSQL; values are always parameters."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from demands import selectors as demand_selectors
+from demands.models import Status
+from offerings import selectors as offering_selectors
+from portal import listing, shapes
+from tests.factories import DemandFactory, OfferingFactory, PurchaserUnitFactory, category, district
+
+pytestmark = pytest.mark.django_db
+
+# Pairs of query strings of the same shape (the first compiles, the second reuses its SQL), and odd ones.
+DEMAND_PAIRS = [
+    ("district={xuhui}&category=0101", "district={huangpu}&category=0103"),
+    ("district={xuhui}&category=01", "district={huangpu}&category=01"),
+    ("year=2024&budget_min=1000", "year=2025&budget_min=150000"),
+    ("budget_max=150000&sort=budget_desc", "budget_max=250000&sort=budget_desc"),
+    ("status=cancelled&sort=oldest", "status=awarded&sort=oldest"),
+    ("level=district&source=external", "level=city&source=external"),
+    ("q=养老&sort=newest", "q=助餐&sort=newest"),
+    ("q=abc&sort=budget_asc", "q=xyz&sort=budget_asc"),
+    ("district={xuhui}&q=养老&sort=newest&page=2", "district={huangpu}&q=助餐&sort=newest&page=2"),
+    ("district={xuhui}&category=0101&size=10&page=2", "district={huangpu}&category=0101&size=10&page=2"),
+    ("q=it's&sort=newest", "q=%'_\\&sort=newest"),
+]
+OFFER_PAIRS = [
+    ("district={xuhui}", "district={huangpu}"),
+    ("category=0101&previously_purchased=yes", "category=0103&previously_purchased=yes"),
+    ("q=养老&sort=oldest", "q=助餐&sort=oldest"),
+    ("directory_member=yes&category=0101", "directory_member=yes&category=0103"),
+]
+
+
+@pytest.fixture
+def data():
+    when = timezone.now()
+    units = [PurchaserUnitFactory(name="黄浦区长者综合服务中心"), PurchaserUnitFactory(name="徐汇区民政局")]
+    units[1].district = district("徐汇区")
+    units[1].save()
+    titles = ["社区养老服务项目", "老年人助餐服务", "ABC 助残项目", "it's abc"]
+    statuses = [Status.PUBLISHED, Status.PUBLISHED, Status.AWARDED, Status.CANCELLED]
+    for n in range(40):
+        status = statuses[n % 4]
+        DemandFactory(
+            unit=units[n % 2],
+            district=district("徐汇区" if n % 3 else "黄浦区"),
+            title=f"{titles[n % 4]}{n}",
+            category=category("0101" if n % 2 else "0103"),
+            budget=Decimal(100000 + 50000 * (n % 3)),
+            year=2024 + n % 2,
+            status=status,
+            published_at=when - datetime.timedelta(days=n % 5),
+            cancel_reason="取消" if status == Status.CANCELLED else "",
+        )
+    for n in range(25):
+        OfferingFactory(
+            title=f"{titles[n % 4]}服务{n}",
+            category=category("0101" if n % 2 else "0103"),
+            published_at=when - datetime.timedelta(days=n % 3),
+        )
+    return {"xuhui": district("徐汇区").pk, "huangpu": district("黄浦区").pk}
+
+
+def _found(selectors, query, ids, base):
+    return selectors.listing(QueryDict(query.format(**ids)), base)
+
+
+def _page_of(found, query):
+    params = QueryDict(query)
+    size = listing.page_size(type("R", (), {"GET": params}))
+    number = int(params.get("page", 1))
+    return (number - 1) * size, number * size
+
+
+def _djangos(found, bottom, top):
+    """What Django reads and compiles for the page and the capped count, nothing kept."""
+    qs = found.qs
+    run = listing._unfiltered(qs).filter(pk__in=qs.values("pk")[bottom:top])
+    sql, params = run.query.get_compiler(run.db).as_sql()
+    return [row.pk for row in qs[bottom:top]], min(qs.count(), listing.COUNT_CAP + 1), (sql, list(params))
+
+
+def _recorder(executed):
+    def record(execute, sql, params, many, context):
+        executed.append((sql, list(params)))
+        return execute(sql, params, many, context)
+
+    return record
+
+
+def _check(selectors, base, pairs, ids):
+    for first, second in pairs:
+        found = _found(selectors, second, ids, base())
+        bottom, top = _page_of(found, second)
+        expected = _djangos(found, bottom, top)
+        shapes.clear()
+        kept = _found(selectors, first, ids, base())
+        listing.rows_of_page(kept.qs, *_page_of(kept, first))
+        listing.capped_count(kept.qs)
+        shapes_kept = len(shapes.KEPT)
+        found = _found(selectors, second, ids, base())
+        executed = []
+        with connection.execute_wrapper(_recorder(executed)):
+            rows = listing.rows_of_page(found.qs, bottom, top)
+            count = listing.capped_count(found.qs)
+        assert ([row.pk for row in rows], count) == expected[:2], second
+        assert executed[0] == expected[2], second
+        assert len(shapes.KEPT) == shapes_kept, second  # the same shape: nothing compiled anew
+        assert all(kept is not shapes._UNCACHEABLE for kept in shapes.KEPT.values()), second
+
+
+def test_demand_pages_and_counts_are_djangos_for_a_kept_shape(data):
+    def base():
+        return (
+            demand_selectors.public_demands()
+            .select_related(*demand_selectors.CARD_RELATED)
+            .only(*demand_selectors.LIST_COLUMNS)
+        )
+
+    _check(demand_selectors, base, DEMAND_PAIRS, data)
+
+
+def test_offer_pages_and_counts_are_djangos_for_a_kept_shape(data):
+    def base():
+        return (
+            offering_selectors.public_offerings()
+            .select_related(*offering_selectors.CARD_RELATED)
+            .only(*offering_selectors.LIST_FIELDS)
+        )
+
+    _check(offering_selectors, base, OFFER_PAIRS, data)
+
+
+def test_values_are_parameters_not_sql(data):
+    shapes.clear()
+    word = "x'); DROP TABLE demands_demand; --"
+    found = _found(demand_selectors, f"q={word}&sort=newest", data, demand_selectors.public_demands())
+    with CaptureQueriesContext(connection) as ctx:
+        assert listing.capped_count(found.qs) == 0
+        assert listing.rows_of_page(found.qs, 0, 20) == []
+    key_sql = [kept for key, kept in shapes.KEPT.items() if key[0] == "statement"]
+    assert key_sql and all("DROP" not in sql for sql in key_sql)
+    assert all("DROP TABLE" not in kept[0] for key, kept in shapes.KEPT.items() if key[0] == "fetch")
+    assert len(ctx.captured_queries) == 2
+
+
+def test_a_statement_whose_parameters_are_not_its_wheres_is_not_kept(data):
+    """Relevance: the title hits' annotation is selected (its parameters are not the WHERE's): Django
+    compiles it each time, and the page is the same."""
+    shapes.clear()
+    found = _found(demand_selectors, "q=养老", data, demand_selectors.public_demands())
+    assert shapes.shape(found.qs) is None
+    assert [r.pk for r in listing.rows_of_page(found.qs, 0, 5)] == [r.pk for r in found.qs[:5]]
+
+
+def test_a_query_matching_nothing_runs_no_query(data):
+    qs = demand_selectors.public_demands().filter(pk__in=[])
+    with CaptureQueriesContext(connection) as ctx:
+        assert listing.capped_count(qs) == 0
+        assert listing.rows_of_page(qs.order_by("-pk"), 0, 20) == []
+    assert ctx.captured_queries == []
+
+
+def test_the_kept_shapes_are_bounded(monkeypatch, data):
+    monkeypatch.setattr(shapes, "LIMIT", 3)
+    shapes.clear()
+    for year in range(2020, 2030):  # each year is the same shape: one statement kept
+        listing.capped_count(demand_selectors.public_demands().filter(year=year))
+    for size in range(1, 10):  # each slice is a shape
+        listing.rows_of_page(demand_selectors.public_demands().order_by("-pk"), 0, size)
+    assert len(shapes.KEPT) <= 3
