@@ -228,8 +228,8 @@ def rows_of_page(qs, bottom, top, *, many=False):
     `many`: the result has more than COUNT_CAP rows."""
     if hasattr(qs, "values") and not qs.query.distinct and _ordered_by_pk(qs):
         first = _first_where_order(qs) if many and top <= WALK_ROWS else None
-        if first:
-            return _unfiltered(qs).filter(pk__in=_first_where_ids(qs, *first, bottom, top))
+        if first:  # its WHERE: the page's ids, as RawSQL on PostgreSQL (`_page_of_parts`)
+            return shapes.fetch(_unfiltered(qs).filter(pk__in=_first_where_ids(qs, *first, bottom, top)))
         # The page's SQL compiled once per shape of the filters (`portal.shapes`): compiling it was
         # 0.75 of the 1.76 ms of CPU a district + category page's rows took (issue 15).
         return shapes.fetch(

@@ -102,12 +102,14 @@ def compiled(key, build, stand_ins, connection, derivations=()):
 
 
 def _structure(query):
-    """Everything of `query` but its WHERE that its SQL depends on, or None when it has what this module
-    does not keep (an annotation selected or sorted by, extra SQL, a combinator, an expression in its
-    order, grouping, a lock). An annotation used in a filter is in the compiled WHERE."""
+    """Everything of `query` but its WHERE and its selected annotations that its SQL depends on, or None
+    when it has what this module does not keep (an annotation sorted by and not selected, extra SQL, a
+    combinator, an expression in its order, grouping, a lock). An annotation used in a filter is in the
+    compiled WHERE."""
     if (
-        query.annotation_select  # an annotation not selected and not in the order is no part of the SQL
-        or any(name.lstrip("-") in query.annotations for name in query.order_by if isinstance(name, str))
+        # An annotation sorted by but not selected is compiled into the ORDER BY: not kept. One neither
+        # selected nor sorted by is no part of the SQL; a selected one is compiled by `shape`.
+        any(name.lstrip("-") in _unselected(query) for name in query.order_by if isinstance(name, str))
         or query.extra
         or query.extra_select
         or query.combinator
@@ -141,7 +143,8 @@ def _structure(query):
 
 
 def shape(qs):
-    """(key, the WHERE's parameters) of `qs`: its WHERE compiled, the rest of it as `_structure` sees it;
+    """(key, parameters) of `qs`: its selected annotations and its WHERE compiled (their parameters, in
+    the order of the statement's), the rest of it as `_structure` sees it;
     None when it is not kept (see `_structure`) or its WHERE matches nothing (Django answers that
     without a query)."""
     query = qs.query
@@ -149,13 +152,23 @@ def shape(qs):
     if structure is None:
         return None
     compiler = query.get_compiler(qs.db)
+    selected, params = [], []
     try:
-        where, params = compiler.compile(query.where)
-    except FullResultSet:
-        where, params = "", ()
+        for alias, annotation in query.annotation_select.items():  # selected after the columns
+            sql, annotation_params = annotation.select_format(compiler, *compiler.compile(annotation))
+            selected.append((alias, sql))
+            params.extend(annotation_params)
+        try:
+            where, where_params = compiler.compile(query.where)
+        except FullResultSet:
+            where, where_params = "", ()
     except EmptyResultSet:
         return None
-    return (qs.db, qs._iterable_class, structure, where), tuple(params)
+    return (qs.db, qs._iterable_class, structure, tuple(selected), where), (*params, *where_params)
+
+
+def _unselected(query):
+    return query.annotations.keys() - query.annotation_select.keys()
 
 
 def statement(qs):

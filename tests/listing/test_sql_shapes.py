@@ -155,13 +155,30 @@ def test_values_are_parameters_not_sql(data):
     assert len(ctx.captured_queries) == 2
 
 
-def test_a_statement_whose_parameters_are_not_its_wheres_is_not_kept(data):
-    """Relevance: the title hits' annotation is selected (its parameters are not the WHERE's): Django
-    compiles it each time, and the page is the same."""
+@pytest.mark.parametrize("query", ["q=养老", "q=助餐&page=2", "q=abc&district={xuhui}"])
+def test_a_relevance_page_is_djangos_with_its_sql_kept(data, monkeypatch, query):
+    """相关度 pages of more than the cap (their ids from the two parts, `_first_where_ids`): the rows'
+    statement selects the title hits' annotation, whose parameters come before the WHERE's; kept, the
+    page is the rows and the SQL Django gives."""
+    monkeypatch.setattr(listing, "COUNT_CAP", 3)
+    found = _found(demand_selectors, query, data, demand_selectors.public_demands())
+    bottom, top = _page_of(found, query)
     shapes.clear()
-    found = _found(demand_selectors, "q=养老", data, demand_selectors.public_demands())
-    assert shapes.shape(found.qs) is None
-    assert [r.pk for r in listing.rows_of_page(found.qs, 0, 5)] == [r.pk for r in found.qs[:5]]
+    expected = [row.pk for row in listing.rows_of_page(found.qs, bottom, top, many=True)]
+    assert expected == [row.pk for row in found.qs[bottom:top]]
+    executed = []
+    with connection.execute_wrapper(_recorder(executed)):
+        again = _found(demand_selectors, query, data, demand_selectors.public_demands())
+        kept = len(shapes.KEPT)
+        rows = listing.rows_of_page(again.qs, bottom, top, many=True)
+    assert [row.pk for row in rows] == expected and len(shapes.KEPT) == kept
+    assert all(value is not shapes._UNCACHEABLE for value in shapes.KEPT.values())
+    (run,) = [call for call in executed[-1:]]
+    django = listing._unfiltered(again.qs).filter(
+        pk__in=listing._first_where_ids(again.qs, *listing._first_where_order(again.qs), bottom, top)
+    )
+    sql, params = django.query.get_compiler(django.db).as_sql()
+    assert run == (sql, list(params))
 
 
 def test_a_query_matching_nothing_runs_no_query(data):
