@@ -59,7 +59,7 @@ def capped_count(qs, cap=COUNT_CAP):
         return counted[: cap + 1].count()
     limit = int(cap) + 1
     found = shapes.scalar(
-        qs.order_by().values("pk"), lambda sql: f"SELECT COUNT(*) FROM ({sql} LIMIT {limit}) AS capped"
+        qs, lambda sql: f"SELECT COUNT(*) FROM ({sql} LIMIT {limit}) AS capped", _ids, "ids"
     )
     return found or 0
 
@@ -95,7 +95,11 @@ def capped_match_count(qs, cap=COUNT_CAP):
 
 
 def _sql(qs):
-    return shapes.statement(qs.order_by().values("pk"))
+    return shapes.statement(qs, _ids, "ids")
+
+
+def _ids(qs):
+    return qs.order_by().values("pk")
 
 
 def count_label(count, cap=COUNT_CAP):

@@ -143,10 +143,18 @@ def _structure(query):
 
 
 def shape(qs):
-    """(key, parameters) of `qs`: its selected annotations and its WHERE compiled (their parameters, in
-    the order of the statement's), the rest of it as `_structure` sees it;
-    None when it is not kept (see `_structure`) or its WHERE matches nothing (Django answers that
-    without a query)."""
+    """(key, parameters, where) of `qs`: its selected annotations and its WHERE compiled (`parameters`:
+    theirs, in the order of the statement's; `where`: the place of the WHERE's first), the rest of it as
+    `_structure` sees it; None when it is not kept (see `_structure`) or its WHERE matches nothing
+    (Django answers that without a query). Kept on `qs` for the next statement of the same queryset (a
+    page and its count)."""
+    found = qs.__dict__.get("_shape", _UNCACHEABLE)
+    if found is _UNCACHEABLE:
+        found = qs.__dict__["_shape"] = _shape(qs)
+    return found
+
+
+def _shape(qs):
     query = qs.query
     structure = _structure(query)
     if structure is None:
@@ -164,28 +172,34 @@ def shape(qs):
             where, where_params = "", ()
     except EmptyResultSet:
         return None
-    return (qs.db, qs._iterable_class, structure, tuple(selected), where), (*params, *where_params)
+    key = (qs.db, qs._iterable_class, structure, tuple(selected), where)
+    return key, (*params, *where_params), len(params)
 
 
 def _unselected(query):
     return query.annotations.keys() - query.annotation_select.keys()
 
 
-def statement(qs):
-    """(sql, parameters) of `qs` as Django compiles it, the SQL compiled once per shape; raises
-    EmptyResultSet as Django's compiler does."""
+def statement(qs, derive=None, name=""):
+    """(sql, parameters) of `derive(qs)` (default: `qs`) as Django compiles it, the SQL compiled once per
+    shape of `qs` and `name` (what `derive` makes of it: a statement without the annotations' parameters,
+    say); raises EmptyResultSet as Django's compiler does."""
     found = shape(qs)
     if found is not None:
-        key, params = found
-        key = ("statement", key)
-        sql = _KEPT.get(key)
-        if sql is None:
-            sql, compiled_params = qs.query.get_compiler(qs.db).as_sql()
-            _keep(key, sql if tuple(compiled_params) == params else _UNCACHEABLE)
+        key, params, where = found
+        key = ("statement", name, key)
+        kept = _KEPT.get(key)
+        if kept is None:
+            target = qs if derive is None else derive(qs)
+            sql, compiled_params = target.query.get_compiler(target.db).as_sql()
+            compiled_params = tuple(compiled_params)
+            start = 0 if compiled_params == params else where if compiled_params == params[where:] else None
+            _keep(key, _UNCACHEABLE if start is None else (sql, start))
             return sql, compiled_params
-        if sql is not _UNCACHEABLE:
-            return sql, params
-    return qs.query.get_compiler(qs.db).as_sql()
+        if kept is not _UNCACHEABLE:
+            return kept[0], params[kept[1] :]
+    target = qs if derive is None else derive(qs)
+    return target.query.get_compiler(target.db).as_sql()
 
 
 def fetch(run, of=None, extra=()):
@@ -197,7 +211,7 @@ def fetch(run, of=None, extra=()):
     found = shape(run if of is None else of)
     if found is None:
         return list(run)
-    key, params = found
+    key, params, _ = found
     structure = _structure(run.query) if of is not None else ()
     if structure is None:
         return list(run)
@@ -238,11 +252,11 @@ def fetch(run, of=None, extra=()):
         del run.query.get_compiler
 
 
-def scalar(qs, wrap):
-    """The first column of the one row of `wrap(sql)`, `sql` `qs`'s statement (`statement`); `wrap` adds
-    no parameter. None when `qs` matches nothing (Django answers that without a query)."""
+def scalar(qs, wrap, derive=None, name=""):
+    """The first column of the one row of `wrap(sql)`, `sql` the statement of `derive(qs)` (`statement`);
+    `wrap` adds no parameter. None when it matches nothing (Django answers that without a query)."""
     try:
-        sql, params = statement(qs)
+        sql, params = statement(qs, derive, name)
     except EmptyResultSet:
         return None
     with connections[qs.db].cursor() as cursor:
