@@ -10,12 +10,15 @@ Two ways in, one memo:
   around it, its bigrams), or as the same for every value. `bind` puts each request's values in those
   places. The ranking's two queries (matching/ranking.py: stand-ins no row has) and the search's names
   query (portal/search.py: the first word of a shape stands in for the others) are compiled this way.
-- `fetch(qs)` and `scalar(...)`: a queryset built as before (its filters are the filterset's, the rules'
-  querysets), its WHERE compiled (the cheap part: the request's values) and the rest of its compiling
-  (the columns, the joins of `select_related`, the order, the page's ids as a subquery, the capped
-  count around it) taken from the first query of the same shape: the same WHERE text and the same
-  structure (`_structure`). Kept only when Django's parameters for the whole statement are exactly the
-  WHERE's, in order; anything else (an annotation, raw SQL, a combinator) is compiled as before.
+- `statement(qs)`, `fetch(qs)` and `scalar(...)`: a queryset built as before (its filters are the
+  filterset's, the rules' querysets), its selected annotations and its WHERE compiled (the cheap part,
+  which holds the request's values; once per queryset, for its page and its count), and the rest of its
+  compiling (the columns, the joins of `select_related`, the order, the page's ids as a subquery, the
+  capped count around it) taken from the first query of the same shape: the same annotation and WHERE
+  text and the same structure (`_structure`). Kept only when Django's parameters for the whole
+  statement were exactly those, in order (checked when the shape is first compiled); anything else
+  (extra SQL, a combinator, an expression in the order, grouping) is compiled as before. The rows are
+  made by Django's own iterable (model instances, values) from the compiled state kept with the SQL.
 
 Values are always parameters, never SQL. The memo is per process and bounded (`LIMIT` shapes); it holds
 SQL text and Django's compiled column lists, no rows.

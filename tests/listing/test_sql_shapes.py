@@ -120,26 +120,21 @@ def _check(selectors, base, pairs, ids):
         assert all(kept is not shapes._UNCACHEABLE for kept in shapes.KEPT.values()), second
 
 
-def test_demand_pages_and_counts_are_djangos_for_a_kept_shape(data):
+@pytest.mark.parametrize(
+    "selectors, related, columns, pairs",
+    [
+        (demand_selectors, "CARD_RELATED", "LIST_COLUMNS", DEMAND_PAIRS),
+        (offering_selectors, "CARD_RELATED", "LIST_FIELDS", OFFER_PAIRS),
+    ],
+)
+def test_pages_and_counts_are_djangos_for_a_kept_shape(data, selectors, related, columns, pairs):
+    """The demand and offer listings as their views read them (their cards' joins and columns)."""
+    public = selectors.public_demands if selectors is demand_selectors else selectors.public_offerings
+
     def base():
-        return (
-            demand_selectors.public_demands()
-            .select_related(*demand_selectors.CARD_RELATED)
-            .only(*demand_selectors.LIST_COLUMNS)
-        )
+        return public().select_related(*getattr(selectors, related)).only(*getattr(selectors, columns))
 
-    _check(demand_selectors, base, DEMAND_PAIRS, data)
-
-
-def test_offer_pages_and_counts_are_djangos_for_a_kept_shape(data):
-    def base():
-        return (
-            offering_selectors.public_offerings()
-            .select_related(*offering_selectors.CARD_RELATED)
-            .only(*offering_selectors.LIST_FIELDS)
-        )
-
-    _check(offering_selectors, base, OFFER_PAIRS, data)
+    _check(selectors, base, pairs, data)
 
 
 def test_values_are_parameters_not_sql(data):
