@@ -57,9 +57,9 @@ def capped_count(qs, cap=COUNT_CAP):
         counted = qs.order_by()
         counted.query.clear_deferred_loading()
         return counted[: cap + 1].count()
-    limit = int(cap) + 1
+    # The limit written into the SQL as Django writes a slice's (`:d`: an integer or an error).
     found = shapes.scalar(
-        qs, lambda sql: f"SELECT COUNT(*) FROM ({sql} LIMIT {limit}) AS capped", _ids, "ids"
+        qs, lambda sql: f"SELECT COUNT(*) FROM ({sql} LIMIT {cap + 1:d}) AS capped", _ids, "ids"
     )
     return found or 0
 
