@@ -77,7 +77,7 @@ def capped_match_count(qs, cap=COUNT_CAP):
     part = search.text_part(qs)
     try:
         sql, params = _sql(qs)
-        part_sql, part_params = _sql(part) if part is not None else (None, ())
+        part_sql, part_params = search.sliced_sql(*_sql(part), cap) if part is not None else (None, ())
     except EmptyResultSet:
         return 0
     capped = "(SELECT COUNT(*) FROM (SELECT 1 FROM found LIMIT %s) AS capped)"
