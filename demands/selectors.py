@@ -48,8 +48,11 @@ def demands_of_unit(unit):
     return Demand.objects.filter(unit=unit)
 
 
-def demands_search(qs, text):
-    return search.search(qs, text, fields=Demand.SEARCH_FIELDS, names=Demand.SEARCH_NAMES)
+def demands_search(qs, text, sliced=False):
+    """`qs` narrowed to the demands holding every word of `text` (`portal.search.search`). `sliced`: `qs`
+    is the public listing narrowed by no filter, so its capped count may read the slices of the text
+    index first (`search.text_part`)."""
+    return search.search(qs, text, fields=Demand.SEARCH_FIELDS, names=Demand.SEARCH_NAMES, sliced=sliced)
 
 
 def filtered(params, qs, filterset_class=DemandFilter):
@@ -86,8 +89,16 @@ def listing(params, qs=None):
     with what the caller joins (default: `public_demands()`)."""
     filterset, unsearched, text = _unsearched(params, public_demands() if qs is None else qs)
     sort = chosen_sort(params, SORTS, default="relevance" if text else "newest")
-    qs = demands_sort(demands_search(unsearched, text), sort, text, unsearched=unsearched)
+    searched = demands_search(unsearched, text, sliced=not _narrowed(filterset))
+    qs = demands_sort(searched, sort, text, unsearched=unsearched)
     return Listing(filterset, qs, sort, text)
+
+
+def _narrowed(filterset):
+    """Whether a filter of `filterset` was chosen (a 区, a 类别, a 状态…: anything but the words)."""
+    if not (filterset.is_bound and filterset.is_valid()):
+        return False
+    return any(value not in (None, "") for value in filterset.form.cleaned_data.values())
 
 
 def demands_sort(qs, sort, text="", unsearched=None):

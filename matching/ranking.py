@@ -25,6 +25,7 @@ from accounts.models import SocialOrganization
 from demands.models import Demand, Grade
 from demands.models import Status as DemandStatus
 from directory.models import Application, PurchaserRecommendation
+from portal import shapes
 from portal.models import District
 
 from .models import OrganizationTally
@@ -134,41 +135,19 @@ def _score_sql():
 # stand-in values, which are then replaced by each demand's own (tests/matching/test_ranking_sql.py:
 # the same SQL and parameters as Django compiles for the demand). What stands in for a number is a
 # negative id no row has, for the district code a word no parameter holds.
-_SHAPES = {}
+_SHAPES = shapes.KEPT  # the shared memo of SQL compiled once per shape (portal/shapes.py)
 _CODE = "DISTRICTCODE"
 
 
 def _compiled(key, build, stand_ins):
-    """(sql, the stand-ins' places among its parameters, converters) of `build(*stand_ins)`, compiled
-    for the first demand of `key`'s shape; `_bind` puts a demand's values in those places. `build`
-    returns (sql, parameters) and, for rows that need them, their converters."""
-    kept = _SHAPES.get(key)
-    if kept is None:
-        sql, params, *converters = build(*stand_ins)
-        places = {value: n for n, value in enumerate(stand_ins)}
-        slots = []
-        for param in params:
-            if type(param) is int and param in places:
-                slots.append((places[param], None))
-            elif isinstance(param, str) and _CODE in param:
-                slots.append((places[_CODE], param))  # the LIKE pattern around the code
-            else:
-                slots.append((None, param))
-        kept = _SHAPES[key] = (sql, slots, converters[0] if converters else {})
-    return kept
+    """The `shapes.Compiled` of `build(*stand_ins)` (sql, parameters and, for rows that need them, their
+    converters), compiled for the first demand of `key`'s shape (key[1]: the connection's alias); the
+    district code's places include the LIKE pattern around it. `_bind` puts a demand's values in."""
+    return shapes.compiled(key, build, stand_ins, connections[key[1]], derivations=(shapes.like_pattern,))
 
 
 def _bind(kept, values, connection):
-    sql, slots, _ = kept
-    params = []
-    for place, param in slots:
-        if place is None:
-            params.append(param)
-        elif param is None:
-            params.append(values[place])
-        else:
-            params.append(param.replace(_CODE, connection.ops.prep_for_like_query(values[place])))
-    return sql, params
+    return kept.bind(values, connection)
 
 
 def _candidates_sql(category_id, parent_id, code):
@@ -321,7 +300,7 @@ def _finalist_organizations(finalists):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    converters = kept[2]
+    converters = kept.extra
     if converters:  # `SQLCompiler.apply_converters`
         rows = [list(row) for row in rows]
         for row in rows:

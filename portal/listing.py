@@ -13,7 +13,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.fields.reverse_related import ForeignObjectRel
 from django.shortcuts import render
 
-from . import export_jobs, params, search
+from . import export_jobs, params, search, shapes
 from .directory_members import member_organization_ids
 from .http import export_throttled, too_many_exports
 
@@ -50,10 +50,18 @@ def capped_count(qs, cap=COUNT_CAP):
     One query: COUNT(*) over the first cap + 1 rows (no ordering: any cap + 1 rows will do). Without
     the listing's `.only()` of its cards' columns, which the count does not select: compiling the
     COUNT, Django still walked it through every relation it names (issue 15: a district + category
-    count at 100,000 demands 0.46 against 0.48 ms of CPU on an idle machine, 0.59 loaded; the same SQL)."""
-    counted = qs.order_by()
-    counted.query.clear_deferred_loading()
-    return counted[: cap + 1].count()
+    count at 100,000 demands 0.46 against 0.48 ms of CPU on an idle machine, 0.59 loaded; the same SQL).
+    The SQL compiled once per shape of the filters (`portal.shapes`): the count's `get_aggregation`
+    and compiling were 8 % of a district + category page's Python time (issue 15)."""
+    if qs.query.is_sliced or qs.query.distinct:
+        counted = qs.order_by()
+        counted.query.clear_deferred_loading()
+        return counted[: cap + 1].count()
+    # The limit written into the SQL as Django writes a slice's (`:d`: an integer or an error).
+    found = shapes.scalar(
+        qs, lambda sql: f"SELECT COUNT(*) FROM ({sql} LIMIT {cap + 1:d}) AS capped", _ids, "ids"
+    )
+    return found or 0
 
 
 def capped_match_count(qs, cap=COUNT_CAP):
@@ -69,7 +77,7 @@ def capped_match_count(qs, cap=COUNT_CAP):
     part = search.text_part(qs)
     try:
         sql, params = _sql(qs)
-        part_sql, part_params = _sql(part) if part is not None else (None, ())
+        part_sql, part_params = search.sliced_sql(*_sql(part), cap) if part is not None else (None, ())
     except EmptyResultSet:
         return 0
     capped = "(SELECT COUNT(*) FROM (SELECT 1 FROM found LIMIT %s) AS capped)"
@@ -87,7 +95,11 @@ def capped_match_count(qs, cap=COUNT_CAP):
 
 
 def _sql(qs):
-    return qs.order_by().values("pk").query.get_compiler(qs.db).as_sql()
+    return shapes.statement(qs, _ids, "ids")
+
+
+def _ids(qs):
+    return qs.order_by().values("pk")
 
 
 def count_label(count, cap=COUNT_CAP):
@@ -188,9 +200,7 @@ def _page_of_parts(parts, order, bottom, top):
     and their own columns. Sorted as `first_where` again (its condition compiled once more, the
     candidates' rows read again by id for it), Django took 0.7 ms more CPU per search page to build
     and compile that query (issue 15, bench/README.md)."""
-    (first, first_params), (second, second_params) = (
-        part.query.get_compiler(part.db).as_sql() for part in parts
-    )
+    (first, first_params), (second, second_params) = (shapes.statement(part) for part in parts)
     columns = ["pk", *(f"c{n}" for n in range(1, len(order)))]
     sort = ", ".join(
         f"{column} {'DESC' if name.startswith('-') else 'ASC'}"
@@ -222,8 +232,13 @@ def rows_of_page(qs, bottom, top, *, many=False):
     `many`: the result has more than COUNT_CAP rows."""
     if hasattr(qs, "values") and not qs.query.distinct and _ordered_by_pk(qs):
         first = _first_where_order(qs) if many and top <= WALK_ROWS else None
-        ids = _first_where_ids(qs, *first, bottom, top) if first else qs.values("pk")[bottom:top]
-        return _unfiltered(qs).filter(pk__in=ids)
+        if first:  # its WHERE: the page's ids, as RawSQL on PostgreSQL (`_page_of_parts`)
+            return shapes.fetch(_unfiltered(qs).filter(pk__in=_first_where_ids(qs, *first, bottom, top)))
+        # The page's SQL compiled once per shape of the filters (`portal.shapes`): compiling it was
+        # 0.75 of the 1.76 ms of CPU a district + category page's rows took (issue 15).
+        return shapes.fetch(
+            _unfiltered(qs).filter(pk__in=qs.values("pk")[bottom:top]), of=qs, extra=(bottom, top)
+        )
     return qs[bottom:top]
 
 
@@ -326,7 +341,7 @@ class OneScanPaginator(ExactPaginator):
         self.__dict__["count"] = count
         if not ids and number > 1:
             return super().get_page(number)
-        return self._get_page(_unfiltered(self.object_list).filter(pk__in=ids), number, self)
+        return self._get_page(shapes.fetch(_unfiltered(self.object_list).filter(pk__in=ids)), number, self)
 
 
 def _plain_order(qs):
@@ -361,7 +376,7 @@ def _count_and_ids(qs, order, bottom, size):
     query: the matches (their sort columns and ids) read once as a CTE, counted and sorted."""
     fields = [name for name, _ in order[:-1]]
     try:
-        sql, params = qs.order_by().values_list(*fields, "pk").query.get_compiler(qs.db).as_sql()
+        sql, params = shapes.statement(qs.order_by().values_list(*fields, "pk"))
     except EmptyResultSet:
         return 0, []
     columns = [f"c{i}" for i in range(len(order))]  # the last: the id

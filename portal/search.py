@@ -18,6 +18,8 @@ from django.db import connection, connections, router
 from django.db.models import Aggregate, BooleanField, Expression, IntegerField, Q, TextField, Value
 from django.db.models.sql.where import WhereNode
 
+from . import shapes
+
 FILLER = "ǂ"  # never typed by users, never produced by a query
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
@@ -137,47 +139,35 @@ def _names_query(model, word, by_fk):
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
-# `_names_query`'s SQL for each shape of word, compiled once per process: building and compiling the
-# four-table UNION cost 2.5 of the 2.7 ms of CPU `_name_conditions` took per demand search at 100,000
-# demands (issue 15), the same SQL every time but for the word. Keyed by all the word decides about it
-# (`contains` or `icontains`, the bigram lookup of a two-character word: whether it is Chinese
-# characters only, and its length); its parameters are the word's LIKE pattern and bigrams.
-_NAMES_SQL = {}
+# `_names_query`'s SQL for each shape of word, compiled once per process (`portal.shapes`): building and
+# compiling the four-table UNION cost 2.5 of the 2.7 ms of CPU `_name_conditions` took per demand search
+# at 100,000 demands (issue 15), the same SQL every time but for the word. Keyed by all the word decides
+# about it (`contains` or `icontains`, the bigram lookup of a two-character word: whether it is Chinese
+# characters only, and its length); the first word of a shape stands in for the others, its parameters
+# are the word's LIKE pattern and bigrams.
 
 
 def _joined_ids(model, word, by_fk):
     """{n: the joined ids of `_names_query`'s nth part} for `word`, from its SQL compiled for the
-    first word of the same shape (`_NAMES_SQL`), with this word's parameters."""
+    first word of the same shape, with this word's parameters."""
     db = router.db_for_read(model._meta.get_field(next(iter(by_fk))).related_model)
-    key = (model, tuple((fk, tuple(lookups)) for fk, lookups in by_fk.items()), db)
+    key = ("names", model, tuple((fk, tuple(lookups)) for fk, lookups in by_fk.items()), db)
     key += (bool(_CJK_ONLY.fullmatch(word)), len(word))
-    kept = _NAMES_SQL.get(key)
-    if kept is None:
-        query = _names_query(model, word, by_fk)
-        sql, params = query.query.get_compiler(db).as_sql()
-        kept = _NAMES_SQL[key] = (sql, [_word_parameter(param, word, connections[db]) for param in params])
-    sql, params = kept
-    with connections[db].cursor() as cursor:
-        cursor.execute(sql, [param(word, connections[db]) for param in params])
+    connection = connections[db]
+    kept = shapes.compiled(
+        key,
+        lambda word: _names_query(model, word, by_fk).query.get_compiler(db).as_sql(),
+        (word,),
+        connection,
+        derivations=(shapes.like_pattern, _bigrams),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(*kept.bind((word,), connection))
         return dict(cursor.fetchall())
-
-
-def _like_pattern(word, connection):
-    """The parameter of `contains`/`icontains` for `word` (Django's PatternLookup: `%word%`, escaped)."""
-    return f"%{connection.ops.prep_for_like_query(word)}%"
 
 
 def _bigrams(word, connection):
     return BigramsContain("", word).bigrams
-
-
-def _word_parameter(param, word, connection):
-    """How a parameter of `_names_query`'s SQL compiled for `word` follows from the word: its LIKE
-    pattern, its bigrams, or (anything else) the same for every word."""
-    for derive in (_like_pattern, _bigrams):
-        if param == derive(word, connection):
-            return derive
-    return lambda word, connection: param
 
 
 class JoinedIds(Aggregate):
@@ -212,9 +202,11 @@ class VectorMatch(Expression):
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, column, phrase):
+    def __init__(self, column, phrase, sliced=False):
         super().__init__()
-        self.column, self.phrase = column, phrase
+        # `sliced`: the search is narrowed by nothing else, so its count may read the slices of the
+        # text index first (`text_part`); the SQL is the same.
+        self.column, self.phrase, self.sliced = column, phrase, sliced
 
     def as_sql(self, compiler, connection):
         alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
@@ -258,10 +250,11 @@ class AnyOf(Expression):
         return f"{alias}.{column} = ANY(%s::{self.db_type}[])", [self.values]
 
 
-def search(qs, query, *, fields, names=(), vector_column="search_vector"):
+def search(qs, query, *, fields, names=(), vector_column="search_vector", sliced=False):
     """Filter `qs` to the rows that contain every word of `query` (words separated by spaces) in
     one of their `fields`, or in one of the related `names` (the purchaser unit's name, its
-    district's…): a word may be found in either."""
+    district's…): a word may be found in either. `sliced`: `qs` is narrowed by nothing but what every
+    listing of its table shows (no 区, 类别…: `text_part`)."""
     indexed = []
     for word in (query or "").split():
         phrase = _indexable(word) if connection.vendor == "postgresql" else None
@@ -270,13 +263,13 @@ def search(qs, query, *, fields, names=(), vector_column="search_vector"):
             continue
         condition = _name_conditions(qs, word, names) if names else Q()
         if phrase:
-            condition |= Q(VectorMatch(vector_column, phrase))
+            condition |= Q(VectorMatch(vector_column, phrase, sliced))
         else:
             for field in fields:
                 condition |= Q(**{f"{field}__icontains": word})
         qs = qs.filter(condition)
     if indexed:
-        qs = qs.filter(VectorMatch(vector_column, " & ".join(indexed)))
+        qs = qs.filter(VectorMatch(vector_column, " & ".join(indexed), sliced))
     return qs
 
 
@@ -284,16 +277,115 @@ def text_part(qs):
     """`qs` (searched by `search`) with each word's "in a name or in the text" reduced to "in the text"
     (its `VectorMatch`): some of its rows, found through the text index alone, without the names' ids
     (`capped_match_count`: when these pass the cap, so do the matches). None when no word has such a
-    condition (SQLite; a word matched as a substring; a search without names)."""
+    condition (SQLite; a word matched as a substring; a search without names). Searched `sliced`, on
+    a table with slices of its text index (`SLICED_TABLES`), the rows of the slices first (`sliced`)."""
     where = qs.query.where
     if where.connector != "AND" or where.negated:
         return None
-    children = [_text_alternative(child) or child for child in where.children]
-    if children == where.children:
+    alternatives = [_text_alternative(child) for child in where.children]
+    if not any(alternatives):
         return None
     part = qs.all()
-    part.query.where = WhereNode(children, connector="AND")
+    part.query.where = WhereNode(
+        [alternative or child for alternative, child in zip(alternatives, where.children, strict=True)],
+        connector="AND",
+    )
+    if (
+        all(match.lhs.sliced for match in alternatives if match)
+        and part.model._meta.db_table in SLICED_TABLES
+    ):
+        part = part.filter(InSlice(1))  # true of every row: where `sliced_sql` reads the part slice by slice
     return part
+
+
+# Slices of a table's text index (issue 15): more GIN indexes of the same vectors, partial, each of the
+# rows whose id is a multiple of one of SLICES (`mod(id, 256) = 0`, `mod(id, 16) = 0`: a 256th and a
+# 16th of the rows; `slice_index_sql`, demands/migrations/0012). A GIN index finds the rows of a word
+# all at once, a bitmap of every match built and sorted before the first row is read, so a count
+# capped at 1,001 cost what an exact one cost: search 养老 at 1,000,000 demands built the bitmap of its
+# 45,630 matches to read 1,001 of them (about 10 of its 12 ms), 社区服务 intersected the posting lists
+# of its three bigrams into 41,528 (20 of 22 ms). Read slice by slice, smallest first (`sliced_sql`), a
+# word in more than about 16 × 1,001 rows passes the cap within a 16th (养老 and 社区服务 at 1,000,000
+# demands), one in far more within the 256th (服务, in 93 % of them: the whole index answered it by
+# walking the table, and the 16th's bitmap of 58,000 would cost more); whatever the word, no bitmap of
+# much more than 16 × 1,001 entries is built before the cap is passed or the whole index is read. Only
+# for a search narrowed by nothing else (`search`'s `sliced`): with a 区, most of a slice's rows are
+# not the district's, and PostgreSQL intersects each slice's bitmap with the whole district's (74,000
+# entries at 1,000,000 demands) before reading any.
+SLICES = (256, 16)
+SLICED_TABLES = {"demands_demand": "demand_search_slice"}  # table: its slices' name, then the modulus
+
+
+def slice_condition(alias, modulus):
+    """The SQL of "the row is in the slice of `modulus`" for the table named `alias` (quoted), as the
+    slice's index says it, so that PostgreSQL sees the index's condition in the query's."""
+    return f'mod({alias}."id", {modulus}) = 0'
+
+
+def slice_index_sql(table, vector_column="search_vector"):
+    """PostgreSQL only: the slices of `table`'s text index (`SLICES`, `SLICED_TABLES`)."""
+    quoted = f'"{table}"'
+    return [
+        f'CREATE INDEX IF NOT EXISTS "{SLICED_TABLES[table]}_{modulus}" ON {quoted} USING gin '
+        f'("{vector_column}") WHERE {slice_condition(quoted, modulus)}'
+        for modulus in SLICES
+    ]
+
+
+def drop_slices_sql(table):
+    return [f'DROP INDEX IF EXISTS "{SLICED_TABLES[table]}_{modulus}"' for modulus in SLICES]
+
+
+class InSlice(Expression):
+    """`slice_condition` on the table of the query being compiled (alias-aware, as VectorMatch)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, modulus):
+        super().__init__()
+        self.modulus = modulus
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return slice_condition(alias, self.modulus), []
+
+
+_WHOLE = re.compile(r'mod\(("[^"]+"|\w+)\."id", 1\) = 0')
+
+
+def sliced_sql(sql, params, cap):
+    """The SQL of a text part (`text_part`, compiled) read slice by slice when it is marked so (its
+    `mod(id, 1) = 0`), for a count capped at `cap`: the rows of the smallest slice first, then those of
+    the next that are in no smaller one, then the others, each a MATERIALIZED CTE, UNION ALL.
+    PostgreSQL reads the parts in that order and stops where a LIMIT over them stops (a part never
+    begun costs its planning only); as CTEs they are never read side by side by parallel workers (a
+    Parallel Append of the same parts, planned for 儿童 at 1,000,000 demands, built the whole index's
+    bitmap of 93,323 rows at once). A slice is read only when the one before it promises the cap (its
+    rows × the ratio of their sizes pass it), else its rows are read with the others: in a 16th that
+    would not hold the cap, a word's rows cost more read one by one over the whole table than in the
+    whole index's order (search 社区服务 at 100,000 demands: its 264 there). Anything else: `sql`."""
+    marks = _WHOLE.findall(sql)
+    if len(marks) != 1:
+        return sql, params
+    alias = marks[0]
+    mark = slice_condition(alias, 1)
+    conditions, others = [], []  # what each slice reads; what holds of a row that none of them reads
+    for n, modulus in enumerate(SLICES):
+        inside, outside = [slice_condition(alias, modulus)], [f"NOT ({slice_condition(alias, modulus)})"]
+        if n:
+            promised = f"(SELECT COUNT(*) FROM slice{n - 1}) * {SLICES[n - 1] // modulus} > {cap}"
+            inside += [f"NOT ({slice_condition(alias, SLICES[n - 1])})", promised]
+            outside += [slice_condition(alias, SLICES[n - 1]), f"NOT ({promised})"]
+        conditions.append(" AND ".join(inside))
+        others.append(f"({' OR '.join(outside)})")
+    conditions.append(" AND ".join(others))
+    parts = ", ".join(
+        f"slice{n} AS MATERIALIZED ({sql.replace(mark, f'({condition})')})"
+        for n, condition in enumerate(conditions)
+    )
+    union = " UNION ALL ".join(f"SELECT * FROM slice{n}" for n in range(len(conditions)))
+    return f"WITH {parts} {union}", (*params,) * len(conditions)
 
 
 def _text_alternative(condition):

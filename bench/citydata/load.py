@@ -118,17 +118,24 @@ def execute(sql):
 
 
 def copy_searchable(model, index, rows, timer):
-    """COPY `rows` into a searchable model's table without its GIN index `index` (dropped first,
-    rebuilt after with the migration's own SQL: building it once is faster than updating it row by
-    row), then its sequence and statistics; each step timed. Returns the count."""
+    """COPY `rows` into a searchable model's table without its GIN index `index` and the index's slices
+    (portal.search.SLICED_TABLES; dropped first, rebuilt after with the migrations' own SQL: building
+    them once is faster than updating them row by row), then its sequence and statistics; each step
+    timed. Returns the count."""
     from portal import search
 
     table = model._meta.db_table
-    execute(f'DROP INDEX IF EXISTS "{index}"')
+    slices = table in search.SLICED_TABLES
+    for sql in [f'DROP INDEX IF EXISTS "{index}"', *(search.drop_slices_sql(table) if slices else ())]:
+        execute(sql)
     count = copy_rows(model, rows)
     reset_sequences(model)
     analyze(model)
     timer.step(f"{table} (generate + COPY)", count)
     execute(search.add_vector_sql(table, "search_tokens", index)[1])
     timer.step(f"  {index} (GIN index)", count)
+    if slices:
+        for sql in search.slice_index_sql(table):
+            execute(sql)
+        timer.step(f"  {search.SLICED_TABLES[table]}_* (its slices)", count)
     return count

@@ -127,3 +127,50 @@ def test_a_phrase_counts_the_same_capped(
     with django_assert_num_queries(1):
         count = listing.capped_match_count(qs, cap)
     assert count == listing.capped_count(qs, cap) == _substring_count(query, cap)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "ids, cap",
+    [
+        # rows in the 256th, the 16th, elsewhere: the cap passed in the 256th alone, with the 16th, with
+        # the others; under it; a 16th read only when the 256th promises the cap (its rows × 16 above it)
+        ([256, 512, 768, 1024, 5, 7], 2),
+        ([256, 16, 32, 48, 5], 3),
+        ([256, 16, 32, 5, 7, 9, 11], 5),
+        ([256, 16, 5, 7], 10),
+        ([16, 32, 48, 64, 80, 5], 4),
+        ([1, 2, 3, 4, 5, 6], 3),
+        ([512, 16, 3, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 208, 224, 240, 272, 288], 16),
+    ],
+)
+def test_a_search_counts_the_same_read_slice_by_slice(ids, cap, django_assert_num_queries):
+    """On PostgreSQL the capped count of a search narrowed by nothing else reads the slices of the text
+    index first (ids that are multiples of 256, then of 16: portal.search.SLICES), then the other rows;
+    the figure is capped_count's and a substring match's wherever the rows' ids fall, one word or two,
+    drafts never counted, in one query (issue 15)."""
+    unit = PurchaserUnitFactory(name="长宁区养老服务指导中心")  # 养老 is in a name too: the text part is read
+    for pk in ids:
+        DemandFactory(pk=pk, title=f"社区养老服务{pk}", qualification="", service_targets="")
+    DemandFactory(pk=4096, title="社区养老", status="draft")  # in the 256th, not public: never counted
+    DemandFactory(pk=4097, unit=unit, title="别的项目", qualification="", service_targets="")
+    qs = demand_selectors.listing({"q": "养老"}).qs
+    part = search.text_part(qs)  # None on SQLite: every word a substring match
+    assert (part is not None and "mod(" in str(part.query)) == (connection.vendor == "postgresql")
+    for query in ("养老", "社区 养老"):
+        qs = demand_selectors.listing({"q": query}).qs
+        with django_assert_num_queries(1):
+            count = listing.capped_match_count(qs, cap)
+        assert count == listing.capped_count(qs, cap) == _substring_count(query, cap)
+
+
+@pytest.mark.django_db
+def test_a_search_with_a_filter_is_not_read_slice_by_slice():
+    """With a filter (a 区, a 状态…) the slices would mostly hold rows the filter drops: the count reads
+    the text part as it is."""
+    PurchaserUnitFactory(name="长宁区养老服务指导中心")
+    demand = DemandFactory(pk=256, title="养老服务")
+    narrowed = demand_selectors.listing({"q": "养老", "district": str(demand.district_id)}).qs
+    part = search.text_part(narrowed)
+    assert part is None or "mod(" not in str(part.query)
+    assert listing.capped_match_count(narrowed, 4) == 1

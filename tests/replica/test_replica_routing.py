@@ -13,7 +13,7 @@ from django.urls import resolve
 from demands.models import Demand
 from inbox.models import OutgoingEmail
 from notices.models import Message
-from portal import replica
+from portal import replica, shapes
 from portal.replica import PIN_COOKIE, ReplicaRouter
 from tests.factories import DemandFactory
 from tests.notices.conftest import post_message
@@ -144,3 +144,19 @@ def test_a_visitor_s_listing_asks_nothing_of_the_primary(client, with_router, pa
     DemandFactory()
     primary, secondary = queries_on(client, path)
     assert secondary > 0 and primary == 0
+
+
+@BOTH
+@pytest.mark.parametrize("path", ["/demands/?sort=oldest", "/demands/?q=养老", "/offerings/", "/directory/"])
+def test_sql_kept_per_shape_runs_on_the_database_each_request_reads(client, with_router, path):
+    """A listing's SQL is kept per shape and database (portal/shapes.py): the same shape read by a pinned
+    browser from the primary, then by others from the replica, asks nothing of the other one."""
+    DemandFactory()
+    shapes.clear()
+    for _ in range(2):
+        assert queries_on(client, path)[0] == 0  # the replica only
+    pinned = type(client)()
+    pinned.cookies[PIN_COOKIE] = f"{time.time() + 60:.0f}"
+    for _ in range(2):
+        assert queries_on(pinned, path)[1] == 0  # the primary only
+    assert queries_on(client, path)[0] == 0
