@@ -1,3 +1,6 @@
+import copy
+from collections import OrderedDict
+
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
@@ -5,7 +8,7 @@ from django.db.models import Q
 
 from accounts.models import UnitLevel
 from portal import refdata
-from portal.form_renderer import KeptSelect
+from portal.form_renderer import KeptSelect, fixed
 from portal.models import Category, District
 from portal.refdata import category_rows
 
@@ -46,8 +49,10 @@ def whole_table(qs):
 
 
 class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
-    """The choices read once per form: a value is validated against the rows the form then renders
-    (Django's field reads the chosen row again by its id: one query more on every filtered page)."""
+    """A value validated against the rows the form renders (Django's field reads the chosen row again by
+    its id: one query more on every filtered page): the whole table from the reference-data memo (`rows`,
+    the same rows for the whole request), else one query each time they are read. Nothing is kept on the
+    field, which the forms of every request share (`CategoryFilterSet.shared_form_class`)."""
 
     iterator = ListedChoiceIterator
 
@@ -56,11 +61,9 @@ class ListedModelChoiceField(django_filters.fields.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def listed(self):
-        kept = self.__dict__.get("_listed")
-        if kept is None or kept[0] is not self.queryset:
-            rows = self.rows() if self.rows is not None and whole_table(self.queryset) else self.queryset
-            kept = self.__dict__["_listed"] = (self.queryset, list(rows))
-        return kept[1]
+        if self.rows is not None and whole_table(self.queryset):
+            return self.rows()
+        return list(self.queryset.all())  # a clone: the shared field's queryset keeps no rows
 
     def to_python(self, value):
         if (
@@ -90,10 +93,42 @@ class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 def district_filter(label="服务区域", **kwargs):
-    """A 区 filter: its choices every district, read from the reference-data memo (no query)."""
+    """A 区 filter: its choices every district, read from the reference-data memo (no query), its `<select>`
+    kept per reference-data version."""
     return ListedModelChoiceFilter(
-        label=label, queryset=District.objects.all(), rows=refdata.districts, empty_label="全市各区", **kwargs
+        label=label,
+        queryset=District.objects.all(),
+        rows=refdata.districts,
+        empty_label="全市各区",
+        widget=KeptSelect(version=refdata.tag),
+        **kwargs,
     )
+
+
+def per_version(function):
+    """`function`'s result, computed once per reference-data version (`refdata.tag`) and asked for each
+    time: the choices of a filter that come from reference data, in a field shared by the forms of every
+    version. Outside a shared version (this thread's writes pending, a replica-routed request) computed
+    each time."""
+    kept = {}
+
+    def get():
+        with refdata.held():  # outside a request, one comparison of the version for the tag and `function`
+            tag = refdata.tag()
+            if tag is None:
+                return function()
+            if tag not in kept:
+                kept.clear()
+                kept[tag] = function()
+            return kept[tag]
+
+    return get
+
+
+def fixed_choice_filter(**kwargs):
+    """A ChoiceFilter on choices written in the code (statuses, levels, yes or no): its `<select>`'s HTML
+    kept for each value (`KeptSelect`)."""
+    return django_filters.ChoiceFilter(widget=KeptSelect(version=fixed), **kwargs)
 
 
 def category_q(code, rows=None):
@@ -160,41 +195,143 @@ def _budget_filter(label, lookup_expr):
     )
 
 
+class KeptChoiceField(django_filters.fields.ChoiceField):
+    """django_filters' ChoiceField whose `valid_value` looks the value up in the set of its choices' values,
+    made once per choices version (`version`, a callable: `refdata.tag`; None: Django's walk): Django
+    walks every choice, the 项目类别's ~100 through two iterators on each page that filters by one
+    (issue 15). Same answers as Django's for a text value (tests/listing/test_filter_form.py)."""
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+
+    def valid_value(self, value):
+        version = self.version()
+        if version is None:
+            return super().valid_value(value)
+        kept = self.__dict__.get("_values")
+        if kept is None or kept[0] != version:
+            values = set()
+            for key, label in self.choices:
+                if isinstance(label, (list, tuple)):  # an optgroup: its options, not its name
+                    values.update(str(inner) for inner, _ in label)
+                else:
+                    values.add(str(key))
+            kept = self.__dict__["_values"] = (version, frozenset(values))
+        return str(value) in kept[1]
+
+
+class KeptChoiceFilter(django_filters.ChoiceFilter):
+    field_class = KeptChoiceField
+
+
+_FORM_CLASSES = {}  # (FilterSet class, model) → its form class with shared fields
+
+
+def own_filters(base_filters, filterset):
+    """`filterset`'s own copies of the class's `base_filters`, as django_filters' deep copy gives them (each
+    with the model and `parent`), shallow: each filter's `extra` is its own dict (its `choices` are set per
+    FilterSet) and its `method` bound to the copy, its widget, choices and queryset shared (read only: the
+    form's fields are `shared_form_class`'s). Deep-copying the 8 filters of the demand listing, their
+    widgets, choice lists and querysets, was about 0.2 ms of CPU per request (issue 15)."""
+    model = filterset.queryset.model
+    filters = OrderedDict()
+    for name, base in base_filters.items():
+        filter_ = copy.copy(base)
+        filter_.__dict__.pop("_field", None)  # a field made from the class's filter: made again if asked
+        filter_.extra = dict(base.extra)
+        filter_.method = base.method  # a method named by the filter: looked up on the copy's parent
+        filter_.model, filter_.parent = model, filterset
+        filters[name] = filter_
+    return filters
+
+
+def with_choices(field, choices):
+    """A copy of the shared `field` (and of its widget) with `choices` of its own, the rest shared."""
+    field = copy.copy(field)
+    field.widget = copy.copy(field.widget)
+    field.choices = choices
+    return field
+
+
 class CategoryFilterSet(django_filters.FilterSet):
     """The 项目类别 filter of both listings (demands, offers) and of what extends them (the API, the
-    subscriptions): its choices and its ids from one read of the categories (`category_rows`)."""
+    subscriptions): its choices and its ids from one read of the categories (`category_rows`).
 
-    category = django_filters.ChoiceFilter(
+    Its form's class and fields are made once per FilterSet class and model (`shared_form_class`) and
+    shared by the forms of every request, read only: what they read from reference data is read per
+    version when asked (`version_choices`, `per_version`; the districts from the memo; the kept
+    `<select>`s and sets of valid values keyed by `refdata.tag`), choices read from the records per
+    request on a copy of the field (`request_choices`). Its filters' fields must not depend on the
+    request otherwise (a queryset given as a callable of the request would be read once)."""
+
+    category = KeptChoiceFilter(
         label="项目类别",
         method="filter_category",
         empty_label="全部类别",
+        version=refdata.tag,
         widget=KeptSelect(version=refdata.tag),
     )
 
     def __init__(self, *args, **kwargs):
+        self.base_filters = {}  # django_filters deep-copies these for each FilterSet: `own_filters` instead
         super().__init__(*args, **kwargs)
+        del self.base_filters
+        self.filters = own_filters(type(self).base_filters, self)
         self.categories = once(category_rows)
-        self.filters["category"].extra["choices"] = once(lambda: category_choices(self.categories()))
+        self.choices_read = self.request_choices()  # this request's: the form's and the filters' own
+        # django_filters' own shape (`self.filters[name].field`, `get_form_class`) keeps its choices.
+        for name, choices in {**self.version_choices(), **self.choices_read}.items():
+            self.filters[name].extra["choices"] = choices
+
+    @classmethod
+    def version_choices(cls):
+        """{filter name: choices} of the filters whose choices come from reference data."""
+        return {"category": per_version(category_choices)}
+
+    def request_choices(self):
+        """{filter name: choices} of the filters whose choices are read from the records on each request."""
+        return {}
 
     def filter_category(self, qs, name, value):
         return qs.filter(category_q(value, self.categories()))
 
+    @classmethod
+    def shared_form_class(cls, model):
+        """django_filters' form class for this FilterSet on `model` (`get_form_class`), with its fields in
+        `shared_fields` and none in `base_fields`, made once. Made per request, the class
+        (DeclarativeFieldsMetaclass), its filters' deep copies and its fields cost more than validating
+        and rendering the form (issue 15). Making it reads nothing (no reference data: the API's list
+        without filters reads none)."""
+        key = (cls, model)
+        form_class = _FORM_CLASSES.get(key)
+        if form_class is None:
+            filters = copy.deepcopy(cls.base_filters)
+            for name, choices in cls.version_choices().items():
+                filters[name].extra["choices"] = choices
+            for filter_ in filters.values():
+                filter_.model = model  # a filter without a label is named from the model's field
+            fields = {name: filter_.field for name, filter_ in filters.items()}
+            form_class = type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+            form_class.shared_fields, form_class.base_fields = form_class.base_fields, {}
+            _FORM_CLASSES[key] = form_class
+        return form_class
+
     @property
     def form(self):
-        """django_filters' form with the fields it made for it, not a deep copy of them. Its class and
-        fields are new for each filterset (`get_form_class`: each filter's field, the filters themselves
-        deep-copied per filterset), so the copy Django's form makes of a class's fields, against their
-        being shared by many forms, was a second build of the same fields (issue 15: the demand
-        listing's filterset built and validated in 0.51 ms of CPU against 0.72, its 8 fields and their
-        choices copied no more). No other form is made from that class."""
+        """django_filters' form (the same fields, validation and markup) on the shared fields of
+        `shared_form_class`, each field with its `request_choices` copied for this form alone. Django's
+        form would deep-copy its class's fields: nothing here changes a field once it is made."""
         if not hasattr(self, "_form"):
-            form_class = self.get_form_class()
-            fields, form_class.base_fields = form_class.base_fields, {}
+            form_class = self.shared_form_class(self.queryset.model)
             form = (
                 form_class(self.data, prefix=self.form_prefix)
                 if self.is_bound
                 else form_class(prefix=self.form_prefix)
             )
+            fields = dict(form_class.shared_fields)
+            for name, choices in self.choices_read.items():
+                fields[name] = with_choices(fields[name], choices)
             form.fields = fields
             self._form = form
         return self._form
@@ -209,26 +346,26 @@ class DemandFilter(CategoryFilterSet):
     year = django_filters.ChoiceFilter(label="年度", empty_label="全部年度")
     budget_min = _budget_filter("预算不低于（元）", "gte")
     budget_max = _budget_filter("预算不高于（元）", "lte")
-    status = django_filters.ChoiceFilter(
+    status = fixed_choice_filter(
         label="状态",
         choices=[(s.value, s.label) for s in Status if s != Status.DRAFT],
         empty_label="进行中和已完成",
     )
-    level = django_filters.ChoiceFilter(
+    level = fixed_choice_filter(
         label="购买主体层级", field_name="unit__level", choices=UnitLevel.choices, empty_label="全部层级"
     )
-    source = django_filters.ChoiceFilter(
+    source = fixed_choice_filter(
         label="信息来源",
         method="filter_source",
         choices=[("platform", "本平台发布"), ("external", "其他平台导入")],
         empty_label="全部来源",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if isinstance(self.filters["year"], django_filters.ChoiceFilter):
+    def request_choices(self):
+        if isinstance(self.base_filters["year"], django_filters.ChoiceFilter):
             # The listing offers the years that have demands; the API (opendata/filters.py) takes any.
-            self.filters["year"].extra["choices"] = once(year_choices)
+            return {"year": once(year_choices)}
+        return {}
 
     def filter_source(self, qs, name, value):
         # R-INT-1: projects taken in from other platforms (the finance department's 政府购买服务管理平台…)

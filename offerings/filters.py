@@ -1,7 +1,6 @@
-import django_filters
 from django.db.models import Q
 
-from demands.filters import CategoryFilterSet, district_filter
+from demands.filters import CategoryFilterSet, district_filter, fixed_choice_filter
 from portal.directory_members import member_applications
 
 
@@ -12,14 +11,14 @@ def serves_district_q(district):
 
 class OfferingFilter(CategoryFilterSet):
     district = district_filter(method="filter_district")
-    previously_purchased = django_filters.ChoiceFilter(
+    previously_purchased = fixed_choice_filter(
         label="曾被政府购买",
         choices=[("yes", "是"), ("no", "否")],
         empty_label="不限",
         method="filter_purchased",
     )
 
-    directory_member = django_filters.ChoiceFilter(
+    directory_member = fixed_choice_filter(
         label="推荐目录成员", choices=[("yes", "是")], empty_label="不限", method="filter_member"
     )
 

@@ -127,18 +127,26 @@ class FastSelectRenderer(DjangoTemplates):
         return super().render(template_name, context, request=request)
 
 
+def fixed():
+    """The version of choices written in the code (statuses, levels, yes or no): one for the process's life."""
+    return 0
+
+
 class KeptSelect(forms.Select):
     """A `<select>` whose HTML is computed once per choices version, name, attributes and selected value:
-    the 项目类别 of the listings' filter forms (about 85 options, the same on every page until the
-    reference data changes; issue 15). `version` is a callable naming the choices' version (None: do not
-    keep). Same HTML as forms.Select (tests/listing/test_form_renderer.py)."""
+    the selects of the listings' filter forms (the 项目类别's ~85 options and the 区's 17, the same on every
+    page until the reference data changes; the statuses and levels, written in the code; issue 15).
+    `version` is a callable naming the choices' version (`refdata.tag`, `fixed`; None: do not keep). The
+    HTML is kept by the declared widget and the copies made of it (Django copies a field's widget for
+    every field and form), which have its choices. Same HTML as forms.Select
+    (tests/listing/test_form_renderer.py)."""
 
-    kept = {}
     KEPT_MAX = 1_000  # selected values come from the query string: bounded
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
         self.version = version
+        self.kept = {}  # shared with the copies (Widget.__deepcopy__ copies attrs and choices, not this)
 
     def render(self, name, value, attrs=None, renderer=None):
         version = self.version()

@@ -12,7 +12,8 @@ user gets do not change (tests/portal/test_jinja.py). `a.b` reads a dict's key b
 Django's templates do: a Card (portal/cards.py) answers attribute reads with its row's, so Jinja2's own order
 (attribute first) would print the demand's District where the card holds its name. Fragments are handed
 ready values (the cards of demands/cards.py, offerings/cards.py, directory/cards.py); callables are called
-in the fragment, `()`; `url(name, *args)` is `{% url %}` (cached_url.cached_reverse), `|yuan` portal_tags'.
+in the fragment, `()`; `url(name, *args)` is `{% url %}` (cached_url.cached_reverse), `|yuan` and
+`render_widget(field)` portal_tags'.
 """
 
 import html
@@ -25,7 +26,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from portal.templatetags.cached_url import cached_reverse
-from portal.templatetags.portal_tags import yuan
+from portal.templatetags.portal_tags import render_widget, yuan
 
 
 def printed(value):
@@ -63,6 +64,7 @@ def environment(**options):
     env = DjangoLookups(finalize=printed, keep_trailing_newline=True, **options)
     env.globals["url"] = url
     env.filters["yuan"] = yuan
+    env.globals["render_widget"] = render_widget  # a form field's widget (the listings' filter fields)
     return env
 
 

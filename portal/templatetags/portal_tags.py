@@ -9,7 +9,8 @@ register = template.Library()
 
 @register.simple_tag
 def render_widget(field):
-    """A form field's widget with Bootstrap classes and its help/error text tied to it for screen readers."""
+    """A form field's widget with Bootstrap classes and its help/error text tied to it for screen readers.
+    Also the Jinja2 fragments' `render_widget(field)` (portal/jinja.py)."""
     widget = field.field.widget
     if isinstance(widget, (forms.CheckboxInput,)):
         css = "form-check-input"
@@ -19,17 +20,18 @@ def render_widget(field):
         css = "form-select"
     else:
         css = "form-control"
-    if field.errors:
+    errors = field.errors  # a new empty ErrorList on each read when there are none
+    if errors:
         css += " is-invalid"
     described = []
     if field.help_text:
         described.append(f"{field.auto_id}_help")
-    if field.errors:
+    if errors:
         described.append(f"{field.auto_id}_error")
     attrs = {"class": css.strip()}
     if described:
         attrs["aria-describedby"] = " ".join(described)
-    if field.errors:
+    if errors:
         attrs["aria-invalid"] = "true"
     return field.as_widget(attrs=attrs)
 
