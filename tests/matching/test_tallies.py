@@ -153,3 +153,23 @@ def test_refresh_all_recounts_what_the_triggers_keep(hp_org, xh_org, hp_unit):
     OrganizationTally.objects.all().delete()
     tallies.refresh_all()
     assert tallies.tallied() == before == tallies.counted()
+
+
+def test_recount_tallies_puts_back_what_a_load_without_triggers_left_wrong(hp_org, hp_org_user):
+    """`manage.py recount_tallies` (docs/deploy.md): tallies gone wrong (rows written with the triggers
+    off) are counted again from the offers and the awards."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    published = offer(hp_org, "0101", status=OfferingStatus.DRAFT)
+    offering_services.offering_publish(offering=published, by=hp_org_user)
+    OrganizationTally.objects.update(offers=7)  # what a load with the triggers off could leave
+    OrganizationTally.objects.create(
+        category=category("0102"), organization=hp_org, offers=3, citywide=False, area_codes="", awards=0
+    )
+    assert tallies.tallied() != tallies.counted()
+    out = StringIO()
+    call_command("recount_tallies", stdout=out)
+    assert_in_step()
+    assert "已重新统计 1 组" in out.getvalue()
